@@ -1,0 +1,174 @@
+//! Settings, from command-line flags and the environment (flags win). Every setting has a safe
+//! default so that `cargo run --release` works with none; a bad one stops start-up with one plain
+//! sentence and a non-zero exit.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quorum",
+    version,
+    about = "Quorum: accessible group discussion and decision making",
+    long_about = "Quorum: accessible group discussion and decision making.\n\n\
+        With no command, `quorum` serves the web application. Every flag can also be set \
+        through the environment variable named beside it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Create or upgrade the database, then exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address and port to listen on. Use port 0 to pick a free port.
+    #[arg(
+        long,
+        env = "QUORUM_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: SocketAddr,
+
+    /// Folder for the SQLite database and other local files. Created when missing.
+    #[arg(long, env = "QUORUM_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database to use, such as sqlite://data/quorum.db. Defaults to quorum.db in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Log filter, such as `info` or `quorum=debug,tower_http=info`.
+    #[arg(long, env = "QUORUM_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log line format.
+    #[arg(long, env = "QUORUM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event, for log collectors.
+    Json,
+}
+
+/// A setting that cannot be used, said in words a self-hoster can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("the data folder {path} cannot be used: {reason}")]
+    DataDir { path: String, reason: String },
+    #[error(
+        "DATABASE_URL must start with sqlite:// (PostgreSQL support comes with a later release)"
+    )]
+    UnsupportedDatabase,
+}
+
+impl Settings {
+    /// Makes sure the data folder exists and can be written to.
+    pub fn prepare_data_dir(&self) -> Result<(), SettingsError> {
+        let fail = |reason: std::io::Error| SettingsError::DataDir {
+            path: self.data_dir.display().to_string(),
+            reason: plain_io_reason(&reason),
+        };
+        std::fs::create_dir_all(&self.data_dir).map_err(fail)?;
+        let probe = self.data_dir.join(".quorum-write-check");
+        std::fs::write(&probe, b"ok").map_err(fail)?;
+        std::fs::remove_file(&probe).map_err(fail)?;
+        Ok(())
+    }
+
+    /// The database URL: the one given, or a SQLite file in the data folder.
+    pub fn database_url(&self) -> Result<String, SettingsError> {
+        match &self.database_url {
+            Some(url) if url.starts_with("sqlite:") => Ok(url.clone()),
+            Some(_) => Err(SettingsError::UnsupportedDatabase),
+            None => Ok(sqlite_url_for(&self.data_dir.join("quorum.db"))),
+        }
+    }
+}
+
+fn sqlite_url_for(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// An I/O error as a short phrase, without the OS error number.
+pub fn plain_io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::NotADirectory => "a file is in the way of the folder".into(),
+        ErrorKind::AlreadyExists => "a file of that name is in the way".into(),
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+        ErrorKind::StorageFull => "the disk is full".into(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["quorum"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv)
+            .map(|cli| cli.settings)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn defaults_serve_on_loopback_port_3000_with_a_file_in_data() {
+        let s = settings(&[]);
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(
+            s.database_url().ok(),
+            Some("sqlite://data/quorum.db".to_string())
+        );
+    }
+
+    #[test]
+    fn a_postgres_url_is_refused_in_plain_words() {
+        let s = settings(&["--database-url", "postgres://localhost/quorum"]);
+        let error = s
+            .database_url()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("sqlite://"), "{error}");
+    }
+
+    #[test]
+    fn an_unparseable_address_is_a_usage_error() {
+        assert!(Cli::try_parse_from(["quorum", "--addr", "localhost:http"]).is_err());
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_the_data_folder_is_reported() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap_or_else(|e| panic!("{e}"));
+        let s = settings(&["--data-dir", &file.join("data").display().to_string()]);
+        let error = s
+            .prepare_data_dir()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("cannot be used"), "{error}");
+    }
+}

@@ -1,0 +1,83 @@
+//! The one error type of request handling, and the pages people see when something goes wrong.
+//! Causes are logged; a page only ever says what the user can do next. No error text from a
+//! library, query or file path reaches a response.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+use super::html;
+use crate::ui::{Page, PageHeading, render_document};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing does not exist, or this user may not know that it does.
+    #[error("not found")]
+    NotFound,
+    /// The request body was larger than a form can be.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Anything else; the cause is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::NotFound => not_found(),
+            Self::PayloadTooLarge => html(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                message_page(
+                    "What you sent is too large",
+                    "The form you sent was larger than Quorum accepts. Go back, shorten your answers and send them again.",
+                ),
+            ),
+            Self::Internal(cause) => {
+                tracing::error!(cause = %format!("{cause:#}"), "request failed");
+                server_error()
+            }
+        }
+    }
+}
+
+/// The 404 page: also the answer for anything a user may not see, so that private things do not
+/// reveal that they exist.
+pub fn not_found() -> Response {
+    html(
+        StatusCode::NOT_FOUND,
+        message_page(
+            "Page not found",
+            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address. If you followed a link, the page may have moved or you may need to sign in to see it.",
+        ),
+    )
+}
+
+/// The 500 page.
+pub fn server_error() -> Response {
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        message_page(
+            "Sorry, there is a problem with Quorum",
+            "Something went wrong on our side and your last action may not have been saved. Try again in a few minutes. If it keeps happening, tell the people who run this Quorum.",
+        ),
+    )
+}
+
+fn message_page(title: &'static str, body: &'static str) -> String {
+    render_document(move || {
+        view! {
+            <Page title=title>
+                <PageHeading text=title/>
+                <p>{body}</p>
+                <p><a href="/">"Go to the Quorum home page"</a></p>
+            </Page>
+        }
+    })
+}

@@ -1,0 +1,36 @@
+//! `/privacy`: the privacy notice. It must stay true: update it with every feature that stores
+//! or logs something new.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+use crate::pages::html;
+use crate::ui::{Crumb, Page, PageHeading, render_document};
+
+pub async fn show() -> Response {
+    html(StatusCode::OK, render_document(notice))
+}
+
+fn notice() -> impl IntoView {
+    view! {
+        <Page title="Privacy notice" breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Privacy notice")]>
+            <PageHeading
+                text="Privacy notice"
+                lead="Quorum collects only what it needs to work, keeps it only as long as it needs it, and never tracks you."
+            />
+            <h2>"Who is responsible for your data"</h2>
+            <p>"Each Quorum is run by an organisation or a person, who controls the data it holds. Ask them for their contact details and the legal basis they rely on."</p>
+            <h2>"What Quorum records"</h2>
+            <ul class="q-list q-list--bullet">
+                <li>"What you write and decide in your groups, for the members who may see it."</li>
+                <li>"For each request to the server: the time, the page asked for (without anything after a question mark), the result and how long it took. These lines are kept to keep the service working and safe."</li>
+            </ul>
+            <p>"Quorum does not use tracking, analytics, advertising, web fonts or content from other websites. It sets no cookies until you sign in, and then only one that keeps you signed in."</p>
+            <h2>"Your rights"</h2>
+            <p>"You can ask to see, correct, download or delete the data held about you. When you delete your account, what you wrote stays with your groups under the name “Deleted account”, so that their discussions still make sense."</p>
+            <h2>"Keeping your data safe"</h2>
+            <p>"Sign-in links, codes and session identifiers are stored only in a scrambled (hashed) form and never written to logs. Every page is sent over an encrypted connection when Quorum is run on the public internet."</p>
+        </Page>
+    }
+}

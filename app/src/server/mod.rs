@@ -1,0 +1,174 @@
+//! The HTTP server: routes, the middleware every response passes through, start-up and
+//! graceful shutdown.
+
+mod assets;
+mod headers;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::{Span, info, info_span};
+
+use crate::AppState;
+use crate::config::Settings;
+use crate::pages;
+use crate::store::Store;
+
+/// The largest request body accepted: far more than any form needs.
+const BODY_LIMIT: usize = 256 * 1024;
+/// A request taking longer than this is answered with 408 instead of holding a connection.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The whole application: pages, assets, health check, and the middleware around them.
+pub fn app(state: AppState) -> Router {
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(log_response),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(CatchPanicLayer::custom(|_| {
+            pages::AppError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        .layer(tower::util::MapResponseLayer::new(
+            headers::security_headers,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    pages::router()
+        .merge(assets::router())
+        .route("/healthz", get(healthz))
+        .fallback(fallback)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware)
+}
+
+/// One span per request: its id, method and path. Never the query string, which may one day
+/// carry a token, and never a header or cookie.
+fn request_span(request: &Request) -> Span {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    info_span!("request", id, method = %request.method(), path = request.uri().path())
+}
+
+fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
+    info!(
+        status = response.status().as_u16(),
+        micros = latency.as_micros() as u64,
+        "served"
+    );
+}
+
+async fn fallback() -> Response {
+    pages::not_found()
+}
+
+/// `GET /healthz`: 200 when the database answers and is migrated, 503 otherwise. Says no more.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.check().await {
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "ok\n",
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(cause = %error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "unavailable\n",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Opens and migrates the database named by the settings.
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url()?;
+    if settings.database_url.is_none() {
+        settings.prepare_data_dir()?;
+    }
+    let store = Store::open(&url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// `quorum migrate`.
+pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    store.close().await;
+    info!("the database is up to date");
+    Ok(())
+}
+
+/// `quorum serve`: listens until SIGTERM or Ctrl-C, finishes the requests under way, then
+/// closes the database cleanly.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.addr))?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the address listened on")?;
+    info!("Quorum is running at http://{address}/");
+    let state = AppState {
+        store: store.clone(),
+    };
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped unexpectedly")?;
+    store.close().await;
+    info!("Quorum has stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    info!("stopping: finishing requests under way");
+}

@@ -1,0 +1,132 @@
+//! All SQL lives here, behind one API: the rest of the app asks the store for what it needs and
+//! never writes a query of its own. SQLite is the default (one file, created and migrated at
+//! start-up); the migrations are portable DDL so that PostgreSQL can join behind the same API.
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// Why the store could not be opened or used. The message is for the person running Quorum;
+/// pages never show it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database URL is not valid: {0}")]
+    BadUrl(String),
+    #[error("the database cannot be opened: {0}")]
+    Unreachable(String),
+    #[error("the database could not be upgraded: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// A handle on the database: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating when missing) the database at `url`: WAL journal so readers never wait for
+    /// the writer, foreign keys enforced, and a busy timeout so that concurrent writers queue
+    /// instead of failing. `synchronous = NORMAL` in WAL mode keeps every committed transaction
+    /// across a crash of the process (only a power cut can lose the last ones).
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unreachable(describe(&e)))?;
+        Ok(Self { pool })
+    }
+
+    /// Brings the schema up to date and records the instance's creation time once.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("../migrations")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO instance (id, created_at) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(unix_now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Proves the database answers and is migrated: used by `/healthz`.
+    pub async fn check(&self) -> Result<(), StoreError> {
+        let created_at: i64 = sqlx::query_scalar("SELECT created_at FROM instance WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        debug_assert!(created_at > 0);
+        Ok(())
+    }
+
+    /// Finishes open work and checkpoints the WAL, so the file is complete on its own.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn describe(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::Io(io) => crate::config::plain_io_reason(io),
+        other => other.to_string(),
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_new_file_is_created_migrated_and_healthy_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("q.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        store.migrate().await.unwrap();
+        store.check().await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(fk, 1);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_missing_folder_makes_the_database_unreachable() {
+        let error = Store::open("sqlite:///nonexistent-quorum-dir/q.db")
+            .await
+            .err();
+        assert!(
+            matches!(error, Some(StoreError::Unreachable(_))),
+            "{error:?}"
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Text fields: single-line inputs and text areas, each with a label, an optional hint and an
+//! inline error.
+//!
+//! Accessibility: the `<label for>` names the field; hint and error are tied to it with
+//! `aria-describedby` (hint first, then error), so a screen reader reads "Email address, edit
+//! text, We only use this to reply. Error: Enter an email address…". The error starts with a
+//! visually hidden "Error:" and the field gets `aria-invalid="true"`; the red left border is
+//! never the only cue. The field's `id` is its `name`, which is what the error summary links to.
+//! Typed answers are always put back after a failed submission. Paste is never blocked.
+
+use leptos::prelude::*;
+
+use super::described_by;
+
+/// The kind of single-line input; each picks the right keyboard and autofill on phones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputKind {
+    #[default]
+    Text,
+    Email,
+}
+
+impl InputKind {
+    fn attribute(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Email => "email",
+        }
+    }
+}
+
+#[component]
+pub fn TextInput(
+    /// The form field name; also the element `id`.
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    /// The answer to show: what the user typed last time.
+    #[prop(optional, into)]
+    value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] kind: InputKind,
+    /// An `autocomplete` token such as `name` or `email` (WCAG 1.3.5).
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let describedby = described_by(name, hint.is_some(), error.is_some());
+    let has_error = error.is_some();
+    let invalid = has_error.then_some("true");
+    let spellcheck = (kind == InputKind::Email).then_some("false");
+    view! {
+        <div class=group_class(has_error)>
+            <label class="q-label" for=name>{label}</label>
+            <FieldHint id=name hint=hint/>
+            <FieldError id=name error=error/>
+            <input
+                class="q-input"
+                id=name
+                name=name
+                type=kind.attribute()
+                value=value
+                autocomplete=autocomplete
+                spellcheck=spellcheck
+                aria-describedby=describedby
+                aria-invalid=invalid
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn Textarea(
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    let describedby = described_by(name, hint.is_some(), error.is_some());
+    let has_error = error.is_some();
+    let invalid = has_error.then_some("true");
+    // Leptos writes a textarea's children unescaped (it treats the element like `<script>`), so
+    // the answer is escaped here: otherwise typing `</textarea>` would inject markup. The HTML
+    // parser also drops one newline straight after `<textarea>`; a leading newline of our own
+    // keeps the user's first line (even an empty one) exactly as typed.
+    let text = format!("\n{}", escape_text(&value));
+    view! {
+        <div class=group_class(has_error)>
+            <label class="q-label" for=name>{label}</label>
+            <FieldHint id=name hint=hint/>
+            <FieldError id=name error=error/>
+            <textarea
+                class="q-textarea"
+                id=name
+                name=name
+                rows=rows
+                aria-describedby=describedby
+                aria-invalid=invalid
+            >{text}</textarea>
+        </div>
+    }
+}
+
+/// Escapes text for an element whose content Leptos does not escape.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub(super) fn group_class(has_error: bool) -> &'static str {
+    if has_error {
+        "q-form-group q-form-group--error"
+    } else {
+        "q-form-group"
+    }
+}
+
+/// The hint under a label or legend, with the id fields refer to.
+#[component]
+pub(super) fn FieldHint(id: &'static str, hint: Option<String>) -> impl IntoView {
+    hint.map(|hint| view! { <div class="q-hint" id=format!("{id}-hint")>{hint}</div> })
+}
+
+/// The inline error, with a visually hidden "Error:" so it is announced as one.
+#[component]
+pub(super) fn FieldError(id: &'static str, error: Option<String>) -> impl IntoView {
+    error.map(|error| {
+        view! {
+            <p class="q-error-message" id=format!("{id}-error")>
+                <span class="q-visually-hidden">"Error: "</span>{error}
+            </p>
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::render_fragment;
+
+    #[test]
+    fn a_field_with_hint_and_error_is_described_by_both() {
+        let html = render_fragment(|| {
+            view! {
+                <TextInput name="email" label="Email address" hint="We reply here." value="a@b"
+                    error=Some("Enter an email address in the correct format".to_string())
+                    kind=InputKind::Email autocomplete="email"/>
+            }
+        });
+        assert!(
+            html.contains(r#"<label for="email" class="q-label">Email address</label>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<div id="email-hint" class="q-hint">We reply here.</div>"#));
+        assert!(html.contains(r#"id="email-error" class="q-error-message"><span class="q-visually-hidden">Error: </span>"#));
+        assert!(html.contains(r#"aria-describedby="email-hint email-error""#));
+        assert!(html.contains(r#"aria-invalid="true""#));
+        assert!(html.contains(r#"type="email""#) && html.contains(r#"value="a@b""#));
+        assert!(html.contains("q-form-group--error"));
+    }
+
+    #[test]
+    fn a_plain_field_has_no_description_and_escapes_its_value() {
+        let html =
+            render_fragment(|| view! { <TextInput name="n" label="Name" value="<b>\"x\"</b>"/> });
+        assert!(
+            !html.contains("aria-describedby") && !html.contains("aria-invalid"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"value="&lt;b&gt;&quot;x&quot;&lt;/b&gt;""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_textarea_keeps_the_answer_as_plain_text() {
+        let html = render_fragment(
+            || view! { <Textarea name="m" label="Message" value="</textarea><b>&amp;"/> },
+        );
+        assert!(html.contains("<textarea id=\"m\" name=\"m\" rows=\"5\" class=\"q-textarea\">\n&lt;/textarea&gt;&lt;b&gt;&amp;amp;</textarea>"), "{html}");
+    }
+}

@@ -1,0 +1,129 @@
+//! The page shell every page is rendered in.
+//!
+//! Accessibility: `<html lang="en">`; a unique `<title>` that starts with `Error: ` when the page
+//! shows form errors (so a screen reader says so first); a skip link that is the first thing Tab
+//! reaches and moves focus to `<main id="main" tabindex="-1">`; landmarks for the header
+//! (banner), primary navigation (labelled "Primary"), main and footer (contentinfo); the current
+//! navigation item marked with `aria-current="page"`. Works the same with CSS and JavaScript off:
+//! the order of the source is the reading and Tab order.
+
+use leptos::prelude::*;
+
+use super::breadcrumbs::{Breadcrumbs, Crumb};
+use crate::assets::STYLESHEET;
+
+/// Which primary navigation item, if any, the page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavArea {
+    Home,
+    Design,
+}
+
+const PRIMARY_NAV: [(NavArea, &str, &str); 2] = [
+    (NavArea::Home, "/", "Home"),
+    (NavArea::Design, "/design", "Design examples"),
+];
+
+/// A complete HTML document around `children`.
+#[component]
+pub fn Page(
+    /// The page's own name, usually the text of its `h1`; " – Quorum" is added.
+    #[prop(into)]
+    title: String,
+    /// True when the page shows form errors: the title then starts with "Error: ".
+    #[prop(optional)]
+    has_errors: bool,
+    /// The primary navigation item to mark as current.
+    #[prop(optional)]
+    area: Option<NavArea>,
+    /// The trail from the home page to this page's parent, then this page.
+    #[prop(optional)]
+    breadcrumbs: Vec<Crumb>,
+    children: Children,
+) -> impl IntoView {
+    let prefix = if has_errors { "Error: " } else { "" };
+    let full_title = format!("{prefix}{title} – Quorum");
+    let nav_items = PRIMARY_NAV
+        .iter()
+        .map(|(item, href, label)| {
+            let current = (area == Some(*item)).then_some("page");
+            view! { <li><a class="q-nav__link" href=*href aria-current=current>{*label}</a></li> }
+        })
+        .collect_view();
+    let crumbs = (!breadcrumbs.is_empty()).then(|| view! { <Breadcrumbs crumbs=breadcrumbs/> });
+
+    view! {
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{full_title}</title>
+                <link rel="stylesheet" href=STYLESHEET.path.as_str()/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+            </head>
+            <body>
+                <a class="q-skip-link" href="#main">"Skip to main content"</a>
+                <header class="q-header">
+                    <div class="q-width q-header__inner">
+                        <a class="q-header__name" href="/">"Quorum"<span class="q-visually-hidden">" home page"</span></a>
+                        <nav class="q-nav" aria-label="Primary">
+                            <ul class="q-nav__list">{nav_items}</ul>
+                        </nav>
+                    </div>
+                </header>
+                <div class="q-width">
+                    {crumbs}
+                    <main id="main" class="q-main" tabindex="-1">{children()}</main>
+                </div>
+                <footer class="q-footer">
+                    <div class="q-width">
+                        <h2 class="q-visually-hidden">"Support links"</h2>
+                        <ul class="q-footer__list">
+                            <li><a href="/accessibility">"Accessibility statement"</a></li>
+                            <li><a href="/privacy">"Privacy notice"</a></li>
+                        </ul>
+                        <p>"Quorum is free software for groups that discuss and decide together."</p>
+                    </div>
+                </footer>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::render_document;
+
+    fn page(has_errors: bool) -> String {
+        render_document(move || {
+            view! { <Page title="Example" has_errors=has_errors area=NavArea::Design><h1>"Example"</h1></Page> }
+        })
+    }
+
+    #[test]
+    fn the_skip_link_comes_first_and_targets_main() {
+        let html = page(false);
+        let body = &html[html.find("<body>").unwrap()..];
+        let first_link = body.find("<a ").unwrap();
+        assert!(body[first_link..].starts_with(r##"<a class="q-skip-link" href="#main">"##));
+        assert!(html.contains(r#"<main id="main" tabindex="-1" class="q-main">"#));
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    }
+
+    #[test]
+    fn the_title_is_prefixed_with_error_only_when_there_are_errors() {
+        assert!(page(false).contains("<title>Example – Quorum</title>"));
+        assert!(page(true).contains("<title>Error: Example – Quorum</title>"));
+    }
+
+    #[test]
+    fn the_current_area_is_marked_for_assistive_technology() {
+        let html = page(false);
+        assert!(
+            html.contains(r#"href="/design" aria-current="page""#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"href="/" aria-current"#));
+    }
+}

@@ -1,0 +1,71 @@
+//! The accessible component kit. Every page is composed from these components, each of which
+//! encodes one GOV.UK Design System pattern and says in its doc comment what a screen reader
+//! announces, how it behaves with the keyboard, and what happens with CSS or JavaScript off.
+//!
+//! Components render only what they are given: no data access, no request handling.
+
+mod banner;
+mod breadcrumbs;
+mod button;
+mod choices;
+mod error_summary;
+mod field;
+mod heading;
+mod layout;
+mod link;
+mod table;
+
+pub use banner::NotificationBanner;
+pub use breadcrumbs::{Breadcrumbs, Crumb};
+pub use button::{Button, ButtonLink, ButtonStyle};
+pub use choices::{CheckboxGroup, Choice, RadioGroup};
+pub use error_summary::ErrorSummary;
+pub use field::{InputKind, TextInput, Textarea};
+pub use heading::PageHeading;
+pub use layout::{NavArea, Page};
+pub use link::BackLink;
+pub use table::Table;
+
+use leptos::prelude::*;
+
+/// Renders a whole document to a string, in order: everything a page needs is resolved before
+/// rendering starts, so nothing is streamed later or hidden in a `<template>` for a script.
+pub fn render_document<V: IntoView + 'static>(page: impl FnOnce() -> V) -> String {
+    let owner = Owner::new();
+    let body = owner.with(|| page().to_html());
+    format!("<!DOCTYPE html>{body}")
+}
+
+/// The `aria-describedby` value for a field: its hint and error ids, when it has them.
+fn described_by(id: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let ids: Vec<String> = [(has_hint, "hint"), (has_error, "error")]
+        .into_iter()
+        .filter(|(present, _)| *present)
+        .map(|(_, suffix)| format!("{id}-{suffix}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+#[cfg(test)]
+pub(crate) fn render_fragment<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
+    let owner = Owner::new();
+    owner.with(|| view().to_html())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn described_by_lists_hint_then_error() {
+        assert_eq!(
+            described_by("name", true, true).as_deref(),
+            Some("name-hint name-error")
+        );
+        assert_eq!(
+            described_by("name", false, true).as_deref(),
+            Some("name-error")
+        );
+        assert_eq!(described_by("name", false, false), None);
+    }
+}
