@@ -59,6 +59,18 @@ pub fn not_found() -> Response {
     )
 }
 
+/// The 405 page: a form or link used a method this address does not take (an old bookmark of a
+/// form's result, or a hand-made request).
+pub async fn method_not_allowed() -> Response {
+    html(
+        StatusCode::METHOD_NOT_ALLOWED,
+        message_page(
+            "This page cannot do that",
+            "The address you used does not accept that kind of request. Go back and try again from the page you were on.",
+        ),
+    )
+}
+
 /// The 500 page.
 pub fn server_error() -> Response {
     html(

@@ -12,7 +12,7 @@ mod form;
 pub mod home;
 pub mod info;
 
-pub use error::{AppError, not_found};
+pub use error::{AppError, method_not_allowed, not_found};
 pub use form::FormData;
 
 use axum::Router;

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -35,6 +36,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The whole application: pages, assets, health check, and the middleware around them.
 pub fn app(state: AppState) -> Router {
     let middleware = ServiceBuilder::new()
+        .layer(tower::util::MapRequestLayer::new(drop_client_request_id))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
@@ -57,14 +59,22 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .route("/healthz", get(healthz))
         .fallback(fallback)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware)
 }
 
+/// Request ids are always made here: one sent by a client could be chosen to collide with
+/// another request's, or to smuggle text into the logs.
+fn drop_client_request_id<B>(mut request: Request<B>) -> Request<B> {
+    request.headers_mut().remove("x-request-id");
+    request
+}
+
 /// One span per request: its id, method and path. Never the query string, which may one day
 /// carry a token, and never a header or cookie.
-fn request_span(request: &Request) -> Span {
+fn request_span<B>(request: &Request<B>) -> Span {
     let id = request
         .extensions()
         .get::<RequestId>()
@@ -136,12 +146,15 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the address listened on")?;
+    // Signal handlers are in place before anyone is told the server is up, so a stop request
+    // that arrives straight after start-up still shuts down cleanly.
+    let stop = shutdown_signal().context("cannot listen for stop signals")?;
     info!("Quorum is running at http://{address}/");
     let state = AppState {
         store: store.clone(),
     };
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await
         .context("the server stopped unexpectedly")?;
     store.close().await;
@@ -149,26 +162,26 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+/// Registers for SIGTERM and SIGINT (Ctrl-C) now, and returns a future that completes when either
+/// arrives. Registration happens here, not on first poll, so no signal is missed in between.
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    info!("stopping: finishing requests under way");
+        info!("stopping: finishing requests under way");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        info!("stopping: finishing requests under way");
+    })
 }

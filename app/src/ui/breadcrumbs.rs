@@ -2,8 +2,8 @@
 //!
 //! Accessibility: a `nav` landmark labelled "Breadcrumb" holding an ordered list, so a screen
 //! reader announces "Breadcrumb, navigation, list, 3 items"; the last item is the current page,
-//! plain text with `aria-current="page"`, not a link to itself. Separators are drawn by CSS and so
-//! are not read out; with CSS off the list still reads in order.
+//! plain text with `aria-current="page"`, not a link to itself. Separators are CSS borders on an empty
+//! box, not generated text, so they are not read out (the accessibility-tree snapshot shows it); with CSS off the list still reads in order.
 
 use leptos::prelude::*;
 

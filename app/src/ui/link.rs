@@ -2,7 +2,7 @@
 //!
 //! Accessibility: a back link is an ordinary link whose text names where it goes
 //! ("Back to design examples", WCAG 2.4.9), placed before `main`'s heading so it is read before
-//! the page content. The arrow is drawn by CSS and not read out.
+//! the page content. The arrow is drawn with CSS borders, not text, so it is not read out.
 
 use leptos::prelude::*;
 

@@ -32,8 +32,21 @@ use leptos::prelude::*;
 /// rendering starts, so nothing is streamed later or hidden in a `<template>` for a script.
 pub fn render_document<V: IntoView + 'static>(page: impl FnOnce() -> V) -> String {
     let owner = Owner::new();
-    let body = owner.with(|| page().to_html());
+    let body = owner.with(|| without_hydration_markers(page().to_html()));
     format!("<!DOCTYPE html>{body}")
+}
+
+/// Leptos marks the boundaries of lists and empty options with `<!>` so that a client bundle
+/// could hydrate the page. Quorum ships no such bundle, and `<!>` is a parse error in HTML (a
+/// "bogus comment" to the Nu checker), so the markers are removed. This is safe: Leptos escapes
+/// `<` in every text and attribute value, and the one element whose text it leaves raw
+/// (`textarea`) is escaped by our `Textarea`, so a literal `<!>` can only be a marker.
+fn without_hydration_markers(html: String) -> String {
+    if html.contains("<!>") {
+        html.replace("<!>", "")
+    } else {
+        html
+    }
 }
 
 /// The `aria-describedby` value for a field: its hint and error ids, when it has them.
@@ -55,6 +68,20 @@ pub(crate) fn render_fragment<V: IntoView + 'static>(view: impl FnOnce() -> V) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_go_but_typed_markup_stays_escaped() {
+        let html = render_document(|| {
+            view! {
+                <ul>{vec!["a", "b"].into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
+                <crate::ui::TextInput name="n" label="Name" value="<!>"/>
+                <crate::ui::Textarea name="m" label="Message" value="<!>"/>
+            }
+        });
+        assert!(!html.contains("<!>"), "{html}");
+        assert!(html.contains(r#"value="&lt;!&gt;""#), "{html}");
+        assert!(html.contains("&lt;!&gt;</textarea>"), "{html}");
+    }
 
     #[test]
     fn described_by_lists_hint_then_error() {
