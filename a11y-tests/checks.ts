@@ -1,0 +1,204 @@
+// The checks run on every route. Each returns the problems it finds as plain sentences instead
+// of throwing, so that the same check can be shown to fail on a page with known defects
+// (checkers.spec.ts) and to pass on every real page (routes.spec.ts).
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
+import type { APIRequestContext, Page } from '@playwright/test';
+import type { Route } from './routes';
+
+const run = promisify(execFile);
+
+/** The WCAG levels Quorum claims, plus AAA (which includes 7:1 contrast) and best practice. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag2aaa', 'best-practice'];
+
+/** axe-core on the page as it is now: one line per violated rule, with the elements at fault. */
+export async function axeProblems(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+/** Opens a route's state in the browser the way a person would reach it. */
+export async function openState(page: Page, route: Route): Promise<number> {
+  const response = await page.goto(route.path);
+  if (!route.submit) return response?.status() ?? 0;
+  await fillForm(page, route.submit);
+  const [posted] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.locator('main form button[type="submit"]').first().click(),
+  ]);
+  await page.waitForLoadState('load');
+  return posted.status();
+}
+
+/** Types into text fields and ticks radios and checkboxes, by field name. */
+export async function fillForm(page: Page, fields: Record<string, string | string[]>) {
+  for (const [name, value] of Object.entries(fields)) {
+    const controls = page.locator(`[name="${name}"]`);
+    const type = await controls.first().getAttribute('type');
+    if (type === 'radio' || type === 'checkbox') {
+      for (const v of [value].flat()) await page.locator(`[name="${name}"][value="${v}"]`).check();
+    } else {
+      await controls.first().fill([value].flat().join(''));
+    }
+  }
+}
+
+/** The HTML exactly as the server sends it for a route's state (not the browser's DOM). */
+export async function servedHtml(request: APIRequestContext, route: Route): Promise<{ status: number; html: string }> {
+  let response;
+  if (route.submit) {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(route.submit)) for (const v of [value].flat()) body.append(name, v);
+    response = await request.post(route.path, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      data: body.toString(),
+      maxRedirects: 0,
+    });
+  } else {
+    response = await request.get(route.path, { maxRedirects: 0 });
+  }
+  return { status: response.status(), html: await response.text() };
+}
+
+interface Stop {
+  description: string;
+  /** Position in document order among all elements, to compare with the reading order. */
+  order: number;
+  focusVisible: boolean;
+  inViewport: boolean;
+  isSkipLink: boolean;
+}
+
+/** Describes the focused element: what it is, where it is in the document, and whether its
+ *  focus can be seen (an outline of at least 3px, or a box shadow, that differs from its
+ *  unfocused style). */
+async function focusedStop(page: Page): Promise<Stop | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    const all = Array.from(document.querySelectorAll('*'));
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 3;
+    const shadow = style.boxShadow !== 'none' && style.boxShadow !== '';
+    const rect = el.getBoundingClientRect();
+    const label = (el.getAttribute('aria-label') || el.textContent || (el as HTMLInputElement).name || '').trim().slice(0, 40);
+    return {
+      description: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${label}"`,
+      order: all.indexOf(el),
+      focusVisible: outline || shadow,
+      inViewport: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0,
+      isSkipLink: el.matches('a.q-skip-link[href="#main"]'),
+    };
+  });
+}
+
+/** A keyboard walk from the top of the page: the first Tab reaches the skip link; every stop
+ *  shows a visible focus style and is on screen once focused; stops come in reading order; and
+ *  Tab never gets stuck (it leaves the page after the last control and comes back to the start). */
+export async function keyboardProblems(page: Page): Promise<{ problems: string[]; stops: string[] }> {
+  const problems: string[] = [];
+  const stops: Stop[] = [];
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const focusable = await page
+    .locator('a[href], button:not([disabled]), input:not([type="hidden"]):not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])')
+    .count();
+  const limit = focusable + 5;
+  let returned = false;
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await focusedStop(page);
+    if (stop === null) {
+      // Focus left the document (to the browser's own controls): the walk is complete.
+      if (stops.length > 0) {
+        await page.keyboard.press('Tab');
+        const again = await focusedStop(page);
+        returned = again?.isSkipLink ?? false;
+        break;
+      }
+      continue;
+    }
+    if (stops.length > 0 && stop.order === stops[0].order) {
+      returned = true;
+      break;
+    }
+    stops.push(stop);
+  }
+  if (stops.length === 0) problems.push('Tab reached nothing on the page');
+  else if (!stops[0].isSkipLink) problems.push(`the first Tab reached ${stops[0].description}, not the skip link to #main`);
+  for (const stop of stops) {
+    if (!stop.focusVisible) problems.push(`no visible focus style on ${stop.description}`);
+    if (!stop.inViewport) problems.push(`${stop.description} is not on screen when focused`);
+  }
+  for (let i = 1; i < stops.length; i++) {
+    if (stops[i].order < stops[i - 1].order) problems.push(`Tab order goes back from ${stops[i - 1].description} to ${stops[i].description}`);
+  }
+  if (stops.length > 0 && !returned) problems.push(`Tab did not return to the start after ${stops.length} stops: focus is trapped`);
+  return { problems, stops: stops.map((s) => s.description) };
+}
+
+/** The page read by the Lynx text browser, as a person using it would see it. */
+export async function lynxDump(html: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'quorum-lynx-'));
+  try {
+    const file = join(dir, 'page.html');
+    writeFileSync(file, html);
+    const { stdout } = await run('lynx', ['-dump', '-force_html', '-nolist', '-display_charset=utf-8', '-width=100', file]);
+    return stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What Lynx must show: the main heading and the text of every label and legend. */
+export async function lynxProblems(html: string, h1: string, labels: string[]): Promise<string[]> {
+  const text = (await lynxDump(html)).replace(/\s+/g, ' ');
+  const problems: string[] = [];
+  if (!text.includes(h1)) problems.push(`Lynx does not show the main heading "${h1}"`);
+  for (const label of labels) if (!text.includes(label)) problems.push(`Lynx does not show the label "${label}"`);
+  return problems;
+}
+
+const VNU_JAR = resolve(__dirname, '..', 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+
+/** The Nu HTML checker on a set of documents at once (one Java start for all). Returns the
+ *  errors per document name. */
+export async function htmlErrors(documents: Record<string, string>): Promise<Record<string, string[]>> {
+  const dir = mkdtempSync(join(tmpdir(), 'quorum-vnu-'));
+  try {
+    const files: string[] = [];
+    const byFile = new Map<string, string>();
+    for (const [name, html] of Object.entries(documents)) {
+      const file = join(dir, `${name}.html`);
+      writeFileSync(file, html);
+      files.push(file);
+      byFile.set(`file:${file}`, name);
+    }
+    let output: string;
+    try {
+      output = execFileSync('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', '--stdout', ...files], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    } catch (e) {
+      // vnu exits 1 when it finds errors; its report is still on stdout.
+      output = (e as { stdout?: string }).stdout ?? '';
+      if (!output) throw e;
+    }
+    const report = JSON.parse(output) as { messages: { type: string; url?: string; message: string; lastLine?: number }[] };
+    const result: Record<string, string[]> = Object.fromEntries(Object.keys(documents).map((n) => [n, []]));
+    for (const m of report.messages) {
+      if (m.type !== 'error') continue;
+      const name = (m.url && byFile.get(m.url.replace(/^file:\/*/, 'file:/'))) ?? m.url ?? 'unknown';
+      (result[name] ??= []).push(`line ${m.lastLine ?? '?'}: ${m.message}`);
+    }
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

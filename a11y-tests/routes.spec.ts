@@ -1,0 +1,64 @@
+// Every route and state in routes.json, checked the same way: status, title and heading; axe;
+// a keyboard walk; an accessibility-tree snapshot; and Lynx. Playwright runs this file in both
+// projects, so each check but axe and Lynx also runs with JavaScript off.
+import { expect, test } from '@playwright/test';
+import { axeProblems, keyboardProblems, lynxProblems, openState, servedHtml } from './checks';
+import { routes } from './routes';
+
+for (const route of routes) {
+  test.describe(`${route.name} (${route.submit ? 'POST' : 'GET'} ${route.path})`, () => {
+    test('is served whole, with one h1 and a title that matches it', async ({ page }) => {
+      expect(await openState(page, route)).toBe(route.status ?? 200);
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+      await expect(page.locator('h1')).toHaveCount(1);
+      await expect(page.locator('h1')).toHaveText(route.h1);
+      await expect(page).toHaveTitle(`${route.errorTitle ? 'Error: ' : ''}${route.h1} – Quorum`);
+      await expect(page.locator('script')).toHaveCount(0);
+      if (route.errorTitle) {
+        const summary = page.getByRole('alert');
+        await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+        const links = summary.getByRole('link');
+        expect(await links.count()).toBeGreaterThan(0);
+        for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
+          const id = href.slice(1);
+          await expect(page.locator(`[id="${id}"]`), `the summary link ${href} leads to a field`).toHaveCount(1);
+          await expect(page.locator(`[id="${id}-error"]`), `the field ${id} shows its error inline`).toBeVisible();
+        }
+      }
+    });
+
+    test('axe-core finds no violations', async ({ page }, info) => {
+      test.skip(info.project.name === 'javascript-off', 'axe-core is a script: it runs where scripts run, on the same HTML');
+      await openState(page, route);
+      expect(await axeProblems(page)).toEqual([]);
+    });
+
+    test('keyboard walk: skip link first, visible focus, reading order, no trap', async ({ page }) => {
+      await openState(page, route);
+      const { problems, stops } = await keyboardProblems(page);
+      expect(problems, `stops: ${stops.join(' → ')}`).toEqual([]);
+      expect(stops.length).toBeGreaterThan(1);
+    });
+
+    test('the skip link moves focus to main', async ({ page }) => {
+      await openState(page, route);
+      await page.keyboard.press('Tab');
+      await expect(page.locator(':focus')).toHaveText('Skip to main content');
+      await page.keyboard.press('Enter');
+      await expect(page.locator('main#main')).toBeFocused();
+    });
+
+    test('accessibility tree snapshot', async ({ page }) => {
+      await openState(page, route);
+      await expect(page.locator('body')).toMatchAriaSnapshot({ name: `${route.name}.aria.yml` });
+    });
+
+    test('Lynx shows the main heading and every label', async ({ page, request }, info) => {
+      test.skip(info.project.name === 'javascript-off', 'Lynx runs no scripts either way: once is enough');
+      await openState(page, route);
+      const labels = (await page.locator('main label, main legend').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      const { html } = await servedHtml(request, route);
+      expect(await lynxProblems(html, route.h1, labels)).toEqual([]);
+    });
+  });
+}
