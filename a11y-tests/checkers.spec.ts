@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { axeProblems, htmlErrors, keyboardProblems, lynxProblems } from './checks';
+import { axeProblems, horizontalOverflow, htmlErrors, keyboardProblems, lynxProblems } from './checks';
 
 const BROKEN = readFileSync(join(__dirname, 'fixtures', 'broken.html'), 'utf8');
 const FIXTURE_URL = 'http://fixture.quorum.test/';
@@ -49,6 +49,12 @@ test.describe('each checker catches a known defect', () => {
     test.skip(info.project.name === 'javascript-off', 'Lynx does not use the browser');
     const problems = await lynxProblems(BROKEN, 'Send a message', ['Email address']);
     expect(problems).toHaveLength(2);
+  });
+
+  test('the reflow check reports a page wider than 320 px', async ({ page }) => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await openFixture(page, '<!DOCTYPE html><html lang="en"><title>Wide</title><div style="width: 600px">Fixed width</div></html>');
+    expect(await horizontalOverflow(page)).toBeGreaterThan(0);
   });
 
   test('the accessibility-tree snapshot reports a missing landmark', async ({ page }) => {

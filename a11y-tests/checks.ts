@@ -142,6 +142,12 @@ export async function keyboardProblems(page: Page): Promise<{ problems: string[]
   return { problems, stops: stops.map((s) => s.description) };
 }
 
+/** Whether the page makes the reader scroll sideways (WCAG 1.4.10, reflow). Elements that
+ *  scroll inside themselves, such as a wide table's region, do not count. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
 /** The page read by the Lynx text browser, as a person using it would see it. */
 export async function lynxDump(html: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'quorum-lynx-'));

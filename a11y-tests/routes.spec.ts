@@ -2,7 +2,7 @@
 // a keyboard walk; an accessibility-tree snapshot; and Lynx. Playwright runs this file in both
 // projects, so each check but axe and Lynx also runs with JavaScript off.
 import { expect, test } from '@playwright/test';
-import { axeProblems, keyboardProblems, lynxProblems, openState, servedHtml } from './checks';
+import { axeProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, servedHtml } from './checks';
 import { routes } from './routes';
 
 for (const route of routes) {
@@ -46,6 +46,31 @@ for (const route of routes) {
       await expect(page.locator(':focus')).toHaveText('Skip to main content');
       await page.keyboard.press('Enter');
       await expect(page.locator('main#main')).toBeFocused();
+    });
+
+    test('reflows at 320 px wide and at 200% text without sideways scrolling', async ({ browser, page }) => {
+      await page.setViewportSize({ width: 320, height: 640 });
+      await openState(page, route);
+      expect(await horizontalOverflow(page), 'sideways scroll at 320 px').toBeLessThanOrEqual(0);
+      // Text-only zoom: the user's default font size doubled, added to the stylesheet as it is
+      // fetched (an injected style would need scripts, and the CSP forbids inline style).
+      const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+      await context.route('**/assets/*.css', async (request) => {
+        const response = await request.fetch();
+        await request.fulfill({ response, body: `${await response.text()}\nhtml { font-size: 200% !important; }` });
+      });
+      const zoomed = await context.newPage();
+      await openState(zoomed, route);
+      expect(await zoomed.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('32px');
+      expect(await horizontalOverflow(zoomed), 'sideways scroll at 200% text').toBeLessThanOrEqual(0);
+      await context.close();
+    });
+
+    test('keeps a visible focus in forced-colours mode', async ({ page }) => {
+      await page.emulateMedia({ forcedColors: 'active' });
+      await openState(page, route);
+      const { problems } = await keyboardProblems(page);
+      expect(problems).toEqual([]);
     });
 
     test('accessibility tree snapshot', async ({ page }) => {
