@@ -51,6 +51,31 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// The address people use to reach this Quorum, such as https://quorum.example.org. Used in
+    /// links in emails; when it starts with https://, cookies are marked Secure. Defaults to
+    /// http:// and the address listened on.
+    #[arg(long, env = "QUORUM_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// SMTP server for outgoing mail, such as smtp://user:password@mail.example.org:587 (STARTTLS
+    /// required), smtps://…:465 (TLS), or smtp://localhost:25?tls=none. Without it, mail is
+    /// written as .eml files to the mail folder inside the data folder.
+    #[arg(long, env = "QUORUM_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Quorum's emails.
+    #[arg(
+        long,
+        env = "QUORUM_MAIL_FROM",
+        default_value = "Quorum <quorum@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// End sessions unused for this many minutes. By default sessions have no idle timeout.
+    #[arg(long, env = "QUORUM_SESSION_IDLE_TIMEOUT", global = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_idle_timeout: Option<u32>,
+
     /// Log filter, such as `info` or `quorum=debug,tower_http=info`.
     #[arg(long, env = "QUORUM_LOG", default_value = "info", global = true)]
     pub log: String,
