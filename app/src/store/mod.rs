@@ -2,6 +2,10 @@
 //! never writes a query of its own. SQLite is the default (one file, created and migrated at
 //! start-up); the migrations are portable DDL so that PostgreSQL can join behind the same API.
 
+mod outbox;
+
+pub use outbox::{NewMail, OutboxMail};
+
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
