@@ -6,15 +6,18 @@
 pub mod assets;
 pub mod config;
 pub mod domain;
+pub mod mail;
 pub mod pages;
 pub mod server;
 pub mod store;
 pub mod ui;
 
+use mail::Mailer;
 use store::Store;
 
 /// What every request handler can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    pub mailer: Mailer,
 }

@@ -25,6 +25,7 @@ use tracing::{Span, info, info_span};
 
 use crate::AppState;
 use crate::config::Settings;
+use crate::mail::{MailConfig, Mailer};
 use crate::pages;
 use crate::store::Store;
 
@@ -139,6 +140,8 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 /// `quorum serve`: listens until SIGTERM or Ctrl-C, finishes the requests under way, then
 /// closes the database cleanly.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // Mail settings are checked before anything is opened, so a bad one stops start-up at once.
+    let mail_config = MailConfig::from_settings(&settings)?;
     let store = open_store(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
@@ -149,15 +152,21 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Signal handlers are in place before anyone is told the server is up, so a stop request
     // that arrives straight after start-up still shuts down cleanly.
     let stop = shutdown_signal().context("cannot listen for stop signals")?;
+    let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config);
     info!("Quorum is running at http://{address}/");
     let state = AppState {
         store: store.clone(),
+        mailer,
     };
-    axum::serve(listener, app(state))
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(stop)
         .await
-        .context("the server stopped unexpectedly")?;
+        .context("the server stopped unexpectedly");
+    // The sender finishes the email in flight before the database closes, whether the server
+    // stopped cleanly or not.
+    mail_sender.shutdown().await;
     store.close().await;
+    served?;
     info!("Quorum has stopped");
     Ok(())
 }
