@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub mod smtp;
+
 /// How long a debug build may take to start, or to stop after SIGTERM.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long to wait for a log line about a request that has already been answered.
@@ -34,11 +36,13 @@ const LOG_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_MARKER: &str = "Quorum is running at http://";
 
 /// Settings the developer's shell may hold that would change what the binary does.
-const INHERITED_SETTINGS: [&str; 6] = [
+const INHERITED_SETTINGS: [&str; 8] = [
     "QUORUM_ADDR",
     "QUORUM_DATA_DIR",
     "QUORUM_LOG",
     "QUORUM_LOG_FORMAT",
+    "QUORUM_SMTP_URL",
+    "QUORUM_MAIL_FROM",
     "DATABASE_URL",
     "RUST_LOG",
 ];
