@@ -1,9 +1,10 @@
 //! Quorum: an accessible, privacy-respecting place for groups to discuss and decide together.
 //!
 //! Every page is complete HTML rendered on the server; every task is a plain form post followed
-//! by a redirect. See the README for running it and `DESIGN` notes in module docs for the why.
+//! by a redirect. See the README for running it.
 
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod mail;
@@ -12,12 +13,29 @@ pub mod server;
 pub mod store;
 pub mod ui;
 
-use mail::Mailer;
+use std::sync::Arc;
+
+use auth::rate_limit::Limits;
+use auth::session::CookiePolicy;
 use store::Store;
 
 /// What every request handler can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
-    pub mailer: Mailer,
+    pub mailer: mail::Mailer,
+    pub config: Arc<RuntimeConfig>,
+    pub limits: Limits,
+}
+
+/// Settings worked out at start-up.
+#[derive(Debug)]
+pub struct RuntimeConfig {
+    /// The address people use, without a trailing slash, such as `https://quorum.example.org`.
+    pub public_url: String,
+    pub cookies: CookiePolicy,
+    /// Seconds a session may go unused before it ends; `None` for no idle timeout.
+    pub session_idle_timeout: Option<i64>,
+    /// Key for hashing email addresses in the audit log.
+    pub audit_key: String,
 }

@@ -19,7 +19,7 @@
 mod delivery;
 mod message;
 mod sender;
-mod templates;
+pub mod templates;
 
 use std::sync::Arc;
 

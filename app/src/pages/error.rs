@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 
 use super::html;
-use crate::ui::{Page, PageHeading, render_document};
+use crate::ui::{Page, PageContext, PageHeading, render_document};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -17,6 +17,12 @@ pub enum AppError {
     /// The request body was larger than a form can be.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A form post failed the CSRF or origin check.
+    #[error("forbidden: {0}")]
+    Forbidden(crate::auth::csrf::CsrfFailure),
+    /// The page needs a signed-in person; carries the path to come back to.
+    #[error("sign-in required")]
+    SignInRequired(String),
     /// Anything else; the cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
@@ -39,6 +45,20 @@ impl IntoResponse for AppError {
                     "The form you sent was larger than Quorum accepts. Go back, shorten your answers and send them again.",
                 ),
             ),
+            Self::Forbidden(failure) => {
+                tracing::warn!(reason = %failure, "form post refused");
+                html(
+                    StatusCode::FORBIDDEN,
+                    message_page(
+                        "Your form could not be sent",
+                        "Quorum could not confirm that the form came from this site. This happens when cookies are turned off or a form is sent from another website. Go back, reload the page, and send the form again.",
+                    ),
+                )
+            }
+            Self::SignInRequired(path) => {
+                let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+                super::see_other(&format!("/sign-in?next={next}"))
+            }
             Self::Internal(cause) => {
                 tracing::error!(cause = %format!("{cause:#}"), "request failed");
                 server_error()
@@ -83,7 +103,7 @@ pub fn server_error() -> Response {
 }
 
 fn message_page(title: &'static str, body: &'static str) -> String {
-    render_document(move || {
+    render_document(&PageContext::default(), move || {
         view! {
             <Page title=title>
                 <PageHeading text=title/>

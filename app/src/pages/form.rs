@@ -1,10 +1,15 @@
 //! Reading a posted form. A field may appear more than once (ticked checkboxes share a name), so
 //! the body is kept as the ordered list of pairs the browser sent.
+//!
+//! Every post is read through `FormData`, and `FormData` checks the CSRF token and the origin
+//! before a handler sees a single field: the protection cannot be forgotten on a new form.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 
 use super::AppError;
+use crate::auth::csrf;
+use crate::auth::session::RequestAuth;
 
 #[derive(Debug, Default, Clone)]
 pub struct FormData(Vec<(String, String)>);
@@ -44,10 +49,18 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let cookie_token = request
+            .extensions()
+            .get::<RequestAuth>()
+            .map(|auth| auth.csrf.expose().to_string());
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        Ok(Self::parse(&body))
+        let form = Self::parse(&body);
+        csrf::check(&headers, cookie_token.as_deref(), form.text(csrf::FIELD))
+            .map_err(AppError::Forbidden)?;
+        Ok(form)
     }
 }
 

@@ -4,11 +4,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::html;
+use super::{html, Ctx};
 use crate::ui::{ButtonLink, NavArea, Page, PageHeading, render_document};
 
-pub async fn show() -> Response {
-    html(StatusCode::OK, render_document(home_page))
+pub async fn show(ctx: Ctx) -> Response {
+    html(StatusCode::OK, render_document(&ctx.page(), home_page))
 }
 
 fn home_page() -> impl IntoView {

@@ -2,6 +2,7 @@
 //! graceful shutdown.
 
 mod assets;
+mod auth_layer;
 mod headers;
 
 use std::time::Duration;
@@ -23,7 +24,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::{Span, info, info_span};
 
-use crate::AppState;
+use crate::auth::rate_limit::Limits;
+use crate::auth::session::CookiePolicy;
+use crate::{AppState, RuntimeConfig};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use crate::config::Settings;
 use crate::mail::{MailConfig, Mailer};
 use crate::pages;
@@ -57,10 +62,11 @@ pub fn app(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ));
     pages::router()
-        .merge(assets::router())
-        .route("/healthz", get(healthz))
         .fallback(fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth_layer::load))
+        .merge(assets::router())
+        .route("/healthz", get(healthz))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware)
@@ -129,6 +135,26 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Settings worked out from the command line, the address listened on and the database.
+async fn runtime_config(settings: &Settings, address: SocketAddr, store: &Store) -> anyhow::Result<RuntimeConfig> {
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"))
+        .trim_end_matches('/')
+        .to_string();
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        anyhow::bail!("QUORUM_PUBLIC_URL must start with https:// (or http:// for local use)");
+    }
+    let fresh_key = crate::auth::token::new_token()?;
+    Ok(RuntimeConfig {
+        cookies: CookiePolicy { secure: public_url.starts_with("https://") },
+        public_url,
+        session_idle_timeout: settings.session_idle_timeout.map(|minutes| i64::from(minutes) * 60),
+        audit_key: store.instance_secret("audit_key", fresh_key.expose()).await?,
+    })
+}
+
 /// `quorum migrate`.
 pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
@@ -153,12 +179,22 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // that arrives straight after start-up still shuts down cleanly.
     let stop = shutdown_signal().context("cannot listen for stop signals")?;
     let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config);
-    info!("Quorum is running at http://{address}/");
     let state = AppState {
+        config: Arc::new(runtime_config(&settings, address, &store).await?),
         store: store.clone(),
         mailer,
+        limits: Limits::default(),
     };
-    let served = axum::serve(listener, app(state))
+    info!("Quorum is running at http://{address}/");
+    let limits = state.limits.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            limits.prune();
+        }
+    });
+    let served = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(stop)
         .await
         .context("the server stopped unexpectedly");

@@ -18,6 +18,8 @@ pub enum InputKind {
     #[default]
     Text,
     Email,
+    /// Shown as dots; never given a value back after an error.
+    Password,
 }
 
 impl InputKind {
@@ -25,6 +27,7 @@ impl InputKind {
         match self {
             Self::Text => "text",
             Self::Email => "email",
+            Self::Password => "password",
         }
     }
 }
@@ -43,11 +46,15 @@ pub fn TextInput(
     /// An `autocomplete` token such as `name` or `email` (WCAG 1.3.5).
     #[prop(optional)]
     autocomplete: Option<&'static str>,
+    /// An `inputmode` such as `numeric`, for the right on-screen keyboard.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let describedby = described_by(name, hint.is_some(), error.is_some());
     let has_error = error.is_some();
     let invalid = has_error.then_some("true");
-    let spellcheck = (kind == InputKind::Email).then_some("false");
+    let spellcheck = matches!(kind, InputKind::Email | InputKind::Password).then_some("false");
+    let value = if kind == InputKind::Password { String::new() } else { value };
     view! {
         <div class=group_class(has_error)>
             <label class="q-label" for=name>{label}</label>
@@ -60,6 +67,7 @@ pub fn TextInput(
                 type=kind.attribute()
                 value=value
                 autocomplete=autocomplete
+                inputmode=inputmode
                 spellcheck=spellcheck
                 aria-describedby=describedby
                 aria-invalid=invalid

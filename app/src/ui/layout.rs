@@ -10,6 +10,7 @@
 use leptos::prelude::*;
 
 use super::breadcrumbs::{Breadcrumbs, Crumb};
+use super::PageContext;
 use crate::assets::STYLESHEET;
 
 /// Which primary navigation item, if any, the page belongs to.
@@ -17,6 +18,8 @@ use crate::assets::STYLESHEET;
 pub enum NavArea {
     Home,
     Design,
+    Account,
+    SignIn,
 }
 
 const PRIMARY_NAV: [(NavArea, &str, &str); 2] = [
@@ -50,6 +53,27 @@ pub fn Page(
             view! { <li><a class="q-nav__link" href=*href aria-current=current>{*label}</a></li> }
         })
         .collect_view();
+    let ctx = use_context::<PageContext>().unwrap_or_default();
+    let account_items = match &ctx.signed_in_as {
+        Some(name) => {
+            let current = (area == Some(NavArea::Account)).then_some("page");
+            view! {
+                <li><a class="q-nav__link" href="/account" aria-current=current>"Your account"<span class="q-visually-hidden">" ("{name.clone()}")"</span></a></li>
+                <li>
+                    <form class="q-nav__form" method="post" action="/sign-out">
+                        <input type="hidden" name="csrf_token" value=ctx.csrf_token.clone()/>
+                        <button class="q-nav__button" type="submit">"Sign out"</button>
+                    </form>
+                </li>
+            }
+            .into_any()
+        }
+        None => {
+            let current = (area == Some(NavArea::SignIn)).then_some("page");
+            let href = sign_in_href(&ctx.path);
+            view! { <li><a class="q-nav__link" href=href aria-current=current>"Sign in"</a></li> }.into_any()
+        }
+    };
     let crumbs = (!breadcrumbs.is_empty()).then(|| view! { <Breadcrumbs crumbs=breadcrumbs/> });
 
     view! {
@@ -67,7 +91,7 @@ pub fn Page(
                     <div class="q-width q-header__inner">
                         <a class="q-header__name" href="/">"Quorum"<span class="q-visually-hidden">" home page"</span></a>
                         <nav class="q-nav" aria-label="Primary">
-                            <ul class="q-nav__list">{nav_items}</ul>
+                            <ul class="q-nav__list">{nav_items}{account_items}</ul>
                         </nav>
                     </div>
                 </header>
@@ -90,13 +114,23 @@ pub fn Page(
     }
 }
 
+/// The sign-in link, bringing people back to the page they were on.
+fn sign_in_href(path: &str) -> String {
+    if path.is_empty() || path == "/" || path.starts_with("/sign-in") {
+        "/sign-in".to_string()
+    } else {
+        let encoded: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        format!("/sign-in?next={encoded}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ui::render_document;
 
     fn page(has_errors: bool) -> String {
-        render_document(move || {
+        render_document(&PageContext::default(), move || {
             view! { <Page title="Example" has_errors=has_errors area=NavArea::Design><h1>"Example"</h1></Page> }
         })
     }
@@ -125,5 +159,16 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains(r#"href="/" aria-current"#));
+    }
+
+    #[test]
+    fn signed_in_people_get_their_account_and_a_sign_out_button() {
+        let ctx = PageContext { signed_in_as: Some("Ann".into()), csrf_token: "t".into(), path: "/x".into() };
+        let html = render_document(&ctx, || view! { <Page title="X"><h1>"X"</h1></Page> });
+        assert!(html.contains(r#"<a class="q-nav__link" href="/account">Your account<span class="q-visually-hidden"> (Ann)</span></a>"#), "{html}");
+        assert!(html.contains(r#"<form class="q-nav__form" method="post" action="/sign-out"><input type="hidden" name="csrf_token" value="t">"#), "{html}");
+        let ctx = PageContext { path: "/design/forms".into(), ..PageContext::default() };
+        let html = render_document(&ctx, || view! { <Page title="X"><h1>"X"</h1></Page> });
+        assert!(html.contains(r#"href="/sign-in?next=%2Fdesign%2Fforms""#), "{html}");
     }
 }

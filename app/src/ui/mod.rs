@@ -10,6 +10,7 @@ mod button;
 mod choices;
 mod error_summary;
 mod field;
+mod form;
 mod heading;
 mod layout;
 mod link;
@@ -21,6 +22,7 @@ pub use button::{Button, ButtonLink, ButtonStyle};
 pub use choices::{CheckboxGroup, Choice, RadioGroup};
 pub use error_summary::ErrorSummary;
 pub use field::{InputKind, TextInput, Textarea};
+pub use form::Form;
 pub use heading::PageHeading;
 pub use layout::{NavArea, Page};
 pub use link::BackLink;
@@ -28,11 +30,26 @@ pub use table::Table;
 
 use leptos::prelude::*;
 
+/// What every page needs to know about the request: who is signed in and the CSRF token forms
+/// must carry. Given to `render_document` and read by components through Leptos context.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageContext {
+    /// The signed-in person's name, when someone is signed in.
+    pub signed_in_as: Option<String>,
+    pub csrf_token: String,
+    /// The path of the page, so "Sign in" can bring people back to it.
+    pub path: String,
+}
+
 /// Renders a whole document to a string, in order: everything a page needs is resolved before
 /// rendering starts, so nothing is streamed later or hidden in a `<template>` for a script.
-pub fn render_document<V: IntoView + 'static>(page: impl FnOnce() -> V) -> String {
+pub fn render_document<V: IntoView + 'static>(ctx: &PageContext, page: impl FnOnce() -> V) -> String {
     let owner = Owner::new();
-    let body = owner.with(|| without_hydration_markers(page().to_html()));
+    let ctx = ctx.clone();
+    let body = owner.with(move || {
+        provide_context(ctx);
+        without_hydration_markers(page().to_html())
+    });
     format!("<!DOCTYPE html>{body}")
 }
 
@@ -61,8 +78,17 @@ fn described_by(id: &str, has_hint: bool, has_error: bool) -> Option<String> {
 
 #[cfg(test)]
 pub(crate) fn render_fragment<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
+    render_fragment_with(&PageContext::default(), view)
+}
+
+#[cfg(test)]
+pub(crate) fn render_fragment_with<V: IntoView + 'static>(ctx: &PageContext, view: impl FnOnce() -> V) -> String {
     let owner = Owner::new();
-    owner.with(|| view().to_html())
+    let ctx = ctx.clone();
+    owner.with(move || {
+        provide_context(ctx);
+        view().to_html()
+    })
 }
 
 #[cfg(test)]
@@ -71,7 +97,7 @@ mod tests {
 
     #[test]
     fn markers_go_but_typed_markup_stays_escaped() {
-        let html = render_document(|| {
+        let html = render_document(&PageContext::default(), || {
             view! {
                 <ul>{vec!["a", "b"].into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
                 <crate::ui::TextInput name="n" label="Name" value="<!>"/>

@@ -14,9 +14,9 @@ use leptos::prelude::*;
 
 use super::crumbs;
 use crate::domain::validation::{FormErrors, is_email_address, required_text};
-use crate::pages::{FormData, html, see_other};
+use crate::pages::{Ctx, FormData, html, see_other};
 use crate::ui::{
-    BackLink, Button, CheckboxGroup, Choice, ErrorSummary, InputKind, NavArea, NotificationBanner,
+    BackLink, Button, CheckboxGroup, Choice, ErrorSummary, Form, InputKind, NavArea, NotificationBanner,
     Page, PageHeading, RadioGroup, TextInput, Textarea, render_document,
 };
 
@@ -105,12 +105,12 @@ fn topic_choices() -> Vec<Choice> {
     ]
 }
 
-pub async fn show() -> Response {
-    let page = render_document(|| form_page(Answers::default(), FormErrors::new()));
+pub async fn show(ctx: Ctx) -> Response {
+    let page = render_document(&ctx.page(), || form_page(Answers::default(), FormErrors::new()));
     html(StatusCode::OK, page)
 }
 
-pub async fn submit(form: FormData) -> Response {
+pub async fn submit(ctx: Ctx, form: FormData) -> Response {
     let answers = Answers::from_form(&form);
     let errors = answers.check();
     if errors.is_empty() {
@@ -118,12 +118,12 @@ pub async fn submit(form: FormData) -> Response {
     }
     html(
         StatusCode::UNPROCESSABLE_ENTITY,
-        render_document(move || form_page(answers, errors)),
+        render_document(&ctx.page(), move || form_page(answers, errors)),
     )
 }
 
-pub async fn done() -> Response {
-    html(StatusCode::OK, render_document(done_page))
+pub async fn done(ctx: Ctx) -> Response {
+    html(StatusCode::OK, render_document(&ctx.page(), done_page))
 }
 
 fn form_page(answers: Answers, errors: FormErrors) -> impl IntoView {
@@ -134,7 +134,7 @@ fn form_page(answers: Answers, errors: FormErrors) -> impl IntoView {
                 text=TITLE
                 lead="Send us a message. This example shows how every Quorum form checks answers and explains mistakes."
             />
-            <form method="post" action="/design/forms" novalidate>
+            <Form action="/design/forms">
                 <TextInput name="name" label="Full name" value=answers.name autocomplete="name"
                     error=errors.for_field("name")/>
                 <TextInput name="email" label="Email address" kind=InputKind::Email
@@ -148,7 +148,7 @@ fn form_page(answers: Answers, errors: FormErrors) -> impl IntoView {
                 <Textarea name="message" label="Message" hint="You can enter up to 500 characters."
                     value=answers.message error=errors.for_field("message")/>
                 <Button text="Send message"/>
-            </form>
+            </Form>
         </Page>
     }
 }

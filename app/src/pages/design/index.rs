@@ -4,11 +4,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use crate::pages::{error, html};
+use crate::pages::{error, html, Ctx};
 use crate::ui::{Crumb, NavArea, Page, PageHeading, render_document};
 
-pub async fn show() -> Response {
-    html(StatusCode::OK, render_document(index))
+pub async fn show(ctx: Ctx) -> Response {
+    html(StatusCode::OK, render_document(&ctx.page(), index))
 }
 
 /// `/design/errors/server-error`: the real 500 page with its real status, so the browser suite

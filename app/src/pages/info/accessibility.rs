@@ -4,11 +4,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use crate::pages::html;
+use crate::pages::{html, Ctx};
 use crate::ui::{Crumb, Page, PageHeading, render_document};
 
-pub async fn show() -> Response {
-    html(StatusCode::OK, render_document(statement))
+pub async fn show(ctx: Ctx) -> Response {
+    html(StatusCode::OK, render_document(&ctx.page(), statement))
 }
 
 fn statement() -> impl IntoView {

@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use crate::pages::html;
+use crate::pages::{html, Ctx};
 use crate::ui::{Crumb, Page, PageHeading, render_document};
 
-pub async fn show() -> Response {
-    html(StatusCode::OK, render_document(notice))
+pub async fn show(ctx: Ctx) -> Response {
+    html(StatusCode::OK, render_document(&ctx.page(), notice))
 }
 
 fn notice() -> impl IntoView {
@@ -24,9 +24,19 @@ fn notice() -> impl IntoView {
             <h2>"What Quorum records"</h2>
             <ul class="q-list q-list--bullet">
                 <li>"What you write and decide in your groups, for the members who may see it."</li>
+                <li>"Your email address, the name you choose and, if you set one, a scrambled (hashed) form of your password."</li>
+                <li>"Where you are signed in: the kind of browser and system (such as “Firefox on Linux”), when you signed in and when you were last active. You can see and end these sessions on your account page."</li>
+                <li>"A security log of sign-ins: the time, the outcome, the network (IP) address, and a keyed scrambled form of the email address, never the address itself."</li>
                 <li>"For each request to the server: the time, the page asked for (without anything after a question mark), the result and how long it took. These lines are kept to keep the service working and safe."</li>
             </ul>
-            <p>"Quorum does not use tracking, analytics, advertising, web fonts or content from other websites. It sets no cookies until you sign in, and then only one that keeps you signed in."</p>
+            <h2>"Cookies"</h2>
+            <p>"Quorum sets only cookies it needs to work, and none that track you:"</p>
+            <ul class="q-list q-list--bullet">
+                <li>"one that protects your forms from being sent by other websites;"</li>
+                <li>"one that keeps you signed in, until you sign out or end the session;"</li>
+                <li>"one that lasts an hour while you sign in, so the code from your email works in the browser you asked from."</li>
+            </ul>
+            <p>"Quorum does not use tracking, analytics, advertising, web fonts or content from other websites."</p>
             <h2>"Your rights"</h2>
             <p>"You can ask to see, correct, download or delete the data held about you. When you delete your account, what you wrote stays with your groups under the name “Deleted account”, so that their discussions still make sense."</p>
             <h2>"Keeping your data safe"</h2>

@@ -1,0 +1,129 @@
+//! Rate limits on sign-in: token buckets per IP address and per email address (or account),
+//! kept in memory. A bucket refills steadily, so nobody, the owner included, is locked out for
+//! good: at worst they wait a few minutes, and signing in by email link stays open when
+//! password attempts are throttled.
+//!
+//! The figures (each is a burst, then a steady refill):
+//! - sign-in emails: 5 per address, then 1 every 12 minutes; 30 per IP, then 1 every 2 minutes;
+//! - code attempts: 20 per IP, then 1 every 30 seconds (and 5 per sign-in request, counted in
+//!   the database);
+//! - password attempts: 10 per address, then 1 a minute; 50 per IP, then 1 every 10 seconds.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
+
+/// What is being limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SignInEmail,
+    SignInCode,
+    SignInPassword,
+}
+
+/// The limiters for every action, shared by all requests.
+#[derive(Clone)]
+pub struct Limits {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    email_by_address: Keyed<String>,
+    email_by_ip: Keyed<IpAddr>,
+    code_by_ip: Keyed<IpAddr>,
+    password_by_address: Keyed<String>,
+    password_by_ip: Keyed<IpAddr>,
+    clock: DefaultClock,
+}
+
+fn quota(burst: u32, every: Duration) -> Quota {
+    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(every).map_or(Quota::per_hour(burst), |q| q.allow_burst(burst))
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                email_by_address: RateLimiter::keyed(quota(5, Duration::from_secs(12 * 60))),
+                email_by_ip: RateLimiter::keyed(quota(30, Duration::from_secs(120))),
+                code_by_ip: RateLimiter::keyed(quota(20, Duration::from_secs(30))),
+                password_by_address: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
+                password_by_ip: RateLimiter::keyed(quota(50, Duration::from_secs(10))),
+                clock: DefaultClock::default(),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Limits")
+    }
+}
+
+impl Limits {
+    /// Takes one token for `action` from the IP's bucket and, when given, the address's bucket.
+    /// `Err(wait)` says how long until the next attempt would be allowed.
+    pub fn check(&self, action: Action, ip: IpAddr, address: Option<&str>) -> Result<(), Duration> {
+        let inner = &self.inner;
+        let (by_ip, by_address) = match action {
+            Action::SignInEmail => (&inner.email_by_ip, Some(&inner.email_by_address)),
+            Action::SignInCode => (&inner.code_by_ip, None),
+            Action::SignInPassword => (&inner.password_by_ip, Some(&inner.password_by_address)),
+        };
+        let now = inner.clock.now();
+        by_ip.check_key(&ip).map_err(|not_until| not_until.wait_time_from(now))?;
+        if let (Some(limiter), Some(address)) = (by_address, address) {
+            limiter.check_key(&address.to_string()).map_err(|not_until| not_until.wait_time_from(now))?;
+        }
+        Ok(())
+    }
+
+    /// Forgets buckets that are full again, so memory stays bounded.
+    pub fn prune(&self) {
+        let inner = &self.inner;
+        inner.email_by_address.retain_recent();
+        inner.email_by_ip.retain_recent();
+        inner.code_by_ip.retain_recent();
+        inner.password_by_address.retain_recent();
+        inner.password_by_ip.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sixth_email_to_one_address_waits_about_twelve_minutes() {
+        let limits = Limits::default();
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        for _ in 0..5 {
+            assert!(limits.check(Action::SignInEmail, ip, Some("a@example.org")).is_ok());
+        }
+        let wait = limits.check(Action::SignInEmail, ip, Some("a@example.org")).unwrap_err();
+        assert!(wait > Duration::from_secs(11 * 60) && wait <= Duration::from_secs(12 * 60), "{wait:?}");
+        assert!(limits.check(Action::SignInEmail, ip, Some("b@example.org")).is_ok());
+    }
+
+    #[test]
+    fn ip_buckets_are_separate_per_address_and_action() {
+        let limits = Limits::default();
+        let one: IpAddr = [10, 0, 0, 1].into();
+        let two: IpAddr = [10, 0, 0, 2].into();
+        for _ in 0..20 {
+            assert!(limits.check(Action::SignInCode, one, None).is_ok());
+        }
+        assert!(limits.check(Action::SignInCode, one, None).is_err());
+        assert!(limits.check(Action::SignInCode, two, None).is_ok());
+        assert!(limits.check(Action::SignInPassword, one, Some("x@example.org")).is_ok());
+    }
+}

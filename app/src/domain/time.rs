@@ -1,0 +1,42 @@
+//! Dates as people read them: "22 November 2026 at 08:53 UTC". Written out in full (no
+//! "22/11/26"), which screen readers read unambiguously in every locale.
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+];
+
+/// A Unix time (seconds) as a UTC date and time in words.
+pub fn format_utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let seconds = unix.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    let month_name = MONTHS.get(usize::try_from(month - 1).unwrap_or(0)).copied().unwrap_or("");
+    format!("{day} {month_name} {year} at {:02}:{:02} UTC", seconds / 3600, seconds % 3600 / 60)
+}
+
+/// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's `civil_from_days`.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_dates_read_in_full() {
+        assert_eq!(format_utc(0), "1 January 1970 at 00:00 UTC");
+        assert_eq!(format_utc(1_795_338_780), "22 November 2026 at 09:13 UTC");
+        assert_eq!(format_utc(951_782_400), "29 February 2000 at 00:00 UTC");
+        assert_eq!(format_utc(-86_400), "31 December 1969 at 00:00 UTC");
+    }
+}

@@ -1,0 +1,145 @@
+//! `/account`: the signed-in person's name, email address, password and sessions. Each part is
+//! its own small form posting to its own URL; a problem re-renders this page (422) with the
+//! error in that part and the answer kept, and success comes back here with a status message.
+
+pub mod email;
+pub mod password;
+pub mod sessions;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::sign_in::welcome::check_name;
+use super::{html, see_other, AppError, Ctx, FormData};
+use crate::auth::session::Viewer;
+use crate::domain::time::format_utc;
+use crate::domain::validation::FormErrors;
+use crate::store::SessionSummary;
+use crate::ui::{
+    render_document, Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, NotificationBanner, Page,
+    PageHeading, TextInput,
+};
+use crate::AppState;
+
+const TITLE: &str = "Your account";
+
+/// What one render of the account page shows: the answers and errors of the form that was
+/// sent, if any, and a status message after a success.
+#[derive(Debug, Default, Clone)]
+pub struct AccountView {
+    pub name: Option<String>,
+    pub new_email: String,
+    pub errors: FormErrors,
+    pub done: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// The status messages a redirect back to `/account?done=…` can show, in one place.
+fn done_message(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "name" => "Your name has been saved.",
+        "email-sent" => "We have sent a link to your new email address. Your address changes when you open it.",
+        "email-changed" => "Your email address has been changed.",
+        "password-set" => "Your password has been saved. You can now sign in with it or with an email link.",
+        "password-removed" => "Your password has been removed. You sign in with email links.",
+        "session-ended" => "That session has been ended.",
+        "sessions-ended" => "All your other sessions have been ended.",
+        _ => return None,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(query): Query<DoneQuery>) -> Result<Response, AppError> {
+    let view = AccountView { done: done_message(&query.done), ..AccountView::default() };
+    render(&state, &ctx, view, StatusCode::OK).await
+}
+
+/// Renders the account page for the signed-in person.
+pub async fn render(state: &AppState, ctx: &Ctx, view: AccountView, status: StatusCode) -> Result<Response, AppError> {
+    let viewer = ctx.require_viewer()?.clone();
+    let sessions = state.store.sessions_of(&viewer.account_id).await?;
+    let page = render_document(&ctx.page(), move || account_page(viewer, sessions, view));
+    Ok(html(status, page))
+}
+
+/// `POST /account/name`.
+pub async fn save_name(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+    let viewer = ctx.require_viewer()?;
+    let name = form.text("name").to_string();
+    let errors = check_name(&name);
+    if !errors.is_empty() {
+        let view = AccountView { name: Some(name), errors, ..AccountView::default() };
+        return render(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    state.store.set_display_name(&viewer.account_id, name.trim()).await?;
+    Ok(see_other("/account?done=name"))
+}
+
+fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView) -> impl IntoView {
+    let name = view.name.clone().unwrap_or_else(|| viewer.display_name.clone().unwrap_or_default());
+    let errors = view.errors.clone();
+    let current = viewer.session_id.clone();
+    let others = sessions.iter().filter(|s| s.public_id != current).count();
+    let session_items = sessions
+        .into_iter()
+        .map(|session| {
+            let this_device = session.public_id == current;
+            let since = format_utc(session.created_at);
+            let seen = format_utc(session.last_seen_at);
+            let label = format!("Sign out {} (signed in {since})", session.device);
+            view! {
+                <li class="q-session">
+                    <h3 class="q-heading-s">{session.device.clone()}{this_device.then_some(" (this device)")}</h3>
+                    <p>"Signed in " {since.clone()} ". Last used " {seen} "."</p>
+                    {(!this_device).then(|| view! {
+                        <Form action="/account/sessions/end" label=label.clone()>
+                            <input type="hidden" name="session" value=session.public_id.clone()/>
+                            <Button text=label.clone() style=ButtonStyle::Secondary/>
+                        </Form>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Page title=TITLE has_errors=!errors.is_empty() area=NavArea::Account breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current(TITLE)]>
+            <ErrorSummary errors=errors.clone()/>
+            {view.done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+            <PageHeading text=TITLE lead=format!("You are signed in as {}.", viewer.email)/>
+
+            <h2>"Your name"</h2>
+            <Form action="/account/name" label="Your name">
+                <TextInput name="name" label="Name" hint="The name other members of your groups see." value=name
+                    autocomplete="name" error=errors.for_field("name")/>
+                <Button text="Save name" style=ButtonStyle::Secondary/>
+            </Form>
+
+            <h2>"Email address"</h2>
+            <p>"You sign in and receive email at " <strong>{viewer.email.clone()}</strong> "."</p>
+            <Form action="/account/email" label="Change email address">
+                <TextInput name="new_email" label="New email address" kind=InputKind::Email autocomplete="email"
+                    hint="We will send a link to the new address. Your address changes only when you open it."
+                    value=view.new_email.clone() error=errors.for_field("new_email")/>
+                <Button text="Send a confirmation link" style=ButtonStyle::Secondary/>
+            </Form>
+
+            <h2>"Password"</h2>
+            {password::section(viewer.has_password, &errors)}
+
+            <h2>"Where you are signed in"</h2>
+            <ul class="q-list">{session_items}</ul>
+            {(others > 0).then(|| view! {
+                <Form action="/account/sessions/end-others" label="Sign out everywhere else">
+                    <Button text="Sign out everywhere else" style=ButtonStyle::Warning/>
+                </Form>
+            })}
+        </Page>
+    }
+}

@@ -1,0 +1,23 @@
+//! `POST /account/sessions/end` and `/account/sessions/end-others`: ending sessions from the
+//! account page. A session of another account is never found, so it cannot be ended from here.
+
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::pages::{see_other, AppError, Ctx, FormData};
+use crate::AppState;
+
+pub async fn end(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+    let viewer = ctx.require_viewer()?;
+    let target = form.text("session");
+    if target == viewer.session_id || !state.store.end_session(&viewer.account_id, target).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/account?done=session-ended"))
+}
+
+pub async fn end_others(State(state): State<AppState>, ctx: Ctx, _form: FormData) -> Result<Response, AppError> {
+    let viewer = ctx.require_viewer()?;
+    state.store.end_other_sessions(&viewer.account_id, &viewer.session_id).await?;
+    Ok(see_other("/account?done=sessions-ended"))
+}

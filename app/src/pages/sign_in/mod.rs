@@ -1,0 +1,174 @@
+//! `/sign-in/…`: signing in by email link, by code, or by password, and `/sign-out`.
+//!
+//! The flow: `/sign-in` takes an address and always answers the same way ("Check your email"),
+//! whether or not it has an account, doing the same work either way. The email carries a link
+//! and a code. Opening the link shows a confirm page, which uses nothing up (mail scanners open
+//! links); its button posts and signs in. The code can be typed on the "Check your email" page
+//! of the browser that asked. Either way the request is used up in one database update.
+
+pub mod check;
+pub mod link;
+pub mod password;
+pub mod request;
+pub mod sign_out;
+pub mod welcome;
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use axum::http::header::{HeaderValue, REFERRER_POLICY, RETRY_AFTER, USER_AGENT};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
+use leptos::prelude::*;
+use sha2::Sha256;
+
+use super::{html, see_other, AppError, Ctx};
+use crate::auth::session::{append_cookie, device_hint, CSRF_COOKIE, SESSION_COOKIE, SESSION_COOKIE_AGE, SIGN_IN_COOKIE};
+use crate::auth::token;
+use crate::store::{unix_now, AuditEvent, PendingSignIn};
+use crate::ui::{render_document, ButtonLink, Crumb, NavArea, Page, PageHeading};
+use crate::AppState;
+
+/// How long a sign-in link and code work.
+pub const SIGN_IN_LIFETIME: i64 = 10 * 60;
+
+/// An address as stored and compared: trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// "ann@example.org" as "a…@example.org": enough to recognise, little to leak.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "…".to_string(),
+    }
+}
+
+/// Where to go after signing in: a path on this site only, never another site.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.starts_with("/sign-in")
+        && !next.starts_with("/sign-out")
+        && next.len() <= 500
+        && next.chars().all(|c| c.is_ascii_graphic());
+    if ok { next.to_string() } else { "/".to_string() }
+}
+
+/// The address the request came from (the direct peer; Quorum does not trust forwarded headers).
+pub fn client_ip(peer: Option<SocketAddr>) -> IpAddr {
+    peer.map_or(IpAddr::from([0, 0, 0, 0]), |addr| addr.ip())
+}
+
+/// Writes one audit line. The email is kept only as an HMAC under the instance's key. A failure
+/// to write is logged and does not stop the person's request.
+pub async fn audit(state: &AppState, action: &str, outcome: &str, account_id: Option<&str>, email: Option<&str>, ip: IpAddr) {
+    let email_hash = email.map(|email| keyed_hash(&state.config.audit_key, email));
+    let ip = ip.to_string();
+    let event = AuditEvent { action, outcome, account_id, email_hash: email_hash.as_deref(), ip: Some(&ip) };
+    let written = match token::new_id() {
+        Ok(id) => state.store.record_audit(&id, unix_now(), &event).await.map_err(anyhow::Error::from),
+        Err(error) => Err(error.into()),
+    };
+    if let Err(error) = written {
+        tracing::error!(cause = %error, action, "could not write the audit log");
+    }
+    tracing::info!(action, outcome, "sign-in event");
+}
+
+fn keyed_hash(key: &str, value: &str) -> String {
+    match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(value.as_bytes());
+            mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Sign-in pages are never cached and never tell another site where the visitor came from.
+pub fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// Starts a session for the address of a used-up sign-in request, and sends the person on.
+pub async fn complete_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    pending: PendingSignIn,
+    method: &str,
+    ip: IpAddr,
+) -> Result<Response, AppError> {
+    let now = unix_now();
+    let account = state.store.find_or_create_account(&token::new_id().map_err(anyhow::Error::from)?, &pending.email, now).await?;
+    let session = token::new_token().map_err(anyhow::Error::from)?;
+    let csrf = token::new_token().map_err(anyhow::Error::from)?;
+    let device = device_hint(headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""));
+    let public_id = token::new_id().map_err(anyhow::Error::from)?;
+    state.store.create_session(&session.digest(), &public_id, &account.id, &device, now).await?;
+    audit(state, method, "ok", Some(&account.id), Some(&pending.email), ip).await;
+    let next = safe_next(&pending.next_path);
+    let location = if account.display_name.is_none() {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        format!("/welcome?next={encoded}")
+    } else {
+        next
+    };
+    let mut response = see_other(&location);
+    let cookies = state.config.cookies;
+    let headers = response.headers_mut();
+    append_cookie(headers, cookies.set(SESSION_COOKIE, session.expose(), Some(SESSION_COOKIE_AGE)));
+    // A new CSRF token at sign-in: one planted before it is worthless after it.
+    append_cookie(headers, cookies.set(CSRF_COOKIE, csrf.expose(), Some(SESSION_COOKIE_AGE)));
+    append_cookie(headers, cookies.remove(SIGN_IN_COOKIE));
+    Ok(private(response))
+}
+
+/// The answer when a rate limit is reached: status 429, `Retry-After`, and a page that says how
+/// long to wait and what else to do.
+pub fn too_many_attempts(ctx: &Ctx, wait: Duration) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let when = if minutes == 1 { "1 minute".to_string() } else { format!("{minutes} minutes") };
+    let body = format!("To keep accounts safe, Quorum limits how often anyone can try to sign in. Wait {when}, then try again.");
+    let page = render_document(&ctx.page(), move || {
+        view! {
+            <Page title="Too many attempts" area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Too many attempts")]>
+                <PageHeading text="Too many attempts"/>
+                <p>{body}</p>
+                <p>"If you did not make these attempts, nobody can get into your account without access to your email."</p>
+                <ButtonLink href="/sign-in" text="Go back to sign in"/>
+            </Page>
+        }
+    });
+    let mut response = private(html(StatusCode::TOO_MANY_REQUESTS, page));
+    if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_paths_stay_on_this_site() {
+        assert_eq!(safe_next("/groups/a?tab=b"), "/groups/a?tab=b");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "groups", "/sign-in/check", "/a b", "/é"] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+    }
+
+    #[test]
+    fn addresses_are_masked_and_normalised() {
+        assert_eq!(mask_email("ann@example.org"), "a…@example.org");
+        assert_eq!(normalize_email("  Ann@Example.ORG "), "ann@example.org");
+    }
+}

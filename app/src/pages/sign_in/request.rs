@@ -1,0 +1,119 @@
+//! `/sign-in`: asks for an email address and sends a sign-in link and code to it.
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+use super::{audit, client_ip, normalize_email, private, safe_next, too_many_attempts, SIGN_IN_LIFETIME};
+use crate::auth::emails;
+use crate::auth::rate_limit::Action;
+use crate::auth::session::{append_cookie, SIGN_IN_COOKIE};
+use crate::auth::token;
+use crate::domain::validation::{is_email_address, FormErrors};
+use crate::pages::{html, see_other, AppError, Ctx, FormData};
+use crate::store::{unix_now, NewSignInRequest};
+use crate::ui::{render_document, Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput};
+use crate::AppState;
+
+const TITLE: &str = "Sign in to Quorum";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    pub next: String,
+}
+
+pub async fn show(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
+    if ctx.viewer.is_some() {
+        return see_other(&safe_next(&query.next));
+    }
+    let page = render_document(&ctx.page(), move || sign_in_page(String::new(), safe_next(&query.next), FormErrors::new()));
+    private(html(StatusCode::OK, page))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let typed = form.text("email").to_string();
+    let next = safe_next(form.text("next"));
+    let mut errors = FormErrors::new();
+    if typed.trim().is_empty() {
+        errors.add("email", "Enter your email address");
+    } else if !is_email_address(&typed) {
+        errors.add("email", "Enter an email address in the correct format, like name@example.org");
+    }
+    if !errors.is_empty() {
+        let page = render_document(&ctx.page(), move || sign_in_page(typed, next, errors));
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, page)));
+    }
+    start_sign_in(&state, &ctx, &normalize_email(&typed), &next, client_ip(Some(peer))).await
+}
+
+/// Makes a sign-in request for `email`, sends the email, and sends the browser to "Check your
+/// email" with a cookie that ties the request to it. The same work and the same answer whether
+/// or not the address has an account.
+pub async fn start_sign_in(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    next: &str,
+    ip: std::net::IpAddr,
+) -> Result<Response, AppError> {
+    if let Err(wait) = state.limits.check(Action::SignInEmail, ip, Some(email)) {
+        audit(state, "sign_in_requested", "rate_limited", None, Some(email), ip).await;
+        return Ok(too_many_attempts(ctx, wait));
+    }
+    let fail = |e: token::RandomError| AppError::Internal(e.into());
+    let (id, link_token, code, handle) = (
+        token::new_id().map_err(fail)?,
+        token::new_token().map_err(fail)?,
+        token::new_code().map_err(fail)?,
+        token::new_token().map_err(fail)?,
+    );
+    let now = unix_now();
+    let new_account = state.store.account_by_email(email).await?.is_none();
+    state
+        .store
+        .create_sign_in_request(&NewSignInRequest {
+            id: &id,
+            email,
+            token_hash: &link_token.digest(),
+            code_hash: &token::code_digest(&id, code.expose()),
+            handle_hash: &handle.digest(),
+            next_path: next,
+            now,
+            expires_at: now + SIGN_IN_LIFETIME,
+        })
+        .await?;
+    let link = format!("{}/sign-in/link/{}", state.config.public_url, link_token.expose());
+    state.mailer.send(emails::sign_in(email, &link, code.expose(), new_account)).await?;
+    audit(state, "sign_in_requested", "ok", None, Some(email), ip).await;
+    let mut response = see_other("/sign-in/check");
+    let lifetime = std::time::Duration::from_secs(SIGN_IN_LIFETIME.unsigned_abs() * 6);
+    append_cookie(response.headers_mut(), state.config.cookies.set(SIGN_IN_COOKIE, handle.expose(), Some(lifetime)));
+    Ok(private(response))
+}
+
+fn sign_in_page(email: String, next: String, errors: FormErrors) -> impl IntoView {
+    view! {
+        <Page title=TITLE has_errors=!errors.is_empty() area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Sign in")]>
+            <ErrorSummary errors=errors.clone()/>
+            <PageHeading text=TITLE lead="Enter your email address and we will send you a link and a code to sign in. If you are new to Quorum, this creates your account."/>
+            <Form action="/sign-in">
+                <input type="hidden" name="next" value=next/>
+                <TextInput name="email" label="Email address" kind=InputKind::Email autocomplete="email"
+                    hint="We only use it to sign you in and to send you what your groups share." value=email
+                    error=errors.for_field("email")/>
+                <Button text="Continue"/>
+            </Form>
+            <h2>"Other ways to sign in"</h2>
+            <p><a href="/sign-in/password">"Sign in with a password"</a>", if you have set one on your account page."</p>
+        </Page>
+    }
+}

@@ -1,0 +1,48 @@
+//! `POST /sign-out` ends the session on the server, then `/signed-out` says so.
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use leptos::prelude::*;
+use std::net::SocketAddr;
+
+use super::{audit, client_ip, private};
+use crate::auth::session::{append_cookie, SESSION_COOKIE};
+use crate::auth::token;
+use crate::pages::{html, see_other, AppError, Ctx, FormData};
+use crate::ui::{render_document, ButtonLink, NavArea, NotificationBanner, Page, PageHeading};
+use crate::AppState;
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    let cookies = state.config.cookies;
+    if let Some(id) = cookies.read(&headers, SESSION_COOKIE).and_then(|v| token::parse_token(&v)) {
+        state.store.end_session_by_hash(&id.digest()).await?;
+    }
+    if let Some(viewer) = &ctx.viewer {
+        audit(&state, "sign_out", "ok", Some(&viewer.account_id), None, client_ip(Some(peer))).await;
+    }
+    let mut response = see_other("/signed-out");
+    append_cookie(response.headers_mut(), cookies.remove(SESSION_COOKIE));
+    Ok(private(response))
+}
+
+pub async fn show(ctx: Ctx) -> Response {
+    let title = "You have signed out";
+    let page = render_document(&ctx.page(), move || {
+        view! {
+            <Page title=title area=NavArea::SignIn>
+                <NotificationBanner title="Signed out" success=true><p>"Your session has ended on this device."</p></NotificationBanner>
+                <PageHeading text=title/>
+                <p>"Anyone using this device after you cannot see your groups. Other devices where you are signed in stay signed in; you can end those sessions from your account page."</p>
+                <ButtonLink href="/sign-in" text="Sign in again"/>
+            </Page>
+        }
+    });
+    html(StatusCode::OK, page)
+}

@@ -1,0 +1,68 @@
+//! Reads who is signed in, and the CSRF token, for every request, and sets the CSRF cookie when
+//! the browser has none. Handlers find both in a `RequestAuth` extension.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::session::{append_cookie, RequestAuth, Viewer, CSRF_COOKIE, SESSION_COOKIE};
+use crate::auth::token;
+use crate::store::unix_now;
+use crate::AppState;
+
+pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let cookies = state.config.cookies;
+    let headers = request.headers();
+    let session_cookie = cookies.read(headers, SESSION_COOKIE);
+    let mut viewer = None;
+    let mut stale_session = false;
+    if let Some(value) = &session_cookie {
+        match token::parse_token(value) {
+            Some(id) => match state.store.session_account(&id.digest(), unix_now(), state.config.session_idle_timeout).await {
+                Ok(Some(row)) => {
+                    viewer = Some(Viewer {
+                        account_id: row.account_id,
+                        email: row.email,
+                        display_name: row.display_name,
+                        has_password: row.has_password,
+                        session_id: row.public_id,
+                    })
+                }
+                Ok(None) => stale_session = true,
+                Err(error) => tracing::error!(cause = %error, "could not read the session"),
+            },
+            None => stale_session = true,
+        }
+    }
+    let existing_csrf = cookies.read(headers, CSRF_COOKIE).and_then(|v| token::parse_token(&v));
+    let (csrf, new_csrf) = match existing_csrf {
+        Some(csrf) => (csrf, false),
+        None => match token::new_token() {
+            Ok(csrf) => (csrf, true),
+            Err(error) => {
+                tracing::error!(cause = %error, "no CSRF token could be made");
+                return crate::pages::AppError::Internal(error.into()).into_response();
+            }
+        },
+    };
+    request.extensions_mut().insert(RequestAuth { viewer, csrf: csrf.clone() });
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    // A handler that signs in or out sets these cookies itself; do not undo what it set.
+    if new_csrf && !sets_cookie(headers, &cookies.name(CSRF_COOKIE)) {
+        append_cookie(headers, cookies.set(CSRF_COOKIE, csrf.expose(), Some(crate::auth::session::SESSION_COOKIE_AGE)));
+    }
+    if stale_session && !sets_cookie(headers, &cookies.name(SESSION_COOKIE)) {
+        append_cookie(headers, cookies.remove(SESSION_COOKIE));
+    }
+    response
+}
+
+fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {
+    let prefix = format!("{name}=");
+    headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.starts_with(&prefix)))
+}

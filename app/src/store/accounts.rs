@@ -1,0 +1,455 @@
+//! Accounts, sign-in requests, sessions, email changes and the audit log.
+//!
+//! Single use is enforced by the database, not by reading then writing: consuming a token is
+//! one `UPDATE … WHERE used_at IS NULL … RETURNING`, so of two simultaneous uses exactly one
+//! wins. A code attempt is counted before it is compared, in the same way, so parallel guesses
+//! cannot exceed the limit.
+
+use super::{Store, StoreError};
+
+/// Wrong codes allowed for one sign-in request.
+pub const MAX_CODE_ATTEMPTS: i64 = 5;
+/// A session's last-seen time is written at most this often (seconds), not on every request.
+const LAST_SEEN_RESOLUTION: i64 = 60;
+
+pub struct NewSignInRequest<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub token_hash: &'a str,
+    pub code_hash: &'a str,
+    pub handle_hash: &'a str,
+    pub next_path: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// A sign-in request that was valid when read or consumed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingSignIn {
+    pub email: String,
+    pub next_path: String,
+}
+
+/// What became of a typed code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeOutcome {
+    Accepted(PendingSignIn),
+    Wrong { tries_left: i64 },
+    TooManyTries,
+    /// No live request for this browser: never made, expired, or already used.
+    NoRequest,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+/// The account behind a live session.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionAccount {
+    pub public_id: String,
+    pub account_id: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub has_password: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionSummary {
+    pub public_id: String,
+    pub device: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub struct NewEmailChange<'a> {
+    pub id: &'a str,
+    pub account_id: &'a str,
+    pub new_email: &'a str,
+    pub token_hash: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailChangeOutcome {
+    Changed { account_id: String, new_email: String },
+    /// The new address belongs to another account by now.
+    Taken,
+    Invalid,
+}
+
+/// One line of the audit log.
+pub struct AuditEvent<'a> {
+    pub action: &'a str,
+    pub outcome: &'a str,
+    pub account_id: Option<&'a str>,
+    pub email_hash: Option<&'a str>,
+    pub ip: Option<&'a str>,
+}
+
+impl Store {
+    /// A named secret of this instance, made on first use and kept in the database.
+    pub async fn instance_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        sqlx::query("INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(fresh)
+            .execute(&self.pool)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Stores a new sign-in request, replacing any earlier unused one for the same address.
+    pub async fn create_sign_in_request(&self, request: &NewSignInRequest<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sign_in_requests WHERE email = ? AND used_at IS NULL")
+            .bind(request.email)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sign_in_requests \
+             (id, email, token_hash, code_hash, handle_hash, next_path, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(request.id)
+        .bind(request.email)
+        .bind(request.token_hash)
+        .bind(request.code_hash)
+        .bind(request.handle_hash)
+        .bind(request.next_path)
+        .bind(request.now)
+        .bind(request.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        // Old requests are kept only as long as they could matter.
+        sqlx::query("DELETE FROM sign_in_requests WHERE expires_at < ?")
+            .bind(request.now - 24 * 60 * 60)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The live request behind a link, without using it up (for the confirm page).
+    pub async fn sign_in_request_by_token(&self, token_hash: &str, now: i64) -> Result<Option<PendingSignIn>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT email, next_path FROM sign_in_requests \
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Uses up the request behind a link: succeeds once.
+    pub async fn consume_sign_in_token(&self, token_hash: &str, now: i64) -> Result<Option<PendingSignIn>, StoreError> {
+        Ok(sqlx::query_as(
+            "UPDATE sign_in_requests SET used_at = ? \
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+             RETURNING email, next_path",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The address of the live request made by this browser, if any (for the check page).
+    pub async fn sign_in_email_by_handle(&self, handle_hash: &str, now: i64) -> Result<Option<PendingSignIn>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT email, next_path FROM sign_in_requests \
+             WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(handle_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The address of this browser's unused request, even if expired: "send again" needs it.
+    pub async fn sign_in_request_for_resend(&self, handle_hash: &str) -> Result<Option<PendingSignIn>, StoreError> {
+        Ok(sqlx::query_as("SELECT email, next_path FROM sign_in_requests WHERE handle_hash = ? AND used_at IS NULL")
+            .bind(handle_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Tries a typed code against this browser's request. `digest_of` turns the request id and
+    /// the code into the stored digest (see `auth::token::code_digest`).
+    pub async fn try_sign_in_code(
+        &self,
+        handle_hash: &str,
+        now: i64,
+        digest_matches: impl FnOnce(&str, &str) -> bool,
+    ) -> Result<CodeOutcome, StoreError> {
+        let counted: Option<(String, String, i64)> = sqlx::query_as(
+            "UPDATE sign_in_requests SET code_attempts = code_attempts + 1 \
+             WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ? AND code_attempts < ? \
+             RETURNING id, code_hash, code_attempts",
+        )
+        .bind(handle_hash)
+        .bind(now)
+        .bind(MAX_CODE_ATTEMPTS)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, code_hash, attempts)) = counted else {
+            let exhausted: Option<i64> = sqlx::query_scalar(
+                "SELECT code_attempts FROM sign_in_requests \
+                 WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ?",
+            )
+            .bind(handle_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+            return Ok(if exhausted.is_some() { CodeOutcome::TooManyTries } else { CodeOutcome::NoRequest });
+        };
+        if !digest_matches(&id, &code_hash) {
+            let tries_left = MAX_CODE_ATTEMPTS - attempts;
+            return Ok(if tries_left > 0 { CodeOutcome::Wrong { tries_left } } else { CodeOutcome::TooManyTries });
+        }
+        let consumed: Option<PendingSignIn> = sqlx::query_as(
+            "UPDATE sign_in_requests SET used_at = ? WHERE id = ? AND used_at IS NULL \
+             RETURNING email, next_path",
+        )
+        .bind(now)
+        .bind(&id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(consumed.map_or(CodeOutcome::NoRequest, CodeOutcome::Accepted))
+    }
+
+    /// The account for an address, made on first sign-in.
+    pub async fn find_or_create_account(&self, new_id: &str, email: &str, now: i64) -> Result<Account, StoreError> {
+        sqlx::query("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING")
+            .bind(new_id)
+            .bind(email)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(sqlx::query_as("SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn account_by_id(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, email, display_name, password_hash FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn set_display_name(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET display_name = ? WHERE id = ?")
+            .bind(name)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, account_id: &str, hash: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        public_id: &str,
+        account_id: &str,
+        device: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, public_id, account_id, device, created_at, last_seen_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id_hash)
+        .bind(public_id)
+        .bind(account_id)
+        .bind(device)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The account behind a session id, if the session is live. A session idle for longer than
+    /// `idle_limit` seconds is ended here. Last-seen is updated at most once a minute.
+    pub async fn session_account(
+        &self,
+        id_hash: &str,
+        now: i64,
+        idle_limit: Option<i64>,
+    ) -> Result<Option<SessionAccount>, StoreError> {
+        let row: Option<(String, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT s.public_id, a.id, a.email, a.display_name, a.password_hash, s.last_seen_at \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((public_id, account_id, email, display_name, password_hash, last_seen_at)) = row else {
+            return Ok(None);
+        };
+        if idle_limit.is_some_and(|limit| now - last_seen_at > limit) {
+            self.end_session_by_hash(id_hash).await?;
+            return Ok(None);
+        }
+        if now - last_seen_at >= LAST_SEEN_RESOLUTION {
+            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+                .bind(now)
+                .bind(id_hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(SessionAccount {
+            public_id,
+            account_id,
+            email,
+            display_name,
+            has_password: password_hash.is_some(),
+        }))
+    }
+
+    pub async fn end_session_by_hash(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(id_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Ends one of the account's sessions; false when there is no such session of this account.
+    pub async fn end_session(&self, account_id: &str, public_id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE account_id = ? AND public_id = ?")
+            .bind(account_id)
+            .bind(public_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Ends every session of the account but `keep`; returns how many ended.
+    pub async fn end_other_sessions(&self, account_id: &str, keep: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE account_id = ? AND public_id <> ?")
+            .bind(account_id)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn sessions_of(&self, account_id: &str) -> Result<Vec<SessionSummary>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT public_id, device, created_at, last_seen_at FROM sessions \
+             WHERE account_id = ? ORDER BY last_seen_at DESC LIMIT 100",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records a pending change of address, replacing any earlier one for the account.
+    pub async fn create_email_change(&self, change: &NewEmailChange<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM email_changes WHERE account_id = ? AND used_at IS NULL")
+            .bind(change.account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO email_changes (id, account_id, new_email, token_hash, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(change.id)
+        .bind(change.account_id)
+        .bind(change.new_email)
+        .bind(change.token_hash)
+        .bind(change.now)
+        .bind(change.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The new address a live change link would set (for the confirm page).
+    pub async fn email_change_by_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT new_email FROM email_changes WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Uses a change link: sets the new address once, in one transaction.
+    pub async fn consume_email_change(&self, token_hash: &str, now: i64) -> Result<EmailChangeOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let change: Option<(String, String)> = sqlx::query_as(
+            "UPDATE email_changes SET used_at = ? \
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING account_id, new_email",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((account_id, new_email)) = change else {
+            return Ok(EmailChangeOutcome::Invalid);
+        };
+        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = ? AND id <> ?")
+            .bind(&new_email)
+            .bind(&account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            tx.commit().await?;
+            return Ok(EmailChangeOutcome::Taken);
+        }
+        sqlx::query("UPDATE accounts SET email = ? WHERE id = ?")
+            .bind(&new_email)
+            .bind(&account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(EmailChangeOutcome::Changed { account_id, new_email })
+    }
+
+    pub async fn record_audit(&self, id: &str, now: i64, event: &AuditEvent<'_>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, action, outcome, account_id, email_hash, ip) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(event.action)
+        .bind(event.outcome)
+        .bind(event.account_id)
+        .bind(event.email_hash)
+        .bind(event.ip)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
