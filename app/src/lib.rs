@@ -4,6 +4,7 @@
 //! by a redirect. See the README for running it and `DESIGN` notes in module docs for the why.
 
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod pages;
