@@ -8,8 +8,8 @@
 //!
 //! The token is replaced at sign-in, so a token planted before sign-in is useless after it.
 
-use axum::http::header::{HOST, ORIGIN, REFERER};
 use axum::http::HeaderMap;
+use axum::http::header::{HOST, ORIGIN, REFERER};
 
 use super::token::digests_match;
 
@@ -25,7 +25,11 @@ pub enum CsrfFailure {
 }
 
 /// Checks a post: `cookie_token` from the request's cookie, `form_token` from its body.
-pub fn check(headers: &HeaderMap, cookie_token: Option<&str>, form_token: &str) -> Result<(), CsrfFailure> {
+pub fn check(
+    headers: &HeaderMap,
+    cookie_token: Option<&str>,
+    form_token: &str,
+) -> Result<(), CsrfFailure> {
     check_origin(headers)?;
     match cookie_token {
         Some(expected) if !form_token.is_empty() && digests_match(expected, form_token) => Ok(()),
@@ -34,7 +38,10 @@ pub fn check(headers: &HeaderMap, cookie_token: Option<&str>, form_token: &str) 
 }
 
 fn check_origin(headers: &HeaderMap) -> Result<(), CsrfFailure> {
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let claimed = headers
         .get(ORIGIN)
         .or_else(|| headers.get(REFERER))
@@ -67,7 +74,10 @@ mod tests {
 
     #[test]
     fn a_matching_token_from_this_host_passes() {
-        let h = headers(&[("host", "q.example.org"), ("origin", "https://q.example.org")]);
+        let h = headers(&[
+            ("host", "q.example.org"),
+            ("origin", "https://q.example.org"),
+        ]);
         assert_eq!(check(&h, Some("abc"), "abc"), Ok(()));
     }
 
@@ -81,9 +91,15 @@ mod tests {
 
     #[test]
     fn another_origin_is_refused_even_with_the_token() {
-        let h = headers(&[("host", "q.example.org"), ("origin", "https://evil.example")]);
+        let h = headers(&[
+            ("host", "q.example.org"),
+            ("origin", "https://evil.example"),
+        ]);
         assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
-        let h = headers(&[("host", "q.example.org"), ("referer", "https://q.example.org.evil.example/x")]);
+        let h = headers(&[
+            ("host", "q.example.org"),
+            ("referer", "https://q.example.org.evil.example/x"),
+        ]);
         assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
         let h = headers(&[("host", "q.example.org"), ("origin", "null")]);
         assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
@@ -91,7 +107,10 @@ mod tests {
 
     #[test]
     fn a_referer_from_this_host_passes_when_there_is_no_origin() {
-        let h = headers(&[("host", "127.0.0.1:3000"), ("referer", "http://127.0.0.1:3000/sign-in")]);
+        let h = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("referer", "http://127.0.0.1:3000/sign-in"),
+        ]);
         assert_eq!(check(&h, Some("t"), "t"), Ok(()));
     }
 }

@@ -1,28 +1,41 @@
 //! The words of the emails that sign-in and account changes send, as blocks for the shared mail
 //! templates (which make the plain-text and accessible HTML parts from them).
 
-use crate::mail::templates::Block;
 use crate::mail::Email;
+use crate::mail::templates::Block;
 
 fn p(text: impl Into<String>) -> Block {
     Block::Paragraph(text.into())
 }
 
 fn link(text: &str, href: &str) -> Block {
-    Block::Link { text: text.to_string(), href: href.to_string() }
+    Block::Link {
+        text: text.to_string(),
+        href: href.to_string(),
+    }
 }
 
 /// "123456" as "123 456", easier to read aloud and to type.
 pub fn spaced_code(code: &str) -> String {
-    if code.len() == 6 { format!("{} {}", &code[..3], &code[3..]) } else { code.to_string() }
+    if code.len() == 6 {
+        format!("{} {}", &code[..3], &code[3..])
+    } else {
+        code.to_string()
+    }
 }
 
 /// The sign-in email: a link and a code, both single use, for 10 minutes.
 pub fn sign_in(to: &str, href: &str, code: &str, new_account: bool) -> Email {
     let (subject, purpose) = if new_account {
-        ("Create your Quorum account", "create a Quorum account with this email address")
+        (
+            "Create your Quorum account",
+            "create a Quorum account with this email address",
+        )
     } else {
-        ("Sign in to Quorum", "sign in to Quorum with this email address")
+        (
+            "Sign in to Quorum",
+            "sign in to Quorum with this email address",
+        )
     };
     Email::compose(
         to,
@@ -33,7 +46,9 @@ pub fn sign_in(to: &str, href: &str, code: &str, new_account: bool) -> Email {
             p("Or type this code on the \u{201c}Check your email\u{201d} page:"),
             Block::Code(spaced_code(code)),
             p("The link and the code work once, for 10 minutes."),
-            p("If you did not ask for this, you can ignore this email. Nobody can sign in without the link or the code."),
+            p(
+                "If you did not ask for this, you can ignore this email. Nobody can sign in without the link or the code.",
+            ),
         ],
     )
 }
@@ -46,7 +61,9 @@ pub fn confirm_new_email(to: &str, href: &str) -> Email {
         &[
             p("You asked to use this email address for your Quorum account."),
             link("Confirm your new email address", href),
-            p("The link works once, for 24 hours. If you did not ask for this, ignore this email and nothing will change."),
+            p(
+                "The link works once, for 24 hours. If you did not ask for this, ignore this email and nothing will change.",
+            ),
         ],
     )
 }
@@ -61,7 +78,9 @@ pub fn email_change_notice(to: &str, new_address_masked: &str) -> Email {
                 "Someone signed in to your Quorum account asked to change its email address to {new_address_masked}. \
                  The change happens only when the link sent to the new address is opened."
             )),
-            p("If this was not you, sign in to Quorum, end your other sessions from your account page, and tell the people who run your Quorum."),
+            p(
+                "If this was not you, sign in to Quorum, end your other sessions from your account page, and tell the people who run your Quorum.",
+            ),
         ],
     )
 }
@@ -72,7 +91,12 @@ mod tests {
 
     #[test]
     fn the_sign_in_email_carries_link_and_spaced_code_in_both_parts() {
-        let email = sign_in("a@example.org", "https://q.example/sign-in/link/T", "123456", false);
+        let email = sign_in(
+            "a@example.org",
+            "https://q.example/sign-in/link/T",
+            "123456",
+            false,
+        );
         assert_eq!(email.subject, "Sign in to Quorum");
         for part in [&email.text, &email.html] {
             assert!(part.contains("https://q.example/sign-in/link/T"));
@@ -83,6 +107,9 @@ mod tests {
 
     #[test]
     fn a_new_address_is_told_an_account_will_be_made() {
-        assert_eq!(sign_in("a@example.org", "L", "000001", true).subject, "Create your Quorum account");
+        assert_eq!(
+            sign_in("a@example.org", "L", "000001", true).subject,
+            "Create your Quorum account"
+        );
     }
 }

@@ -80,9 +80,13 @@ impl Limits {
             Action::SignInPassword => (&inner.password_by_ip, Some(&inner.password_by_address)),
         };
         let now = inner.clock.now();
-        by_ip.check_key(&ip).map_err(|not_until| not_until.wait_time_from(now))?;
+        by_ip
+            .check_key(&ip)
+            .map_err(|not_until| not_until.wait_time_from(now))?;
         if let (Some(limiter), Some(address)) = (by_address, address) {
-            limiter.check_key(&address.to_string()).map_err(|not_until| not_until.wait_time_from(now))?;
+            limiter
+                .check_key(&address.to_string())
+                .map_err(|not_until| not_until.wait_time_from(now))?;
         }
         Ok(())
     }
@@ -107,11 +111,24 @@ mod tests {
         let limits = Limits::default();
         let ip: IpAddr = [127, 0, 0, 1].into();
         for _ in 0..5 {
-            assert!(limits.check(Action::SignInEmail, ip, Some("a@example.org")).is_ok());
+            assert!(
+                limits
+                    .check(Action::SignInEmail, ip, Some("a@example.org"))
+                    .is_ok()
+            );
         }
-        let wait = limits.check(Action::SignInEmail, ip, Some("a@example.org")).unwrap_err();
-        assert!(wait > Duration::from_secs(11 * 60) && wait <= Duration::from_secs(12 * 60), "{wait:?}");
-        assert!(limits.check(Action::SignInEmail, ip, Some("b@example.org")).is_ok());
+        let wait = limits
+            .check(Action::SignInEmail, ip, Some("a@example.org"))
+            .unwrap_err();
+        assert!(
+            wait > Duration::from_secs(11 * 60) && wait <= Duration::from_secs(12 * 60),
+            "{wait:?}"
+        );
+        assert!(
+            limits
+                .check(Action::SignInEmail, ip, Some("b@example.org"))
+                .is_ok()
+        );
     }
 
     #[test]
@@ -124,6 +141,10 @@ mod tests {
         }
         assert!(limits.check(Action::SignInCode, one, None).is_err());
         assert!(limits.check(Action::SignInCode, two, None).is_ok());
-        assert!(limits.check(Action::SignInPassword, one, Some("x@example.org")).is_ok());
+        assert!(
+            limits
+                .check(Action::SignInPassword, one, Some("x@example.org"))
+                .is_ok()
+        );
     }
 }

@@ -51,7 +51,11 @@ pub struct CookiePolicy {
 
 impl CookiePolicy {
     pub fn name(&self, base: &str) -> String {
-        if self.secure { format!("__Host-{base}") } else { base.to_string() }
+        if self.secure {
+            format!("__Host-{base}")
+        } else {
+            base.to_string()
+        }
     }
 
     /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site, Secure over HTTPS. Without
@@ -140,7 +144,8 @@ mod tests {
 
     #[test]
     fn secure_instances_use_host_prefixed_secure_cookies() {
-        let value = CookiePolicy { secure: true }.set(SESSION_COOKIE, "abc", Some(SESSION_COOKIE_AGE));
+        let value =
+            CookiePolicy { secure: true }.set(SESSION_COOKIE, "abc", Some(SESSION_COOKIE_AGE));
         let text = value.to_str().unwrap();
         assert!(text.starts_with("__Host-quorum_session=abc"), "{text}");
         for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
@@ -151,17 +156,30 @@ mod tests {
 
     #[test]
     fn plain_http_development_drops_secure_and_the_prefix() {
-        let text = CookiePolicy { secure: false }.set(CSRF_COOKIE, "x", None).to_str().unwrap().to_string();
-        assert!(text.starts_with("quorum_csrf=x") && !text.contains("Secure"), "{text}");
+        let text = CookiePolicy { secure: false }
+            .set(CSRF_COOKIE, "x", None)
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            text.starts_with("quorum_csrf=x") && !text.contains("Secure"),
+            "{text}"
+        );
     }
 
     #[test]
     fn cookies_are_read_by_exact_name() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("other=1; quorum_session=s1; quorum_sessionx=2"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("other=1; quorum_session=s1; quorum_sessionx=2"),
+        );
         let policy = CookiePolicy { secure: false };
         assert_eq!(policy.read(&headers, SESSION_COOKIE).as_deref(), Some("s1"));
-        assert_eq!(CookiePolicy { secure: true }.read(&headers, SESSION_COOKIE), None);
+        assert_eq!(
+            CookiePolicy { secure: true }.read(&headers, SESSION_COOKIE),
+            None
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -76,7 +76,10 @@ pub fn new_id() -> Result<String, RandomError> {
 
 /// SHA-256 of a secret, as lowercase hex.
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The stored form of a code: bound to its request, so a code is worthless for any other.
@@ -87,7 +90,9 @@ pub fn code_digest(request_id: &str, code: &str) -> String {
 /// Reads a token from a link or cookie: exactly 43 URL-safe base64 characters, else nothing.
 pub fn parse_token(input: &str) -> Option<Secret> {
     let valid = input.len() == TOKEN_CHARS
-        && input.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && input
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     valid.then(|| Secret(input.to_string()))
 }
 
@@ -136,7 +141,11 @@ mod tests {
         assert_eq!(code.expose().len(), 6);
         assert!(code.expose().bytes().all(|b| b.is_ascii_digit()));
         for typed in ["123456", "123 456", "123-456", " 12 34 56 ", "123\u{a0}456"] {
-            assert_eq!(parse_code(typed).map(|c| c.expose().to_string()).as_deref(), Some("123456"), "{typed}");
+            assert_eq!(
+                parse_code(typed).map(|c| c.expose().to_string()).as_deref(),
+                Some("123456"),
+                "{typed}"
+            );
         }
         for bad in ["", "12345", "1234567", "12345a", "١٢٣٤٥٦", "123_456"] {
             assert!(parse_code(bad).is_none(), "{bad}");
@@ -146,8 +155,14 @@ mod tests {
     #[test]
     fn a_code_digest_is_bound_to_its_request() {
         assert_ne!(code_digest("a", "123456"), code_digest("b", "123456"));
-        assert!(digests_match(&code_digest("a", "1"), &code_digest("a", "1")));
-        assert!(!digests_match(&code_digest("a", "1"), &code_digest("a", "2")));
+        assert!(digests_match(
+            &code_digest("a", "1"),
+            &code_digest("a", "1")
+        ));
+        assert!(!digests_match(
+            &code_digest("a", "1"),
+            &code_digest("a", "2")
+        ));
     }
 
     proptest! {

@@ -2,7 +2,18 @@
 //! "22/11/26"), which screen readers read unambiguously in every locale.
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// A Unix time (seconds) as a UTC date and time in words.
@@ -10,8 +21,15 @@ pub fn format_utc(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let seconds = unix.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    let month_name = MONTHS.get(usize::try_from(month - 1).unwrap_or(0)).copied().unwrap_or("");
-    format!("{day} {month_name} {year} at {:02}:{:02} UTC", seconds / 3600, seconds % 3600 / 60)
+    let month_name = MONTHS
+        .get(usize::try_from(month - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("");
+    format!(
+        "{day} {month_name} {year} at {:02}:{:02} UTC",
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
 }
 
 /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's `civil_from_days`.

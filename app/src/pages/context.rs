@@ -26,7 +26,9 @@ impl Ctx {
 
     /// The signed-in person, or the redirect to sign in and come back here.
     pub fn require_viewer(&self) -> Result<&Viewer, AppError> {
-        self.viewer.as_ref().ok_or_else(|| AppError::SignInRequired(self.path.clone()))
+        self.viewer
+            .as_ref()
+            .ok_or_else(|| AppError::SignInRequired(self.path.clone()))
     }
 }
 

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::{html, Ctx};
+use super::{Ctx, html};
 use crate::ui::{ButtonLink, NavArea, Page, PageHeading, render_document};
 
 pub async fn show(ctx: Ctx) -> Response {

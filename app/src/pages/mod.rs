@@ -6,8 +6,8 @@
 //! same URL either redirects with 303 or renders the same page again with the errors and the
 //! answers, with status 422.
 
-mod context;
 pub mod account;
+mod context;
 pub mod design;
 mod error;
 mod form;
@@ -15,8 +15,8 @@ pub mod home;
 pub mod info;
 pub mod sign_in;
 
-pub use error::{AppError, method_not_allowed, not_found};
 pub use context::Ctx;
+pub use error::{AppError, method_not_allowed, not_found};
 pub use form::FormData;
 
 use axum::Router;
@@ -43,23 +43,41 @@ pub fn router() -> Router<AppState> {
             "/design/errors/server-error",
             get(design::index::server_error_example),
         )
-        .route("/sign-in", get(sign_in::request::show).post(sign_in::request::submit))
-        .route("/sign-in/check", get(sign_in::check::show).post(sign_in::check::submit_code))
+        .route(
+            "/sign-in",
+            get(sign_in::request::show).post(sign_in::request::submit),
+        )
+        .route(
+            "/sign-in/check",
+            get(sign_in::check::show).post(sign_in::check::submit_code),
+        )
         .route("/sign-in/resend", post(sign_in::check::resend))
         .route("/sign-in/link/{token}", get(sign_in::link::show))
         .route("/sign-in/link", post(sign_in::link::confirm))
-        .route("/welcome", get(sign_in::welcome::show).post(sign_in::welcome::submit))
-        .route("/sign-in/password", get(sign_in::password::show).post(sign_in::password::submit))
+        .route(
+            "/welcome",
+            get(sign_in::welcome::show).post(sign_in::welcome::submit),
+        )
+        .route(
+            "/sign-in/password",
+            get(sign_in::password::show).post(sign_in::password::submit),
+        )
         .route("/sign-out", post(sign_in::sign_out::submit))
         .route("/account", get(account::show))
         .route("/account/name", post(account::save_name))
         .route("/account/email", post(account::email::request))
-        .route("/account/email/confirm/{token}", get(account::email::show_confirm))
+        .route(
+            "/account/email/confirm/{token}",
+            get(account::email::show_confirm),
+        )
         .route("/account/email/confirm", post(account::email::confirm))
         .route("/account/password", post(account::password::set))
         .route("/account/password/remove", post(account::password::remove))
         .route("/account/sessions/end", post(account::sessions::end))
-        .route("/account/sessions/end-others", post(account::sessions::end_others))
+        .route(
+            "/account/sessions/end-others",
+            post(account::sessions::end_others),
+        )
         .route("/signed-out", get(sign_in::sign_out::show))
 }
 

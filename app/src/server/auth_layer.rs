@@ -2,14 +2,14 @@
 //! the browser has none. Handlers find both in a `RequestAuth` extension.
 
 use axum::extract::{Request, State};
-use axum::middleware::Next;
 use axum::http::HeaderMap;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::session::{append_cookie, RequestAuth, Viewer, CSRF_COOKIE, SESSION_COOKIE};
+use crate::AppState;
+use crate::auth::session::{CSRF_COOKIE, RequestAuth, SESSION_COOKIE, Viewer, append_cookie};
 use crate::auth::token;
 use crate::store::unix_now;
-use crate::AppState;
 
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let cookies = state.config.cookies;
@@ -19,7 +19,11 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     let mut stale_session = false;
     if let Some(value) = &session_cookie {
         match token::parse_token(value) {
-            Some(id) => match state.store.session_account(&id.digest(), unix_now(), state.config.session_idle_timeout).await {
+            Some(id) => match state
+                .store
+                .session_account(&id.digest(), unix_now(), state.config.session_idle_timeout)
+                .await
+            {
                 Ok(Some(row)) => {
                     viewer = Some(Viewer {
                         account_id: row.account_id,
@@ -35,7 +39,9 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
             None => stale_session = true,
         }
     }
-    let existing_csrf = cookies.read(headers, CSRF_COOKIE).and_then(|v| token::parse_token(&v));
+    let existing_csrf = cookies
+        .read(headers, CSRF_COOKIE)
+        .and_then(|v| token::parse_token(&v));
     let (csrf, new_csrf) = match existing_csrf {
         Some(csrf) => (csrf, false),
         None => match token::new_token() {
@@ -46,12 +52,22 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
             }
         },
     };
-    request.extensions_mut().insert(RequestAuth { viewer, csrf: csrf.clone() });
+    request.extensions_mut().insert(RequestAuth {
+        viewer,
+        csrf: csrf.clone(),
+    });
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     // A handler that signs in or out sets these cookies itself; do not undo what it set.
     if new_csrf && !sets_cookie(headers, &cookies.name(CSRF_COOKIE)) {
-        append_cookie(headers, cookies.set(CSRF_COOKIE, csrf.expose(), Some(crate::auth::session::SESSION_COOKIE_AGE)));
+        append_cookie(
+            headers,
+            cookies.set(
+                CSRF_COOKIE,
+                csrf.expose(),
+                Some(crate::auth::session::SESSION_COOKIE_AGE),
+            ),
+        );
     }
     if stale_session && !sets_cookie(headers, &cookies.name(SESSION_COOKIE)) {
         append_cookie(headers, cookies.remove(SESSION_COOKIE));

@@ -26,13 +26,13 @@ use tracing::{Span, info, info_span};
 
 use crate::auth::rate_limit::Limits;
 use crate::auth::session::CookiePolicy;
-use crate::{AppState, RuntimeConfig};
-use std::net::SocketAddr;
-use std::sync::Arc;
 use crate::config::Settings;
 use crate::mail::{MailConfig, Mailer};
 use crate::pages;
 use crate::store::Store;
+use crate::{AppState, RuntimeConfig};
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// The largest request body accepted: far more than any form needs.
 const BODY_LIMIT: usize = 256 * 1024;
@@ -64,7 +64,10 @@ pub fn app(state: AppState) -> Router {
     pages::router()
         .fallback(fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth_layer::load))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth_layer::load,
+        ))
         .merge(assets::router())
         .route("/healthz", get(healthz))
         .with_state(state)
@@ -136,7 +139,11 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 }
 
 /// Settings worked out from the command line, the address listened on and the database.
-async fn runtime_config(settings: &Settings, address: SocketAddr, store: &Store) -> anyhow::Result<RuntimeConfig> {
+async fn runtime_config(
+    settings: &Settings,
+    address: SocketAddr,
+    store: &Store,
+) -> anyhow::Result<RuntimeConfig> {
     let public_url = settings
         .public_url
         .clone()
@@ -148,10 +155,16 @@ async fn runtime_config(settings: &Settings, address: SocketAddr, store: &Store)
     }
     let fresh_key = crate::auth::token::new_token()?;
     Ok(RuntimeConfig {
-        cookies: CookiePolicy { secure: public_url.starts_with("https://") },
+        cookies: CookiePolicy {
+            secure: public_url.starts_with("https://"),
+        },
         public_url,
-        session_idle_timeout: settings.session_idle_timeout.map(|minutes| i64::from(minutes) * 60),
-        audit_key: store.instance_secret("audit_key", fresh_key.expose()).await?,
+        session_idle_timeout: settings
+            .session_idle_timeout
+            .map(|minutes| i64::from(minutes) * 60),
+        audit_key: store
+            .instance_secret("audit_key", fresh_key.expose())
+            .await?,
     })
 }
 
@@ -194,10 +207,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             limits.prune();
         }
     });
-    let served = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(stop)
-        .await
-        .context("the server stopped unexpectedly");
+    let served = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
+    .context("the server stopped unexpectedly");
     // The sender finishes the email in flight before the database closes, whether the server
     // stopped cleanly or not.
     mail_sender.shutdown().await;

@@ -34,7 +34,9 @@ pub struct PendingSignIn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeOutcome {
     Accepted(PendingSignIn),
-    Wrong { tries_left: i64 },
+    Wrong {
+        tries_left: i64,
+    },
     TooManyTries,
     /// No live request for this browser: never made, expired, or already used.
     NoRequest,
@@ -77,7 +79,10 @@ pub struct NewEmailChange<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmailChangeOutcome {
-    Changed { account_id: String, new_email: String },
+    Changed {
+        account_id: String,
+        new_email: String,
+    },
     /// The new address belongs to another account by now.
     Taken,
     Invalid,
@@ -100,14 +105,19 @@ impl Store {
             .bind(fresh)
             .execute(&self.pool)
             .await?;
-        Ok(sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = ?")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Stores a new sign-in request, replacing any earlier unused one for the same address.
-    pub async fn create_sign_in_request(&self, request: &NewSignInRequest<'_>) -> Result<(), StoreError> {
+    pub async fn create_sign_in_request(
+        &self,
+        request: &NewSignInRequest<'_>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM sign_in_requests WHERE email = ? AND used_at IS NULL")
             .bind(request.email)
@@ -138,7 +148,11 @@ impl Store {
     }
 
     /// The live request behind a link, without using it up (for the confirm page).
-    pub async fn sign_in_request_by_token(&self, token_hash: &str, now: i64) -> Result<Option<PendingSignIn>, StoreError> {
+    pub async fn sign_in_request_by_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<PendingSignIn>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT email, next_path FROM sign_in_requests \
              WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
@@ -150,7 +164,11 @@ impl Store {
     }
 
     /// Uses up the request behind a link: succeeds once.
-    pub async fn consume_sign_in_token(&self, token_hash: &str, now: i64) -> Result<Option<PendingSignIn>, StoreError> {
+    pub async fn consume_sign_in_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<PendingSignIn>, StoreError> {
         Ok(sqlx::query_as(
             "UPDATE sign_in_requests SET used_at = ? \
              WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
@@ -164,7 +182,11 @@ impl Store {
     }
 
     /// The address of the live request made by this browser, if any (for the check page).
-    pub async fn sign_in_email_by_handle(&self, handle_hash: &str, now: i64) -> Result<Option<PendingSignIn>, StoreError> {
+    pub async fn sign_in_email_by_handle(
+        &self,
+        handle_hash: &str,
+        now: i64,
+    ) -> Result<Option<PendingSignIn>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT email, next_path FROM sign_in_requests \
              WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ?",
@@ -176,7 +198,10 @@ impl Store {
     }
 
     /// The address of this browser's unused request, even if expired: "send again" needs it.
-    pub async fn sign_in_request_for_resend(&self, handle_hash: &str) -> Result<Option<PendingSignIn>, StoreError> {
+    pub async fn sign_in_request_for_resend(
+        &self,
+        handle_hash: &str,
+    ) -> Result<Option<PendingSignIn>, StoreError> {
         Ok(sqlx::query_as("SELECT email, next_path FROM sign_in_requests WHERE handle_hash = ? AND used_at IS NULL")
             .bind(handle_hash)
             .fetch_optional(&self.pool)
@@ -210,11 +235,19 @@ impl Store {
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
-            return Ok(if exhausted.is_some() { CodeOutcome::TooManyTries } else { CodeOutcome::NoRequest });
+            return Ok(if exhausted.is_some() {
+                CodeOutcome::TooManyTries
+            } else {
+                CodeOutcome::NoRequest
+            });
         };
         if !digest_matches(&id, &code_hash) {
             let tries_left = MAX_CODE_ATTEMPTS - attempts;
-            return Ok(if tries_left > 0 { CodeOutcome::Wrong { tries_left } } else { CodeOutcome::TooManyTries });
+            return Ok(if tries_left > 0 {
+                CodeOutcome::Wrong { tries_left }
+            } else {
+                CodeOutcome::TooManyTries
+            });
         }
         let consumed: Option<PendingSignIn> = sqlx::query_as(
             "UPDATE sign_in_requests SET used_at = ? WHERE id = ? AND used_at IS NULL \
@@ -228,31 +261,42 @@ impl Store {
     }
 
     /// The account for an address, made on first sign-in.
-    pub async fn find_or_create_account(&self, new_id: &str, email: &str, now: i64) -> Result<Account, StoreError> {
+    pub async fn find_or_create_account(
+        &self,
+        new_id: &str,
+        email: &str,
+        now: i64,
+    ) -> Result<Account, StoreError> {
         sqlx::query("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING")
             .bind(new_id)
             .bind(email)
             .bind(now)
             .execute(&self.pool)
             .await?;
-        Ok(sqlx::query_as("SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?")
-            .bind(email)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?",
+        )
+        .bind(email)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?")
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn account_by_id(&self, id: &str) -> Result<Option<Account>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, email, display_name, password_hash FROM accounts WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, email, display_name, password_hash FROM accounts WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn set_display_name(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
@@ -264,7 +308,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_password_hash(&self, account_id: &str, hash: Option<&str>) -> Result<(), StoreError> {
+    pub async fn set_password_hash(
+        &self,
+        account_id: &str,
+        hash: Option<&str>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
             .bind(hash)
             .bind(account_id)
@@ -311,7 +359,8 @@ impl Store {
         .bind(id_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((public_id, account_id, email, display_name, password_hash, last_seen_at)) = row else {
+        let Some((public_id, account_id, email, display_name, password_hash, last_seen_at)) = row
+        else {
             return Ok(None);
         };
         if idle_limit.is_some_and(|limit| now - last_seen_at > limit) {
@@ -335,7 +384,10 @@ impl Store {
     }
 
     pub async fn end_session_by_hash(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -350,7 +402,11 @@ impl Store {
     }
 
     /// Ends every session of the account but `keep`; returns how many ended.
-    pub async fn end_other_sessions(&self, account_id: &str, keep: &str) -> Result<u64, StoreError> {
+    pub async fn end_other_sessions(
+        &self,
+        account_id: &str,
+        keep: &str,
+    ) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE account_id = ? AND public_id <> ?")
             .bind(account_id)
             .bind(keep)
@@ -393,7 +449,11 @@ impl Store {
     }
 
     /// The new address a live change link would set (for the confirm page).
-    pub async fn email_change_by_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, StoreError> {
+    pub async fn email_change_by_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT new_email FROM email_changes WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
         )
@@ -404,7 +464,11 @@ impl Store {
     }
 
     /// Uses a change link: sets the new address once, in one transaction.
-    pub async fn consume_email_change(&self, token_hash: &str, now: i64) -> Result<EmailChangeOutcome, StoreError> {
+    pub async fn consume_email_change(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<EmailChangeOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         let change: Option<(String, String)> = sqlx::query_as(
             "UPDATE email_changes SET used_at = ? \
@@ -418,11 +482,12 @@ impl Store {
         let Some((account_id, new_email)) = change else {
             return Ok(EmailChangeOutcome::Invalid);
         };
-        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = ? AND id <> ?")
-            .bind(&new_email)
-            .bind(&account_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE email = ? AND id <> ?")
+                .bind(&new_email)
+                .bind(&account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         if taken.is_some() {
             tx.commit().await?;
             return Ok(EmailChangeOutcome::Taken);
@@ -433,10 +498,18 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(EmailChangeOutcome::Changed { account_id, new_email })
+        Ok(EmailChangeOutcome::Changed {
+            account_id,
+            new_email,
+        })
     }
 
-    pub async fn record_audit(&self, id: &str, now: i64, event: &AuditEvent<'_>) -> Result<(), StoreError> {
+    pub async fn record_audit(
+        &self,
+        id: &str,
+        now: i64,
+        event: &AuditEvent<'_>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO audit_events (id, at, action, outcome, account_id, email_hash, ip) \
              VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -54,7 +54,11 @@ pub fn TextInput(
     let has_error = error.is_some();
     let invalid = has_error.then_some("true");
     let spellcheck = matches!(kind, InputKind::Email | InputKind::Password).then_some("false");
-    let value = if kind == InputKind::Password { String::new() } else { value };
+    let value = if kind == InputKind::Password {
+        String::new()
+    } else {
+        value
+    };
     view! {
         <div class=group_class(has_error)>
             <label class="q-label" for=name>{label}</label>

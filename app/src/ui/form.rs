@@ -18,7 +18,9 @@ pub fn Form(
     label: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let token = use_context::<PageContext>().map(|ctx| ctx.csrf_token).unwrap_or_default();
+    let token = use_context::<PageContext>()
+        .map(|ctx| ctx.csrf_token)
+        .unwrap_or_default();
     view! {
         <form method="post" action=action novalidate aria-label=label>
             <input type="hidden" name="csrf_token" value=token/>
@@ -34,7 +36,10 @@ mod tests {
 
     #[test]
     fn the_token_of_the_page_goes_in_a_hidden_field() {
-        let ctx = PageContext { csrf_token: "tok".into(), ..PageContext::default() };
+        let ctx = PageContext {
+            csrf_token: "tok".into(),
+            ..PageContext::default()
+        };
         let html = render_fragment_with(&ctx, || view! { <Form action="/x"><p>"Hi"</p></Form> });
         assert!(html.starts_with(r#"<form method="post" action="/x" novalidate><input type="hidden" name="csrf_token" value="tok">"#), "{html}");
     }

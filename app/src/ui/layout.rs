@@ -9,8 +9,8 @@
 
 use leptos::prelude::*;
 
-use super::breadcrumbs::{Breadcrumbs, Crumb};
 use super::PageContext;
+use super::breadcrumbs::{Breadcrumbs, Crumb};
 use crate::assets::STYLESHEET;
 
 /// Which primary navigation item, if any, the page belongs to.
@@ -71,7 +71,8 @@ pub fn Page(
         None => {
             let current = (area == Some(NavArea::SignIn)).then_some("page");
             let href = sign_in_href(&ctx.path);
-            view! { <li><a class="q-nav__link" href=href aria-current=current>"Sign in"</a></li> }.into_any()
+            view! { <li><a class="q-nav__link" href=href aria-current=current>"Sign in"</a></li> }
+                .into_any()
         }
     };
     let crumbs = (!breadcrumbs.is_empty()).then(|| view! { <Breadcrumbs crumbs=breadcrumbs/> });
@@ -163,12 +164,22 @@ mod tests {
 
     #[test]
     fn signed_in_people_get_their_account_and_a_sign_out_button() {
-        let ctx = PageContext { signed_in_as: Some("Ann".into()), csrf_token: "t".into(), path: "/x".into() };
+        let ctx = PageContext {
+            signed_in_as: Some("Ann".into()),
+            csrf_token: "t".into(),
+            path: "/x".into(),
+        };
         let html = render_document(&ctx, || view! { <Page title="X"><h1>"X"</h1></Page> });
         assert!(html.contains(r#"<a class="q-nav__link" href="/account">Your account<span class="q-visually-hidden"> (Ann)</span></a>"#), "{html}");
         assert!(html.contains(r#"<form class="q-nav__form" method="post" action="/sign-out"><input type="hidden" name="csrf_token" value="t">"#), "{html}");
-        let ctx = PageContext { path: "/design/forms".into(), ..PageContext::default() };
+        let ctx = PageContext {
+            path: "/design/forms".into(),
+            ..PageContext::default()
+        };
         let html = render_document(&ctx, || view! { <Page title="X"><h1>"X"</h1></Page> });
-        assert!(html.contains(r#"href="/sign-in?next=%2Fdesign%2Fforms""#), "{html}");
+        assert!(
+            html.contains(r#"href="/sign-in?next=%2Fdesign%2Fforms""#),
+            "{html}"
+        );
     }
 }

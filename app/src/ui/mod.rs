@@ -43,7 +43,10 @@ pub struct PageContext {
 
 /// Renders a whole document to a string, in order: everything a page needs is resolved before
 /// rendering starts, so nothing is streamed later or hidden in a `<template>` for a script.
-pub fn render_document<V: IntoView + 'static>(ctx: &PageContext, page: impl FnOnce() -> V) -> String {
+pub fn render_document<V: IntoView + 'static>(
+    ctx: &PageContext,
+    page: impl FnOnce() -> V,
+) -> String {
     let owner = Owner::new();
     let ctx = ctx.clone();
     let body = owner.with(move || {
@@ -82,7 +85,10 @@ pub(crate) fn render_fragment<V: IntoView + 'static>(view: impl FnOnce() -> V) -
 }
 
 #[cfg(test)]
-pub(crate) fn render_fragment_with<V: IntoView + 'static>(ctx: &PageContext, view: impl FnOnce() -> V) -> String {
+pub(crate) fn render_fragment_with<V: IntoView + 'static>(
+    ctx: &PageContext,
+    view: impl FnOnce() -> V,
+) -> String {
     let owner = Owner::new();
     let ctx = ctx.clone();
     owner.with(move || {

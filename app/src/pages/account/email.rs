@@ -8,20 +8,24 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::{render, AccountView};
+use super::{AccountView, render};
+use crate::AppState;
 use crate::auth::emails;
 use crate::auth::token;
-use crate::domain::validation::{is_email_address, FormErrors};
+use crate::domain::validation::{FormErrors, is_email_address};
 use crate::pages::sign_in::{mask_email, normalize_email, private};
-use crate::pages::{html, see_other, AppError, Ctx, FormData};
-use crate::store::{unix_now, EmailChangeOutcome, NewEmailChange};
-use crate::ui::{render_document, Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading};
-use crate::AppState;
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::store::{EmailChangeOutcome, NewEmailChange, unix_now};
+use crate::ui::{Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading, render_document};
 
 /// How long an email change link works: a day, as mail to a new address can be slow.
 const CHANGE_LIFETIME: i64 = 24 * 60 * 60;
 
-pub async fn request(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+pub async fn request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let typed = form.text("new_email").to_string();
     let new_email = normalize_email(&typed);
@@ -29,12 +33,22 @@ pub async fn request(State(state): State<AppState>, ctx: Ctx, form: FormData) ->
     if typed.trim().is_empty() {
         errors.add("new_email", "Enter your new email address");
     } else if !is_email_address(&typed) {
-        errors.add("new_email", "Enter an email address in the correct format, like name@example.org");
+        errors.add(
+            "new_email",
+            "Enter an email address in the correct format, like name@example.org",
+        );
     } else if new_email == viewer.email {
-        errors.add("new_email", "This is already your email address. Enter a different one");
+        errors.add(
+            "new_email",
+            "This is already your email address. Enter a different one",
+        );
     }
     if !errors.is_empty() {
-        let view = AccountView { new_email: typed, errors, ..AccountView::default() };
+        let view = AccountView {
+            new_email: typed,
+            errors,
+            ..AccountView::default()
+        };
         return render(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let link_token = token::new_token().map_err(anyhow::Error::from)?;
@@ -50,15 +64,37 @@ pub async fn request(State(state): State<AppState>, ctx: Ctx, form: FormData) ->
             expires_at: now + CHANGE_LIFETIME,
         })
         .await?;
-    let href = format!("{}/account/email/confirm/{}", state.config.public_url, link_token.expose());
-    state.mailer.send(emails::confirm_new_email(&new_email, &href)).await?;
-    state.mailer.send(emails::email_change_notice(&viewer.email, &mask_email(&new_email))).await?;
+    let href = format!(
+        "{}/account/email/confirm/{}",
+        state.config.public_url,
+        link_token.expose()
+    );
+    state
+        .mailer
+        .send(emails::confirm_new_email(&new_email, &href))
+        .await?;
+    state
+        .mailer
+        .send(emails::email_change_notice(
+            &viewer.email,
+            &mask_email(&new_email),
+        ))
+        .await?;
     Ok(see_other("/account?done=email-sent"))
 }
 
-pub async fn show_confirm(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<String>) -> Result<Response, AppError> {
+pub async fn show_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
     let new_email = match token::parse_token(&raw) {
-        Some(link) => state.store.email_change_by_token(&link.digest(), unix_now()).await?,
+        Some(link) => {
+            state
+                .store
+                .email_change_by_token(&link.digest(), unix_now())
+                .await?
+        }
         None => None,
     };
     let Some(new_email) = new_email else {
@@ -68,9 +104,18 @@ pub async fn show_confirm(State(state): State<AppState>, ctx: Ctx, Path(raw): Pa
     Ok(private(html(StatusCode::OK, page)))
 }
 
-pub async fn confirm(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
     let outcome = match token::parse_token(form.text("token")) {
-        Some(link) => state.store.consume_email_change(&link.digest(), unix_now()).await?,
+        Some(link) => {
+            state
+                .store
+                .consume_email_change(&link.digest(), unix_now())
+                .await?
+        }
         None => EmailChangeOutcome::Invalid,
     };
     match outcome {

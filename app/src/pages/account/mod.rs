@@ -13,16 +13,16 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::sign_in::welcome::check_name;
-use super::{html, see_other, AppError, Ctx, FormData};
+use super::{AppError, Ctx, FormData, html, see_other};
+use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::domain::time::format_utc;
 use crate::domain::validation::FormErrors;
 use crate::store::SessionSummary;
 use crate::ui::{
-    render_document, Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, NotificationBanner, Page,
-    PageHeading, TextInput,
+    Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, NotificationBanner, Page,
+    PageHeading, TextInput, render_document,
 };
-use crate::AppState;
 
 const TITLE: &str = "Your account";
 
@@ -46,9 +46,13 @@ pub struct DoneQuery {
 fn done_message(key: &str) -> Option<&'static str> {
     Some(match key {
         "name" => "Your name has been saved.",
-        "email-sent" => "We have sent a link to your new email address. Your address changes when you open it.",
+        "email-sent" => {
+            "We have sent a link to your new email address. Your address changes when you open it."
+        }
         "email-changed" => "Your email address has been changed.",
-        "password-set" => "Your password has been saved. You can now sign in with it or with an email link.",
+        "password-set" => {
+            "Your password has been saved. You can now sign in with it or with an email link."
+        }
         "password-removed" => "Your password has been removed. You sign in with email links.",
         "session-ended" => "That session has been ended.",
         "sessions-ended" => "All your other sessions have been ended.",
@@ -56,13 +60,25 @@ fn done_message(key: &str) -> Option<&'static str> {
     })
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(query): Query<DoneQuery>) -> Result<Response, AppError> {
-    let view = AccountView { done: done_message(&query.done), ..AccountView::default() };
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let view = AccountView {
+        done: done_message(&query.done),
+        ..AccountView::default()
+    };
     render(&state, &ctx, view, StatusCode::OK).await
 }
 
 /// Renders the account page for the signed-in person.
-pub async fn render(state: &AppState, ctx: &Ctx, view: AccountView, status: StatusCode) -> Result<Response, AppError> {
+pub async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    view: AccountView,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?.clone();
     let sessions = state.store.sessions_of(&viewer.account_id).await?;
     let page = render_document(&ctx.page(), move || account_page(viewer, sessions, view));
@@ -70,21 +86,42 @@ pub async fn render(state: &AppState, ctx: &Ctx, view: AccountView, status: Stat
 }
 
 /// `POST /account/name`.
-pub async fn save_name(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+pub async fn save_name(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let name = form.text("name").to_string();
     let errors = check_name(&name);
     if !errors.is_empty() {
-        let view = AccountView { name: Some(name), errors, ..AccountView::default() };
+        let view = AccountView {
+            name: Some(name),
+            errors,
+            ..AccountView::default()
+        };
         return render(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    state.store.set_display_name(&viewer.account_id, name.trim()).await?;
+    state
+        .store
+        .set_display_name(&viewer.account_id, name.trim())
+        .await?;
     Ok(see_other("/account?done=name"))
 }
 
 fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView) -> impl IntoView {
-    let name = view.name.clone().unwrap_or_else(|| viewer.display_name.clone().unwrap_or_default());
+    let name = view
+        .name
+        .clone()
+        .unwrap_or_else(|| viewer.display_name.clone().unwrap_or_default());
     let errors = view.errors.clone();
+    let has_errors = !errors.is_empty();
+    let (name_error, email_error, password_error) = (
+        errors.for_field("name"),
+        errors.for_field("new_email"),
+        errors.for_field("new_password"),
+    );
+    let new_email = view.new_email.clone();
     let current = viewer.session_id.clone();
     let others = sessions.iter().filter(|s| s.public_id != current).count();
     let session_items = sessions
@@ -109,15 +146,15 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
         })
         .collect_view();
     view! {
-        <Page title=TITLE has_errors=!errors.is_empty() area=NavArea::Account breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current(TITLE)]>
-            <ErrorSummary errors=errors.clone()/>
+        <Page title=TITLE has_errors=has_errors area=NavArea::Account breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current(TITLE)]>
+            <ErrorSummary errors=errors/>
             {view.done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
             <PageHeading text=TITLE lead=format!("You are signed in as {}.", viewer.email)/>
 
             <h2>"Your name"</h2>
             <Form action="/account/name" label="Your name">
                 <TextInput name="name" label="Name" hint="The name other members of your groups see." value=name
-                    autocomplete="name" error=errors.for_field("name")/>
+                    autocomplete="name" error=name_error/>
                 <Button text="Save name" style=ButtonStyle::Secondary/>
             </Form>
 
@@ -126,12 +163,12 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
             <Form action="/account/email" label="Change email address">
                 <TextInput name="new_email" label="New email address" kind=InputKind::Email autocomplete="email"
                     hint="We will send a link to the new address. Your address changes only when you open it."
-                    value=view.new_email.clone() error=errors.for_field("new_email")/>
+                    value=new_email error=email_error/>
                 <Button text="Send a confirmation link" style=ButtonStyle::Secondary/>
             </Form>
 
             <h2>"Password"</h2>
-            {password::section(viewer.has_password, &errors)}
+            {password::section(viewer.has_password, password_error)}
 
             <h2>"Where you are signed in"</h2>
             <ul class="q-list">{session_items}</ul>

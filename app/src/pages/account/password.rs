@@ -9,27 +9,35 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::{render, AccountView};
-use crate::auth::password::{check_new_password, hash_password, Password};
+use super::{AccountView, render};
+use crate::AppState;
+use crate::auth::password::{Password, check_new_password, hash_password};
 use crate::domain::validation::FormErrors;
 use crate::pages::sign_in::{audit, client_ip};
-use crate::pages::{see_other, AppError, Ctx, FormData};
+use crate::pages::{AppError, Ctx, FormData, see_other};
 use crate::ui::{Button, ButtonStyle, Form, InputKind, TextInput};
-use crate::AppState;
 
 /// The password part of the account page.
-pub fn section(has_password: bool, errors: &FormErrors) -> impl IntoView {
+pub fn section(has_password: bool, error: Option<String>) -> impl IntoView {
     let (intro, label, button) = if has_password {
-        ("You can sign in with your password or with a link sent to your email.", "Change password", "Change password")
+        (
+            "You can sign in with your password or with a link sent to your email.",
+            "Change password",
+            "Change password",
+        )
     } else {
-        ("You sign in with links sent to your email. You can also set a password; it is optional.", "Set a password", "Set password")
+        (
+            "You sign in with links sent to your email. You can also set a password; it is optional.",
+            "Set a password",
+            "Set password",
+        )
     };
     view! {
         <p>{intro}</p>
         <Form action="/account/password" label=label>
             <TextInput name="new_password" label="New password" kind=InputKind::Password autocomplete="new-password"
                 hint="At least 8 characters, with no other rules. A few unrelated words make a strong password that is easy to remember. You can paste it from a password manager."
-                error=errors.for_field("new_password")/>
+                error=error/>
             <Button text=button style=ButtonStyle::Secondary/>
         </Form>
         {has_password.then(|| view! {
@@ -51,15 +59,35 @@ pub async fn set(
     if let Err(problem) = check_new_password(&password) {
         let mut errors = FormErrors::new();
         errors.add("new_password", problem.message());
-        return render(&state, &ctx, AccountView { errors, ..AccountView::default() }, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &state,
+            &ctx,
+            AccountView {
+                errors,
+                ..AccountView::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     // argon2 takes tens of milliseconds of CPU: off the async threads.
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(anyhow::Error::from)?;
-    state.store.set_password_hash(&viewer.account_id, Some(hash.as_str())).await?;
-    audit(&state, "password_set", "ok", Some(&viewer.account_id), None, client_ip(Some(peer))).await;
+    state
+        .store
+        .set_password_hash(&viewer.account_id, Some(hash.as_str()))
+        .await?;
+    audit(
+        &state,
+        "password_set",
+        "ok",
+        Some(&viewer.account_id),
+        None,
+        client_ip(Some(peer)),
+    )
+    .await;
     Ok(see_other("/account?done=password-set"))
 }
 
@@ -70,7 +98,18 @@ pub async fn remove(
     _form: FormData,
 ) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
-    state.store.set_password_hash(&viewer.account_id, None).await?;
-    audit(&state, "password_removed", "ok", Some(&viewer.account_id), None, client_ip(Some(peer))).await;
+    state
+        .store
+        .set_password_hash(&viewer.account_id, None)
+        .await?;
+    audit(
+        &state,
+        "password_removed",
+        "ok",
+        Some(&viewer.account_id),
+        None,
+        client_ip(Some(peer)),
+    )
+    .await;
     Ok(see_other("/account?done=password-removed"))
 }

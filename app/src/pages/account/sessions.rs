@@ -4,10 +4,14 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::pages::{see_other, AppError, Ctx, FormData};
 use crate::AppState;
+use crate::pages::{AppError, Ctx, FormData, see_other};
 
-pub async fn end(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+pub async fn end(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let target = form.text("session");
     if target == viewer.session_id || !state.store.end_session(&viewer.account_id, target).await? {
@@ -16,8 +20,15 @@ pub async fn end(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Res
     Ok(see_other("/account?done=session-ended"))
 }
 
-pub async fn end_others(State(state): State<AppState>, ctx: Ctx, _form: FormData) -> Result<Response, AppError> {
+pub async fn end_others(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    _form: FormData,
+) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
-    state.store.end_other_sessions(&viewer.account_id, &viewer.session_id).await?;
+    state
+        .store
+        .end_other_sessions(&viewer.account_id, &viewer.session_id)
+        .await?;
     Ok(see_other("/account?done=sessions-ended"))
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::crumbs;
 use crate::domain::validation::FormErrors;
-use crate::pages::{html, Ctx};
+use crate::pages::{Ctx, html};
 use crate::ui::{
     BackLink, Button, ButtonLink, ButtonStyle, CheckboxGroup, Choice, ErrorSummary, InputKind,
     NavArea, NotificationBanner, Page, PageHeading, RadioGroup, Table, TextInput, Textarea,
@@ -18,7 +18,10 @@ use crate::ui::{
 const TITLE: &str = "Components";
 
 pub async fn show(ctx: Ctx) -> Response {
-    html(StatusCode::OK, render_document(&ctx.page(), components_page))
+    html(
+        StatusCode::OK,
+        render_document(&ctx.page(), components_page),
+    )
 }
 
 fn example_errors() -> FormErrors {

@@ -16,8 +16,8 @@ use super::crumbs;
 use crate::domain::validation::{FormErrors, is_email_address, required_text};
 use crate::pages::{Ctx, FormData, html, see_other};
 use crate::ui::{
-    BackLink, Button, CheckboxGroup, Choice, ErrorSummary, Form, InputKind, NavArea, NotificationBanner,
-    Page, PageHeading, RadioGroup, TextInput, Textarea, render_document,
+    BackLink, Button, CheckboxGroup, Choice, ErrorSummary, Form, InputKind, NavArea,
+    NotificationBanner, Page, PageHeading, RadioGroup, TextInput, Textarea, render_document,
 };
 
 const TITLE: &str = "Form pattern";
@@ -106,7 +106,9 @@ fn topic_choices() -> Vec<Choice> {
 }
 
 pub async fn show(ctx: Ctx) -> Response {
-    let page = render_document(&ctx.page(), || form_page(Answers::default(), FormErrors::new()));
+    let page = render_document(&ctx.page(), || {
+        form_page(Answers::default(), FormErrors::new())
+    });
     html(StatusCode::OK, page)
 }
 

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use crate::pages::{error, html, Ctx};
+use crate::pages::{Ctx, error, html};
 use crate::ui::{Crumb, NavArea, Page, PageHeading, render_document};
 
 pub async fn show(ctx: Ctx) -> Response {

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use crate::pages::{html, Ctx};
+use crate::pages::{Ctx, html};
 use crate::ui::{Crumb, Page, PageHeading, render_document};
 
 pub async fn show(ctx: Ctx) -> Response {

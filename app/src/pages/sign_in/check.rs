@@ -10,17 +10,17 @@ use std::net::SocketAddr;
 
 use super::request::start_sign_in;
 use super::{audit, client_ip, complete_sign_in, mask_email, private, too_many_attempts};
+use crate::AppState;
 use crate::auth::rate_limit::Action;
 use crate::auth::session::SIGN_IN_COOKIE;
 use crate::auth::token;
 use crate::domain::validation::FormErrors;
-use crate::pages::{html, see_other, AppError, Ctx, FormData};
-use crate::store::{unix_now, CodeOutcome, MAX_CODE_ATTEMPTS};
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::store::{CodeOutcome, MAX_CODE_ATTEMPTS, unix_now};
 use crate::ui::{
-    render_document, Button, ButtonLink, ButtonStyle, Crumb, ErrorSummary, Form, NavArea, NotificationBanner, Page,
-    PageHeading, TextInput,
+    Button, ButtonLink, ButtonStyle, Crumb, ErrorSummary, Form, NavArea, NotificationBanner, Page,
+    PageHeading, TextInput, render_document,
 };
-use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CheckQuery {
@@ -38,16 +38,28 @@ fn handle_hash(state: &AppState, headers: &HeaderMap) -> Option<String> {
         .map(|handle| handle.digest())
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Query(query): Query<CheckQuery>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(query): Query<CheckQuery>,
+) -> Result<Response, AppError> {
     let pending = match handle_hash(&state, &headers) {
-        Some(hash) => state.store.sign_in_email_by_handle(&hash, unix_now()).await?,
+        Some(hash) => {
+            state
+                .store
+                .sign_in_email_by_handle(&hash, unix_now())
+                .await?
+        }
         None => None,
     };
     let page = match pending {
         Some(pending) => {
             let masked = mask_email(&pending.email);
             let sent_again = query.sent.is_some();
-            render_document(&ctx.page(), move || check_page(masked, String::new(), FormErrors::new(), sent_again))
+            render_document(&ctx.page(), move || {
+                check_page(masked, String::new(), FormErrors::new(), sent_again)
+            })
         }
         None => render_document(&ctx.page(), expired_page),
     };
@@ -64,46 +76,95 @@ pub async fn submit_code(
     let ip = client_ip(Some(peer));
     let typed = form.text("code").to_string();
     let Some(hash) = handle_hash(&state, &headers) else {
-        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, render_document(&ctx.page(), expired_page))));
+        return Ok(private(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render_document(&ctx.page(), expired_page),
+        )));
     };
-    let pending = state.store.sign_in_email_by_handle(&hash, unix_now()).await?;
+    let pending = state
+        .store
+        .sign_in_email_by_handle(&hash, unix_now())
+        .await?;
     let Some(pending) = pending else {
-        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, render_document(&ctx.page(), expired_page))));
+        return Ok(private(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render_document(&ctx.page(), expired_page),
+        )));
     };
     let mut errors = FormErrors::new();
     let code = token::parse_code(&typed);
     match &code {
         _ if typed.trim().is_empty() => errors.add("code", "Enter the code from the email"),
-        None => errors.add("code", "Enter the 6 digits of the code from the email, like 123 456"),
+        None => errors.add(
+            "code",
+            "Enter the 6 digits of the code from the email, like 123 456",
+        ),
         Some(_) => {}
     }
     if let Some(code) = code.filter(|_| errors.is_empty()) {
         if let Err(wait) = state.limits.check(Action::SignInCode, ip, None) {
-            audit(&state, "sign_in_code", "rate_limited", None, Some(&pending.email), ip).await;
+            audit(
+                &state,
+                "sign_in_code",
+                "rate_limited",
+                None,
+                Some(&pending.email),
+                ip,
+            )
+            .await;
             return Ok(too_many_attempts(&ctx, wait));
         }
         let outcome = state
             .store
-            .try_sign_in_code(&hash, unix_now(), |id, stored| token::digests_match(&token::code_digest(id, code.expose()), stored))
+            .try_sign_in_code(&hash, unix_now(), |id, stored| {
+                token::digests_match(&token::code_digest(id, code.expose()), stored)
+            })
             .await?;
         match outcome {
-            CodeOutcome::Accepted(pending) => return complete_sign_in(&state, &headers, pending, "sign_in_code", ip).await,
+            CodeOutcome::Accepted(pending) => {
+                return complete_sign_in(&state, &headers, pending, "sign_in_code", ip).await;
+            }
             CodeOutcome::Wrong { tries_left } => {
-                audit(&state, "sign_in_code", "wrong_code", None, Some(&pending.email), ip).await;
-                let times = if tries_left == 1 { "1 more time".to_string() } else { format!("{tries_left} more times") };
+                audit(
+                    &state,
+                    "sign_in_code",
+                    "wrong_code",
+                    None,
+                    Some(&pending.email),
+                    ip,
+                )
+                .await;
+                let times = if tries_left == 1 {
+                    "1 more time".to_string()
+                } else {
+                    format!("{tries_left} more times")
+                };
                 errors.add("code", format!("The code is not right. Check the email and type it again. You can try {times}"));
             }
             CodeOutcome::TooManyTries => {
-                audit(&state, "sign_in_code", "too_many_tries", None, Some(&pending.email), ip).await;
+                audit(
+                    &state,
+                    "sign_in_code",
+                    "too_many_tries",
+                    None,
+                    Some(&pending.email),
+                    ip,
+                )
+                .await;
                 errors.add("code", format!("You have typed a wrong code {MAX_CODE_ATTEMPTS} times. Send the email again to get a new code"));
             }
             CodeOutcome::NoRequest => {
-                return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, render_document(&ctx.page(), expired_page))));
+                return Ok(private(html(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render_document(&ctx.page(), expired_page),
+                )));
             }
         }
     }
     let masked = mask_email(&pending.email);
-    let page = render_document(&ctx.page(), move || check_page(masked, typed, errors, false));
+    let page = render_document(&ctx.page(), move || {
+        check_page(masked, typed, errors, false)
+    });
     Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, page)))
 }
 
@@ -122,9 +183,19 @@ pub async fn resend(
     let Some(pending) = pending else {
         return Ok(see_other("/sign-in"));
     };
-    let mut response = start_sign_in(&state, &ctx, &pending.email, &pending.next_path, client_ip(Some(peer))).await?;
+    let mut response = start_sign_in(
+        &state,
+        &ctx,
+        &pending.email,
+        &pending.next_path,
+        client_ip(Some(peer)),
+    )
+    .await?;
     if response.status() == StatusCode::SEE_OTHER {
-        response.headers_mut().insert(axum::http::header::LOCATION, axum::http::HeaderValue::from_static("/sign-in/check?sent=again"));
+        response.headers_mut().insert(
+            axum::http::header::LOCATION,
+            axum::http::HeaderValue::from_static("/sign-in/check?sent=again"),
+        );
     }
     Ok(response)
 }

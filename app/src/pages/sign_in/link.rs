@@ -8,15 +8,24 @@ use leptos::prelude::*;
 use std::net::SocketAddr;
 
 use super::{audit, client_ip, complete_sign_in, mask_email, private};
-use crate::auth::token;
-use crate::pages::{html, AppError, Ctx, FormData};
-use crate::store::unix_now;
-use crate::ui::{render_document, Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading};
 use crate::AppState;
+use crate::auth::token;
+use crate::pages::{AppError, Ctx, FormData, html};
+use crate::store::unix_now;
+use crate::ui::{Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading, render_document};
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
     let pending = match token::parse_token(&raw) {
-        Some(link) => state.store.sign_in_request_by_token(&link.digest(), unix_now()).await?,
+        Some(link) => {
+            state
+                .store
+                .sign_in_request_by_token(&link.digest(), unix_now())
+                .await?
+        }
         None => None,
     };
     let Some(pending) = pending else {
@@ -36,7 +45,12 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let ip = client_ip(Some(peer));
     let consumed = match token::parse_token(form.text("token")) {
-        Some(link) => state.store.consume_sign_in_token(&link.digest(), unix_now()).await?,
+        Some(link) => {
+            state
+                .store
+                .consume_sign_in_token(&link.digest(), unix_now())
+                .await?
+        }
         None => None,
     };
     match consumed {
@@ -50,7 +64,10 @@ pub async fn confirm(
 
 /// Used, expired, replaced or made-up links all get the same page: nothing tells them apart.
 fn expired(ctx: &Ctx) -> Response {
-    private(html(StatusCode::GONE, render_document(&ctx.page(), expired_page)))
+    private(html(
+        StatusCode::GONE,
+        render_document(&ctx.page(), expired_page),
+    ))
 }
 
 fn confirm_page(masked: String, link_token: String) -> impl IntoView {

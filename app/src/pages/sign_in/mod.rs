@@ -23,12 +23,14 @@ use hmac::{Hmac, Mac};
 use leptos::prelude::*;
 use sha2::Sha256;
 
-use super::{html, see_other, AppError, Ctx};
-use crate::auth::session::{append_cookie, device_hint, CSRF_COOKIE, SESSION_COOKIE, SESSION_COOKIE_AGE, SIGN_IN_COOKIE};
-use crate::auth::token;
-use crate::store::{unix_now, AuditEvent, PendingSignIn};
-use crate::ui::{render_document, ButtonLink, Crumb, NavArea, Page, PageHeading};
+use super::{AppError, Ctx, html, see_other};
 use crate::AppState;
+use crate::auth::session::{
+    CSRF_COOKIE, SESSION_COOKIE, SESSION_COOKIE_AGE, SIGN_IN_COOKIE, append_cookie, device_hint,
+};
+use crate::auth::token;
+use crate::store::{AuditEvent, PendingSignIn, unix_now};
+use crate::ui::{ButtonLink, Crumb, NavArea, Page, PageHeading, render_document};
 
 /// How long a sign-in link and code work.
 pub const SIGN_IN_LIFETIME: i64 = 10 * 60;
@@ -58,7 +60,11 @@ pub fn safe_next(next: &str) -> String {
         && !next.starts_with("/sign-out")
         && next.len() <= 500
         && next.chars().all(|c| c.is_ascii_graphic());
-    if ok { next.to_string() } else { "/".to_string() }
+    if ok {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
 }
 
 /// The address the request came from (the direct peer; Quorum does not trust forwarded headers).
@@ -68,12 +74,29 @@ pub fn client_ip(peer: Option<SocketAddr>) -> IpAddr {
 
 /// Writes one audit line. The email is kept only as an HMAC under the instance's key. A failure
 /// to write is logged and does not stop the person's request.
-pub async fn audit(state: &AppState, action: &str, outcome: &str, account_id: Option<&str>, email: Option<&str>, ip: IpAddr) {
+pub async fn audit(
+    state: &AppState,
+    action: &str,
+    outcome: &str,
+    account_id: Option<&str>,
+    email: Option<&str>,
+    ip: IpAddr,
+) {
     let email_hash = email.map(|email| keyed_hash(&state.config.audit_key, email));
     let ip = ip.to_string();
-    let event = AuditEvent { action, outcome, account_id, email_hash: email_hash.as_deref(), ip: Some(&ip) };
+    let event = AuditEvent {
+        action,
+        outcome,
+        account_id,
+        email_hash: email_hash.as_deref(),
+        ip: Some(&ip),
+    };
     let written = match token::new_id() {
-        Ok(id) => state.store.record_audit(&id, unix_now(), &event).await.map_err(anyhow::Error::from),
+        Ok(id) => state
+            .store
+            .record_audit(&id, unix_now(), &event)
+            .await
+            .map_err(anyhow::Error::from),
         Err(error) => Err(error.into()),
     };
     if let Err(error) = written {
@@ -86,7 +109,11 @@ fn keyed_hash(key: &str, value: &str) -> String {
     match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
         Ok(mut mac) => {
             mac.update(value.as_bytes());
-            mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
         }
         Err(_) => String::new(),
     }
@@ -94,7 +121,9 @@ fn keyed_hash(key: &str, value: &str) -> String {
 
 /// Sign-in pages are never cached and never tell another site where the visitor came from.
 pub fn private(mut response: Response) -> Response {
-    response.headers_mut().insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+        .headers_mut()
+        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }
 
@@ -107,13 +136,36 @@ pub async fn complete_sign_in(
     ip: IpAddr,
 ) -> Result<Response, AppError> {
     let now = unix_now();
-    let account = state.store.find_or_create_account(&token::new_id().map_err(anyhow::Error::from)?, &pending.email, now).await?;
+    let account = state
+        .store
+        .find_or_create_account(
+            &token::new_id().map_err(anyhow::Error::from)?,
+            &pending.email,
+            now,
+        )
+        .await?;
     let session = token::new_token().map_err(anyhow::Error::from)?;
     let csrf = token::new_token().map_err(anyhow::Error::from)?;
-    let device = device_hint(headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""));
+    let device = device_hint(
+        headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
     let public_id = token::new_id().map_err(anyhow::Error::from)?;
-    state.store.create_session(&session.digest(), &public_id, &account.id, &device, now).await?;
-    audit(state, method, "ok", Some(&account.id), Some(&pending.email), ip).await;
+    state
+        .store
+        .create_session(&session.digest(), &public_id, &account.id, &device, now)
+        .await?;
+    audit(
+        state,
+        method,
+        "ok",
+        Some(&account.id),
+        Some(&pending.email),
+        ip,
+    )
+    .await;
     let next = safe_next(&pending.next_path);
     let location = if account.display_name.is_none() {
         let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
@@ -124,9 +176,15 @@ pub async fn complete_sign_in(
     let mut response = see_other(&location);
     let cookies = state.config.cookies;
     let headers = response.headers_mut();
-    append_cookie(headers, cookies.set(SESSION_COOKIE, session.expose(), Some(SESSION_COOKIE_AGE)));
+    append_cookie(
+        headers,
+        cookies.set(SESSION_COOKIE, session.expose(), Some(SESSION_COOKIE_AGE)),
+    );
     // A new CSRF token at sign-in: one planted before it is worthless after it.
-    append_cookie(headers, cookies.set(CSRF_COOKIE, csrf.expose(), Some(SESSION_COOKIE_AGE)));
+    append_cookie(
+        headers,
+        cookies.set(CSRF_COOKIE, csrf.expose(), Some(SESSION_COOKIE_AGE)),
+    );
     append_cookie(headers, cookies.remove(SIGN_IN_COOKIE));
     Ok(private(response))
 }
@@ -135,8 +193,14 @@ pub async fn complete_sign_in(
 /// long to wait and what else to do.
 pub fn too_many_attempts(ctx: &Ctx, wait: Duration) -> Response {
     let minutes = wait.as_secs().div_ceil(60).max(1);
-    let when = if minutes == 1 { "1 minute".to_string() } else { format!("{minutes} minutes") };
-    let body = format!("To keep accounts safe, Quorum limits how often anyone can try to sign in. Wait {when}, then try again.");
+    let when = if minutes == 1 {
+        "1 minute".to_string()
+    } else {
+        format!("{minutes} minutes")
+    };
+    let body = format!(
+        "To keep accounts safe, Quorum limits how often anyone can try to sign in. Wait {when}, then try again."
+    );
     let page = render_document(&ctx.page(), move || {
         view! {
             <Page title="Too many attempts" area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Too many attempts")]>
@@ -161,7 +225,16 @@ mod tests {
     #[test]
     fn next_paths_stay_on_this_site() {
         assert_eq!(safe_next("/groups/a?tab=b"), "/groups/a?tab=b");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "groups", "/sign-in/check", "/a b", "/é"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "groups",
+            "/sign-in/check",
+            "/a b",
+            "/é",
+        ] {
             assert_eq!(safe_next(bad), "/", "{bad}");
         }
     }

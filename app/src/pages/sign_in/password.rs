@@ -11,14 +11,19 @@ use axum::response::Response;
 use leptos::prelude::*;
 
 use super::request::NextQuery;
-use super::{audit, client_ip, complete_sign_in, normalize_email, private, safe_next, too_many_attempts};
-use crate::auth::password::{dummy_verify, verify_password, Password};
+use super::{
+    audit, client_ip, complete_sign_in, normalize_email, private, safe_next, too_many_attempts,
+};
+use crate::AppState;
+use crate::auth::password::{Password, dummy_verify, verify_password};
 use crate::auth::rate_limit::Action;
 use crate::domain::validation::FormErrors;
-use crate::pages::{html, see_other, AppError, Ctx, FormData};
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::PendingSignIn;
-use crate::ui::{render_document, Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput};
-use crate::AppState;
+use crate::ui::{
+    Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput,
+    render_document,
+};
 
 const TITLE: &str = "Sign in with a password";
 
@@ -27,7 +32,12 @@ pub async fn show(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
         return see_other(&safe_next(&query.next));
     }
     let next = safe_next(&query.next);
-    private(html(StatusCode::OK, render_document(&ctx.page(), move || password_page(String::new(), next, FormErrors::new()))))
+    private(html(
+        StatusCode::OK,
+        render_document(&ctx.page(), move || {
+            password_page(String::new(), next, FormErrors::new())
+        }),
+    ))
 }
 
 pub async fn submit(
@@ -51,10 +61,22 @@ pub async fn submit(
     if errors.is_empty() {
         let email = normalize_email(&typed);
         if let Err(wait) = state.limits.check(Action::SignInPassword, ip, Some(&email)) {
-            audit(&state, "sign_in_password", "rate_limited", None, Some(&email), ip).await;
+            audit(
+                &state,
+                "sign_in_password",
+                "rate_limited",
+                None,
+                Some(&email),
+                ip,
+            )
+            .await;
             return Ok(too_many_attempts(&ctx, wait));
         }
-        let stored = state.store.account_by_email(&email).await?.and_then(|account| account.password_hash);
+        let stored = state
+            .store
+            .account_by_email(&email)
+            .await?
+            .and_then(|account| account.password_hash);
         let matches = tokio::task::spawn_blocking(move || match stored {
             Some(hash) => verify_password(&password, &hash),
             None => {
@@ -65,7 +87,17 @@ pub async fn submit(
         .await
         .map_err(anyhow::Error::from)?;
         if matches {
-            return complete_sign_in(&state, &headers, PendingSignIn { email, next_path: next }, "sign_in_password", ip).await;
+            return complete_sign_in(
+                &state,
+                &headers,
+                PendingSignIn {
+                    email,
+                    next_path: next,
+                },
+                "sign_in_password",
+                ip,
+            )
+            .await;
         }
         audit(&state, "sign_in_password", "wrong", None, Some(&email), ip).await;
         errors.add("email", "The email address or the password is not right. Check both and try again, or sign in with an email link");

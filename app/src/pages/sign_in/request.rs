@@ -7,16 +7,21 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-use super::{audit, client_ip, normalize_email, private, safe_next, too_many_attempts, SIGN_IN_LIFETIME};
+use super::{
+    SIGN_IN_LIFETIME, audit, client_ip, normalize_email, private, safe_next, too_many_attempts,
+};
+use crate::AppState;
 use crate::auth::emails;
 use crate::auth::rate_limit::Action;
-use crate::auth::session::{append_cookie, SIGN_IN_COOKIE};
+use crate::auth::session::{SIGN_IN_COOKIE, append_cookie};
 use crate::auth::token;
-use crate::domain::validation::{is_email_address, FormErrors};
-use crate::pages::{html, see_other, AppError, Ctx, FormData};
-use crate::store::{unix_now, NewSignInRequest};
-use crate::ui::{render_document, Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput};
-use crate::AppState;
+use crate::domain::validation::{FormErrors, is_email_address};
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::store::{NewSignInRequest, unix_now};
+use crate::ui::{
+    Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput,
+    render_document,
+};
 
 const TITLE: &str = "Sign in to Quorum";
 
@@ -30,7 +35,9 @@ pub async fn show(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
     if ctx.viewer.is_some() {
         return see_other(&safe_next(&query.next));
     }
-    let page = render_document(&ctx.page(), move || sign_in_page(String::new(), safe_next(&query.next), FormErrors::new()));
+    let page = render_document(&ctx.page(), move || {
+        sign_in_page(String::new(), safe_next(&query.next), FormErrors::new())
+    });
     private(html(StatusCode::OK, page))
 }
 
@@ -46,13 +53,23 @@ pub async fn submit(
     if typed.trim().is_empty() {
         errors.add("email", "Enter your email address");
     } else if !is_email_address(&typed) {
-        errors.add("email", "Enter an email address in the correct format, like name@example.org");
+        errors.add(
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        );
     }
     if !errors.is_empty() {
         let page = render_document(&ctx.page(), move || sign_in_page(typed, next, errors));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, page)));
     }
-    start_sign_in(&state, &ctx, &normalize_email(&typed), &next, client_ip(Some(peer))).await
+    start_sign_in(
+        &state,
+        &ctx,
+        &normalize_email(&typed),
+        &next,
+        client_ip(Some(peer)),
+    )
+    .await
 }
 
 /// Makes a sign-in request for `email`, sends the email, and sends the browser to "Check your
@@ -66,7 +83,15 @@ pub async fn start_sign_in(
     ip: std::net::IpAddr,
 ) -> Result<Response, AppError> {
     if let Err(wait) = state.limits.check(Action::SignInEmail, ip, Some(email)) {
-        audit(state, "sign_in_requested", "rate_limited", None, Some(email), ip).await;
+        audit(
+            state,
+            "sign_in_requested",
+            "rate_limited",
+            None,
+            Some(email),
+            ip,
+        )
+        .await;
         return Ok(too_many_attempts(ctx, wait));
     }
     let fail = |e: token::RandomError| AppError::Internal(e.into());
@@ -91,12 +116,25 @@ pub async fn start_sign_in(
             expires_at: now + SIGN_IN_LIFETIME,
         })
         .await?;
-    let link = format!("{}/sign-in/link/{}", state.config.public_url, link_token.expose());
-    state.mailer.send(emails::sign_in(email, &link, code.expose(), new_account)).await?;
+    let link = format!(
+        "{}/sign-in/link/{}",
+        state.config.public_url,
+        link_token.expose()
+    );
+    state
+        .mailer
+        .send(emails::sign_in(email, &link, code.expose(), new_account))
+        .await?;
     audit(state, "sign_in_requested", "ok", None, Some(email), ip).await;
     let mut response = see_other("/sign-in/check");
     let lifetime = std::time::Duration::from_secs(SIGN_IN_LIFETIME.unsigned_abs() * 6);
-    append_cookie(response.headers_mut(), state.config.cookies.set(SIGN_IN_COOKIE, handle.expose(), Some(lifetime)));
+    append_cookie(
+        response.headers_mut(),
+        state
+            .config
+            .cookies
+            .set(SIGN_IN_COOKIE, handle.expose(), Some(lifetime)),
+    );
     Ok(private(response))
 }
 

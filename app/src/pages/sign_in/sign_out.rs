@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use std::net::SocketAddr;
 
 use super::{audit, client_ip, private};
-use crate::auth::session::{append_cookie, SESSION_COOKIE};
-use crate::auth::token;
-use crate::pages::{html, see_other, AppError, Ctx, FormData};
-use crate::ui::{render_document, ButtonLink, NavArea, NotificationBanner, Page, PageHeading};
 use crate::AppState;
+use crate::auth::session::{SESSION_COOKIE, append_cookie};
+use crate::auth::token;
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::ui::{ButtonLink, NavArea, NotificationBanner, Page, PageHeading, render_document};
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -21,11 +21,22 @@ pub async fn submit(
     _form: FormData,
 ) -> Result<Response, AppError> {
     let cookies = state.config.cookies;
-    if let Some(id) = cookies.read(&headers, SESSION_COOKIE).and_then(|v| token::parse_token(&v)) {
+    if let Some(id) = cookies
+        .read(&headers, SESSION_COOKIE)
+        .and_then(|v| token::parse_token(&v))
+    {
         state.store.end_session_by_hash(&id.digest()).await?;
     }
     if let Some(viewer) = &ctx.viewer {
-        audit(&state, "sign_out", "ok", Some(&viewer.account_id), None, client_ip(Some(peer))).await;
+        audit(
+            &state,
+            "sign_out",
+            "ok",
+            Some(&viewer.account_id),
+            None,
+            client_ip(Some(peer)),
+        )
+        .await;
     }
     let mut response = see_other("/signed-out");
     append_cookie(response.headers_mut(), cookies.remove(SESSION_COOKIE));

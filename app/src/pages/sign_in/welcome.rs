@@ -7,10 +7,12 @@ use leptos::prelude::*;
 
 use super::request::NextQuery;
 use super::safe_next;
-use crate::domain::validation::{required_text, FormErrors};
-use crate::pages::{html, see_other, AppError, Ctx, FormData};
-use crate::ui::{render_document, Button, ErrorSummary, Form, NavArea, Page, PageHeading, TextInput};
 use crate::AppState;
+use crate::domain::validation::{FormErrors, required_text};
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::ui::{
+    Button, ErrorSummary, Form, NavArea, Page, PageHeading, TextInput, render_document,
+};
 
 const TITLE: &str = "What should we call you?";
 pub const NAME_MAX: usize = 60;
@@ -18,7 +20,14 @@ pub const NAME_MAX: usize = 60;
 /// Checks a display name: present and at most 60 characters.
 pub fn check_name(name: &str) -> FormErrors {
     let mut errors = FormErrors::new();
-    required_text(&mut errors, "name", name, "Enter your name", NAME_MAX, "Your name must be 60 characters or fewer");
+    required_text(
+        &mut errors,
+        "name",
+        name,
+        "Enter your name",
+        NAME_MAX,
+        "Your name must be 60 characters or fewer",
+    );
     errors
 }
 
@@ -26,11 +35,17 @@ pub async fn show(ctx: Ctx, Query(query): Query<NextQuery>) -> Result<Response, 
     let viewer = ctx.require_viewer()?;
     let name = viewer.display_name.clone().unwrap_or_default();
     let next = safe_next(&query.next);
-    let page = render_document(&ctx.page(), move || welcome_page(name, next, FormErrors::new()));
+    let page = render_document(&ctx.page(), move || {
+        welcome_page(name, next, FormErrors::new())
+    });
     Ok(html(StatusCode::OK, page))
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, AppError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let name = form.text("name").to_string();
     let next = safe_next(form.text("next"));
@@ -39,7 +54,10 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         let page = render_document(&ctx.page(), move || welcome_page(name, next, errors));
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
     }
-    state.store.set_display_name(&viewer.account_id, name.trim()).await?;
+    state
+        .store
+        .set_display_name(&viewer.account_id, name.trim())
+        .await?;
     Ok(see_other(&next))
 }
 
