@@ -352,14 +352,30 @@ impl Store {
         now: i64,
         idle_limit: Option<i64>,
     ) -> Result<Option<SessionAccount>, StoreError> {
-        let row: Option<(String, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
-            "SELECT s.public_id, a.id, a.email, a.display_name, a.password_hash, s.last_seen_at \
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            public_id: String,
+            account_id: String,
+            email: String,
+            display_name: Option<String>,
+            password_hash: Option<String>,
+            last_seen_at: i64,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT s.public_id, a.id AS account_id, a.email, a.display_name, a.password_hash, s.last_seen_at \
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((public_id, account_id, email, display_name, password_hash, last_seen_at)) = row
+        let Some(Row {
+            public_id,
+            account_id,
+            email,
+            display_name,
+            password_hash,
+            last_seen_at,
+        }) = row
         else {
             return Ok(None);
         };
