@@ -76,6 +76,11 @@ pub struct Settings {
     #[arg(long, env = "QUORUM_SESSION_IDLE_TIMEOUT", global = true, value_parser = clap::value_parser!(u32).range(1..))]
     pub session_idle_timeout: Option<u32>,
 
+    /// Multiplies the per-IP sign-in rate limits, for instances where many people share one IP
+    /// address (a school or an office behind one router). Per-address limits are unchanged.
+    #[arg(long, env = "QUORUM_RATE_LIMIT_IP_FACTOR", default_value_t = 1, global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub rate_limit_ip_factor: u32,
+
     /// Log filter, such as `info` or `quorum=debug,tower_http=info`.
     #[arg(long, env = "QUORUM_LOG", default_value = "info", global = true)]
     pub log: String,

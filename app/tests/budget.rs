@@ -54,15 +54,19 @@ async fn every_page_with_its_stylesheet_fits_in_14_kb_of_brotli() {
             over.push(path);
         }
     }
-    let form_with_errors = app
-        .client()
-        .post(app.url("/design/forms"))
-        .header("content-type", "application/x-www-form-urlencoded")
+    let browser = app.browser();
+    let token = browser.csrf_token("/design/forms").await;
+    let form_with_errors = browser
+        .post_with_token("/design/forms", &token, "")
         .header("accept-encoding", "br")
-        .body("")
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        form_with_errors.status(),
+        422,
+        "the form comes back with errors"
+    );
     assert_eq!(form_with_errors.headers()["content-encoding"], "br");
     let total = form_with_errors.bytes().await.unwrap().len() + css;
     report.push(format!(

@@ -42,7 +42,7 @@ fn valid_with(changes: &[(&'static str, &str)]) -> String {
 }
 
 /// Posts `body` and returns the page that comes back, which must be the form with errors.
-async fn post_expecting_errors(app: &TestApp, body: impl Into<reqwest::Body>) -> String {
+async fn post_expecting_errors(app: &TestApp, body: impl AsRef<[u8]>) -> String {
     let response = app.post_form(FORM, body).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(

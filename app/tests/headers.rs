@@ -157,18 +157,26 @@ async fn every_kind_of_response_carries_the_security_headers() {
             StatusCode::METHOD_NOT_ALLOWED,
         ),
     ];
+    let browser = app.browser();
+    let token = browser.csrf_token("/design/forms").await;
     for (method, path, body, status) in requests {
         let what = format!("{method} {path}");
-        let mut request = app.client().request(method, app.url(&path));
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body);
-        }
+        let request = match body {
+            Some(body) if method == Method::POST => browser.post_with_token(&path, &token, body),
+            Some(_) => unreachable!("only posts have bodies here"),
+            None => app.client().request(method, app.url(&path)),
+        };
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), status, "{what}");
         assert_security_headers(response.headers(), &what);
     }
+    let refused = browser.post_raw("/design/forms", VALID_FORM).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "a post without a token"
+    );
+    assert_security_headers(&refused.headers, "the refused post");
 }
 
 #[tokio::test]
@@ -333,12 +341,11 @@ async fn pages_are_sent_with_gzip_to_browsers_without_brotli() {
 #[tokio::test]
 async fn error_pages_and_form_errors_are_compressed_too() {
     let app = TestApp::start();
-    let response = app
-        .client()
-        .post(app.url("/design/forms"))
-        .header("content-type", "application/x-www-form-urlencoded")
+    let browser = app.browser();
+    let token = browser.csrf_token("/design/forms").await;
+    let response = browser
+        .post_with_token("/design/forms", &token, "")
         .header("accept-encoding", "br")
-        .body("")
         .send()
         .await
         .unwrap();

@@ -97,6 +97,7 @@ async fn no_document_carries_hydration_markers_the_html_checker_rejects() {
         assert!(!html.contains("<!>"), "{path} has a bogus comment <!>");
     }
     let response = app.post_form("/design/forms", "").await;
+    assert_eq!(response.status(), 422, "the form comes back with errors");
     assert!(
         !response.text().await.unwrap().contains("<!>"),
         "the form with errors"

@@ -4,7 +4,9 @@
 //!    also held in an HttpOnly cookie) in a hidden field; a post whose field does not match its
 //!    cookie is refused. Another site can make a browser post, but cannot read the token.
 //! 2. The origin: when the browser says where the post came from (`Origin`, or failing that
-//!    `Referer`), it must be this host. Text browsers that send neither still pass check 1.
+//!    `Referer`), it must be this host. Text browsers that send neither still pass check 1, and
+//!    so does `Origin: null`, which browsers send from pages with `Referrer-Policy: no-referrer`
+//!    (Quorum's own sign-in pages): it names no site, so only the token can decide.
 //!
 //! The token is replaced at sign-in, so a token planted before sign-in is useless after it.
 
@@ -42,10 +44,11 @@ fn check_origin(headers: &HeaderMap) -> Result<(), CsrfFailure> {
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let claimed = headers
+    let origin = headers
         .get(ORIGIN)
-        .or_else(|| headers.get(REFERER))
-        .and_then(|value| value.to_str().ok());
+        .and_then(|value| value.to_str().ok())
+        .filter(|o| *o != "null");
+    let claimed = origin.or_else(|| headers.get(REFERER).and_then(|value| value.to_str().ok()));
     let Some(claimed) = claimed else {
         return Ok(());
     };
@@ -101,7 +104,18 @@ mod tests {
             ("referer", "https://q.example.org.evil.example/x"),
         ]);
         assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
+    }
+
+    #[test]
+    fn a_null_origin_leaves_the_decision_to_the_token() {
         let h = headers(&[("host", "q.example.org"), ("origin", "null")]);
+        assert_eq!(check(&h, Some("abc"), "abc"), Ok(()));
+        assert_eq!(check(&h, Some("abc"), "xyz"), Err(CsrfFailure::Token));
+        let h = headers(&[
+            ("host", "q.example.org"),
+            ("origin", "null"),
+            ("referer", "https://evil.example/"),
+        ]);
         assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
     }
 

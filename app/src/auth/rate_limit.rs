@@ -8,6 +8,10 @@
 //! - code attempts: 20 per IP, then 1 every 30 seconds (and 5 per sign-in request, counted in
 //!   the database);
 //! - password attempts: 10 per address, then 1 a minute; 50 per IP, then 1 every 10 seconds.
+//!
+//! Where many people share one IP address (a school or an office behind one router), the
+//! per-IP figures can be multiplied with `QUORUM_RATE_LIMIT_IP_FACTOR`; the per-address limits,
+//! which protect each person's inbox and password, stay as they are.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -50,13 +54,22 @@ fn quota(burst: u32, every: Duration) -> Quota {
 
 impl Default for Limits {
     fn default() -> Self {
+        Self::new(1)
+    }
+}
+
+impl Limits {
+    /// The limits, with the per-IP figures (burst and refill rate) multiplied by `ip_factor`.
+    pub fn new(ip_factor: u32) -> Self {
+        let f = ip_factor.max(1);
+        let per_ip = |burst: u32, every: Duration| quota(burst.saturating_mul(f), every / f);
         Self {
             inner: Arc::new(Inner {
                 email_by_address: RateLimiter::keyed(quota(5, Duration::from_secs(12 * 60))),
-                email_by_ip: RateLimiter::keyed(quota(30, Duration::from_secs(120))),
-                code_by_ip: RateLimiter::keyed(quota(20, Duration::from_secs(30))),
+                email_by_ip: RateLimiter::keyed(per_ip(30, Duration::from_secs(120))),
+                code_by_ip: RateLimiter::keyed(per_ip(20, Duration::from_secs(30))),
                 password_by_address: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
-                password_by_ip: RateLimiter::keyed(quota(50, Duration::from_secs(10))),
+                password_by_ip: RateLimiter::keyed(per_ip(50, Duration::from_secs(10))),
                 clock: DefaultClock::default(),
             }),
         }
@@ -128,6 +141,28 @@ mod tests {
             limits
                 .check(Action::SignInEmail, ip, Some("b@example.org"))
                 .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_ip_factor_widens_ip_buckets_but_not_address_buckets() {
+        let limits = Limits::new(10);
+        let ip: IpAddr = [10, 0, 0, 9].into();
+        for _ in 0..200 {
+            assert!(limits.check(Action::SignInCode, ip, None).is_ok());
+        }
+        assert!(limits.check(Action::SignInCode, ip, None).is_err());
+        for _ in 0..5 {
+            assert!(
+                limits
+                    .check(Action::SignInEmail, ip, Some("a@example.org"))
+                    .is_ok()
+            );
+        }
+        assert!(
+            limits
+                .check(Action::SignInEmail, ip, Some("a@example.org"))
+                .is_err()
         );
     }
 

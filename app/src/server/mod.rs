@@ -82,8 +82,9 @@ fn drop_client_request_id<B>(mut request: Request<B>) -> Request<B> {
     request
 }
 
-/// One span per request: its id, method and path. Never the query string, which may one day
-/// carry a token, and never a header or cookie.
+/// One span per request: its id, method and path. Never the query string, a header or a cookie,
+/// and never a token that is part of a path (sign-in and email-change links): a segment shaped
+/// like a token is logged as `{token}`.
 fn request_span<B>(request: &Request<B>) -> Span {
     let id = request
         .extensions()
@@ -91,7 +92,21 @@ fn request_span<B>(request: &Request<B>) -> Span {
         .and_then(|id| id.header_value().to_str().ok())
         .unwrap_or("-")
         .to_string();
-    info_span!("request", id, method = %request.method(), path = request.uri().path())
+    let path = loggable_path(request.uri().path());
+    info_span!("request", id, method = %request.method(), path)
+}
+
+fn loggable_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if crate::auth::token::parse_token(segment).is_some() {
+                "{token}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
@@ -196,7 +211,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         config: Arc::new(runtime_config(&settings, address, &store).await?),
         store: store.clone(),
         mailer,
-        limits: Limits::default(),
+        limits: Limits::new(settings.rate_limit_ip_factor),
     };
     info!("Quorum is running at http://{address}/");
     let limits = state.limits.clone();
@@ -237,6 +252,19 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
         }
         info!("stopping: finishing requests under way");
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_in_paths_are_masked_in_logs() {
+        let token = "A".repeat(43);
+        assert_eq!(
+            super::loggable_path(&format!("/sign-in/link/{token}")),
+            "/sign-in/link/{token}"
+        );
+        assert_eq!(super::loggable_path("/design/forms"), "/design/forms");
+    }
 }
 
 #[cfg(not(unix))]

@@ -170,8 +170,8 @@ mod tests {
             path: "/x".into(),
         };
         let html = render_document(&ctx, || view! { <Page title="X"><h1>"X"</h1></Page> });
-        assert!(html.contains(r#"<a class="q-nav__link" href="/account">Your account<span class="q-visually-hidden"> (Ann)</span></a>"#), "{html}");
-        assert!(html.contains(r#"<form class="q-nav__form" method="post" action="/sign-out"><input type="hidden" name="csrf_token" value="t">"#), "{html}");
+        assert!(html.contains(r#"<a href="/account" class="q-nav__link">Your account<span class="q-visually-hidden"> (Ann)</span></a>"#), "{html}");
+        assert!(html.contains(r#"<form method="post" action="/sign-out" class="q-nav__form"><input type="hidden" name="csrf_token" value="t">"#), "{html}");
         let ctx = PageContext {
             path: "/design/forms".into(),
             ..PageContext::default()

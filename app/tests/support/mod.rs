@@ -27,6 +27,9 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub mod browser;
+pub mod inbox;
+pub mod journey;
 pub mod smtp;
 
 /// How long a debug build may take to start, or to stop after SIGTERM.
@@ -117,15 +120,15 @@ impl TestApp {
         (status, response.text().await.expect("the body is readable"))
     }
 
-    /// POSTs an already encoded `application/x-www-form-urlencoded` body, as a browser does.
-    pub async fn post_form(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
+    /// POSTs an already encoded `application/x-www-form-urlencoded` body as a browser does: it
+    /// loads `path` first (which gives it the CSRF cookie and the page's token), then posts the
+    /// token followed by `body`, with the cookie and an `Origin` of this server.
+    pub async fn post_form(&self, path: &str, body: impl AsRef<[u8]>) -> reqwest::Response {
+        let browser = self.browser();
+        let token = browser.csrf_token(path).await;
+        browser
+            .send(browser.post_with_token(path, &token, body))
             .await
-            .expect("the server answers a POST")
     }
 
     pub fn data_dir(&self) -> &Path {

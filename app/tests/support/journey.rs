@@ -1,0 +1,110 @@
+//! Whole sign-in journeys as a person makes them, for tests whose subject is what comes after:
+//! ask for an email, open the link, confirm, and name a new account.
+//!
+//! Strategy: every step goes through the pages (`Browser::submit` loads a page, then posts its
+//! form), and every step checks its status, so a broken step fails where it breaks.
+
+use reqwest::StatusCode;
+
+use super::browser::{Browser, Reply};
+use super::inbox::Mail;
+use super::smtp::SmtpSink;
+use super::{TestApp, TestAppBuilder};
+
+/// The name new accounts get in these journeys.
+pub const TEST_NAME: &str = "Test Person";
+
+/// A server that delivers its mail to a fresh SMTP sink.
+pub async fn start_with_mail() -> (TestApp, SmtpSink) {
+    start_with_mail_and(TestApp::builder()).await
+}
+
+/// A server built by `builder`, delivering its mail to a fresh SMTP sink.
+pub async fn start_with_mail_and(builder: TestAppBuilder) -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    let app = builder.env("QUORUM_SMTP_URL", sink.url()).start();
+    (app, sink)
+}
+
+/// Asks for a sign-in email for `email` on `/sign-in?next=…` in `browser`, and returns the
+/// answer and the email that arrived for it.
+pub async fn request_sign_in(
+    browser: &Browser,
+    sink: &SmtpSink,
+    email: &str,
+    next: Option<&str>,
+) -> (Reply, Mail) {
+    let before = sink.mail_to(email).len();
+    let page = match next {
+        Some(next) => {
+            let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+            format!("/sign-in?next={encoded}")
+        }
+        None => "/sign-in".to_string(),
+    };
+    let reply = browser.submit(&page, "/sign-in", &[("email", email)]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "asking for a sign-in email: {}",
+        reply.body
+    );
+    let mail = sink.wait_for_mail_to(email, before + 1).await;
+    (reply, mail)
+}
+
+/// Opens the link of a sign-in `mail` in `browser` and presses "Continue": the answer is the
+/// redirect that signs in (or whatever refused it).
+pub async fn confirm_link(browser: &Browser, mail: &Mail) -> Reply {
+    let link = mail.link_path("/sign-in/link/");
+    let page = browser.get(&link).await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the confirm page: {}",
+        page.body
+    );
+    browser.submit_from(&page.body, "/sign-in/link", &[]).await
+}
+
+/// Signs in as `email` in `browser` by email link, naming the account when it is new, and
+/// returns the redirect that ended the journey.
+pub async fn sign_in_as(browser: &Browser, sink: &SmtpSink, email: &str) -> Reply {
+    let (_, mail) = request_sign_in(browser, sink, email, None).await;
+    let signed_in = confirm_link(browser, &mail).await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "confirming the link: {}",
+        signed_in.body
+    );
+    let location = signed_in.location().unwrap_or_default().to_string();
+    if location.starts_with("/welcome") {
+        let named = browser
+            .submit(&location, "/welcome", &[("name", TEST_NAME)])
+            .await;
+        assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+        return named;
+    }
+    signed_in
+}
+
+/// A new browser, signed in as `email`.
+pub async fn signed_in_browser(app: &TestApp, sink: &SmtpSink, email: &str) -> Browser {
+    let browser = app.browser();
+    sign_in_as(&browser, sink, email).await;
+    browser
+}
+
+/// Whether `browser` is signed in, by what `/account` answers.
+pub async fn is_signed_in(browser: &Browser) -> bool {
+    let reply = browser.get("/account").await;
+    match reply.status {
+        StatusCode::OK => true,
+        StatusCode::SEE_OTHER => {
+            assert_eq!(reply.location(), Some("/sign-in?next=%2Faccount"));
+            false
+        }
+        other => panic!("/account answered {other}"),
+    }
+}
