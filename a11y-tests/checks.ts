@@ -2,12 +2,12 @@
 // of throwing, so that the same check can be shown to fail on a page with known defects
 // (checkers.spec.ts) and to pass on every real page (routes.spec.ts).
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import type { Route } from './routes';
 
 const run = promisify(execFile);
@@ -23,26 +23,101 @@ export async function axeProblems(page: Page): Promise<string[]> {
   );
 }
 
+const MAIL_DIR = () => process.env.QUORUM_TEST_MAIL_DIR ?? '';
+
+/** Decodes a quoted-printable mail body. */
+function quotedPrintable(text: string): string {
+  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The newest email Quorum wrote to `to` (it writes .eml files when no SMTP server is set). */
+export async function latestEmail(to: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const files = readdirSync(MAIL_DIR()).filter((f) => f.endsWith('.eml')).sort().reverse();
+    for (const file of files) {
+      const raw = readFileSync(join(MAIL_DIR(), file), 'utf8');
+      if (raw.includes(`To: ${to}`)) return quotedPrintable(raw);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`no email to ${to} arrived`);
+}
+
+/** The CSRF token of the browser context behind `api` (its cookie), after one page load. */
+export async function csrfToken(api: APIRequestContext): Promise<string> {
+  let cookie = (await api.storageState()).cookies.find((c) => c.name.endsWith('quorum_csrf'));
+  if (!cookie) {
+    await api.get('/');
+    cookie = (await api.storageState()).cookies.find((c) => c.name.endsWith('quorum_csrf'));
+  }
+  return cookie?.value ?? '';
+}
+
+/** Sends a form the way a browser does: with the CSRF token, following the redirect. */
+export async function postForm(api: APIRequestContext, path: string, fields: Record<string, string | string[]>) {
+  const body = new URLSearchParams({ csrf_token: await csrfToken(api) });
+  for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
+  return api.post(path, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: body.toString() });
+}
+
+let counter = 0;
+/** A new address for each use, so parallel tests never replace each other's sign-in. */
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now()}-${counter++}@example.org`;
+}
+
+/** Signs in a new person by the emailed code. */
+export async function signIn(api: APIRequestContext, named: boolean): Promise<string> {
+  const email = uniqueEmail('person');
+  await postForm(api, '/sign-in', { email });
+  const code = (await latestEmail(email)).match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
+  const answer = await postForm(api, '/sign-in/check', { code });
+  if (!answer.url().includes('/welcome')) throw new Error(`sign-in by code failed: ${answer.status()} ${answer.url()}`);
+  if (named) await postForm(api, '/welcome', { name: 'Ann Example', next: '/' });
+  return email;
+}
+
+/** Does what must happen before a route's state can be seen, through `api` (which shares its
+ *  cookies with the browser page when it is `page.request`). Returns the path to open. */
+export async function prepare(api: APIRequestContext, route: Route): Promise<string> {
+  if (route.signedIn) await signIn(api, route.signedIn === 'named');
+  let lastEmail = '';
+  for (const step of route.before ?? []) {
+    const fields = { ...step.fields };
+    if (fields.email === 'unique') fields.email = uniqueEmail('before');
+    lastEmail = fields.email ?? lastEmail;
+    await postForm(api, step.path, fields);
+  }
+  if (route.emailLink) {
+    const link = (await latestEmail(lastEmail)).match(/https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]{43}/)?.[0];
+    if (!link) throw new Error('no sign-in link in the email');
+    return new URL(link).pathname;
+  }
+  return route.path;
+}
+
 /** Opens a route's state in the browser the way a person would reach it. */
 export async function openState(page: Page, route: Route): Promise<number> {
-  const response = await page.goto(route.path);
+  const path = await prepare(page.request, route);
+  const response = await page.goto(path);
   if (!route.submit) return response?.status() ?? 0;
-  await fillForm(page, route.submit);
+  const form = route.form ? page.locator(`main form[action="${route.form}"]`) : page.locator('main form').first();
+  await fillForm(form, route.submit);
   const [posted] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.locator('main form button[type="submit"]').first().click(),
+    form.locator('button[type="submit"]').first().click(),
   ]);
   await page.waitForLoadState('load');
   return posted.status();
 }
 
 /** Types into text fields and ticks radios and checkboxes, by field name. */
-export async function fillForm(page: Page, fields: Record<string, string | string[]>) {
+export async function fillForm(form: Locator, fields: Record<string, string | string[]>) {
   for (const [name, value] of Object.entries(fields)) {
-    const controls = page.locator(`[name="${name}"]`);
+    const controls = form.locator(`[name="${name}"]`);
     const type = await controls.first().getAttribute('type');
     if (type === 'radio' || type === 'checkbox') {
-      for (const v of [value].flat()) await page.locator(`[name="${name}"][value="${v}"]`).check();
+      for (const v of [value].flat()) await form.locator(`[name="${name}"][value="${v}"]`).check();
     } else {
       await controls.first().fill([value].flat().join(''));
     }
@@ -51,18 +126,10 @@ export async function fillForm(page: Page, fields: Record<string, string | strin
 
 /** The HTML exactly as the server sends it for a route's state (not the browser's DOM). */
 export async function servedHtml(request: APIRequestContext, route: Route): Promise<{ status: number; html: string }> {
-  let response;
-  if (route.submit) {
-    const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(route.submit)) for (const v of [value].flat()) body.append(name, v);
-    response = await request.post(route.path, {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      data: body.toString(),
-      maxRedirects: 0,
-    });
-  } else {
-    response = await request.get(route.path, { maxRedirects: 0 });
-  }
+  const path = await prepare(request, route);
+  const response = route.submit
+    ? await postForm(request, route.form ?? path, route.submit)
+    : await request.get(path, { maxRedirects: 0 });
   return { status: response.status(), html: await response.text() };
 }
 

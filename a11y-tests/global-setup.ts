@@ -15,7 +15,8 @@ export default async function globalSetup() {
     execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'quorum'], { cwd: ROOT, stdio: 'inherit' });
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'quorum-browser-suite-'));
-  const server = spawn(BINARY, ['--addr', '127.0.0.1:0', '--data-dir', dataDir, '--log', 'warn,quorum=info'], {
+  // Many sign-ins come from one address in the suite: widen the per-IP limits only.
+  const server = spawn(BINARY, ['--addr', '127.0.0.1:0', '--data-dir', dataDir, '--log', 'warn,quorum=info', '--rate-limit-ip-factor', '1000'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -33,6 +34,8 @@ export default async function globalSetup() {
     server.on('exit', (code) => fail(new Error(`Quorum exited with ${code} before starting:\n${seen}`)));
   });
   process.env.QUORUM_TEST_URL = url;
+  // With no SMTP server set, Quorum writes each email to this folder as a .eml file.
+  process.env.QUORUM_TEST_MAIL_DIR = join(dataDir, 'mail');
   let log = '';
   server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
 

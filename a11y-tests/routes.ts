@@ -16,6 +16,15 @@ export interface Route {
   submit?: Record<string, string | string[]>;
   /** True when the state shows form errors, so its title must start with "Error: ". */
   errorTitle?: boolean;
+  /** The action of the form to fill, when the page has several (defaults to the first form
+   *  in main). */
+  form?: string;
+  /** Sign in first: "new" stops before choosing a name, "named" goes all the way. */
+  signedIn?: 'new' | 'named';
+  /** Forms to send first, as a person would: each posts `fields` to `path`. */
+  before?: { path: string; fields: Record<string, string> }[];
+  /** The path is the sign-in link from an email sent by the `before` steps. */
+  emailLink?: boolean;
 }
 
 export const routes: Route[] = list as Route[];

@@ -1,0 +1,87 @@
+// Page-weight budget @budget: for every route and state, the HTML plus the CSS as the server
+// actually sends them with brotli must fit in 14 KB (the first round trip of a new connection),
+// and no page may need JavaScript. The bytes are counted on the wire: the last request of each
+// state is made with Node's own HTTP client, which does not decompress.
+import { request as httpRequest } from 'node:http';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { csrfToken, prepare } from './checks';
+import { routes } from './routes';
+
+const BUDGET = 14 * 1024;
+const SCRIPT_BUDGET = 30 * 1024;
+
+interface Wire {
+  status: number;
+  encoding: string;
+  bytes: number;
+  text: string;
+}
+
+/** One request with the cookies of `api`; the body is counted as sent and then decoded. */
+async function onTheWire(api: APIRequestContext, method: string, path: string, body?: string): Promise<Wire> {
+  const base = process.env.QUORUM_TEST_URL ?? '';
+  const cookie = (await api.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const headers: Record<string, string> = { 'accept-encoding': 'br', cookie };
+  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const zlib = await import('node:zlib');
+  return new Promise((done, fail) => {
+    const req = httpRequest(new URL(path, base), { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const encoding = String(res.headers['content-encoding'] ?? '');
+        const text = (encoding === 'br' ? zlib.brotliDecompressSync(raw) : raw).toString('utf8');
+        done({ status: res.statusCode ?? 0, encoding, bytes: raw.length, text });
+      });
+    });
+    req.on('error', fail);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`.padStart(8);
+
+test('every route fits the page-weight budget @budget', async ({ request }, info) => {
+  test.skip(info.project.name === 'javascript-off', 'the bytes sent do not depend on the browser');
+  test.setTimeout(180_000);
+  const failures: string[] = [];
+  console.log(`${'route'.padEnd(28)} status  HTML br   CSS br    total       JS  result`);
+  for (const route of routes) {
+    const path = await prepare(request, route);
+    let page: Wire;
+    if (route.submit) {
+      // Send the form with this context's token, then read the answer again on the wire.
+      const fields = new URLSearchParams();
+      fields.append('csrf_token', await csrfToken(request));
+      for (const [name, value] of Object.entries(route.submit)) for (const v of [value].flat()) fields.append(name, v);
+      page = await onTheWire(request, 'POST', route.form ?? path, fields.toString());
+    } else {
+      page = await onTheWire(request, 'GET', path);
+    }
+    const problems: string[] = [];
+    if (page.status !== (route.status ?? 200)) problems.push(`status ${page.status}`);
+    if (page.encoding !== 'br') problems.push('not sent with brotli');
+    let css = 0;
+    for (const [, href] of page.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) {
+      const sheet = await onTheWire(request, 'GET', href);
+      if (sheet.encoding !== 'br') problems.push(`${href} not sent with brotli`);
+      css += sheet.bytes;
+    }
+    let scripts = 0;
+    for (const [, src] of page.text.matchAll(/<script[^>]*src="([^"]+)"/g)) scripts += (await onTheWire(request, 'GET', src)).bytes;
+    if (/<script(?![^>]*\bsrc=)/.test(page.text)) problems.push('inline script');
+    if (/<script(?![^>]*\bdefer)[^>]*src=/.test(page.text)) problems.push('a script that is not deferred');
+    const total = page.bytes + css;
+    if (total > BUDGET) problems.push(`over ${BUDGET / 1024} KB`);
+    if (scripts > SCRIPT_BUDGET) problems.push(`JavaScript over ${SCRIPT_BUDGET / 1024} KB`);
+    if (problems.length) failures.push(`${route.name}: ${problems.join('; ')}`);
+    console.log(
+      `${route.name.padEnd(28)} ${String(page.status).padEnd(6)} ${kb(page.bytes)} ${kb(css)} ${kb(total)} ${kb(scripts)}  ${problems.length ? 'FAIL ' + problems.join('; ') : 'ok'}`,
+    );
+  }
+  console.log(failures.length ? `budget: ${failures.length} of ${routes.length} routes fail` : `budget: all ${routes.length} routes within ${BUDGET / 1024} KB`);
+  expect(failures).toEqual([]);
+});
+
