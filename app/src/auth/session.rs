@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
-use cookie::{Cookie, SameSite};
+use cookie::Cookie;
 
 /// The signed-in person, as every page sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,20 +58,22 @@ impl CookiePolicy {
         }
     }
 
-    /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site, Secure over HTTPS. Without
-    /// `max_age` the cookie lasts until the browser is closed... or, for sessions, see `session`.
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site, Secure over HTTPS, lasting
+    /// `max_age` (or until the browser closes). The attributes with values come first and the
+    /// bare flags last: Lynx stops reading a cookie correctly after a bare flag that is followed
+    /// by more attributes, and text-browser users must be able to sign in. Values are tokens
+    /// made of URL-safe characters, so they need no quoting.
     pub fn set(&self, base: &str, value: &str, max_age: Option<Duration>) -> HeaderValue {
-        let mut cookie = Cookie::build((self.name(base), value.to_string()))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.secure)
-            .build();
+        let mut text = format!("{}={value}; Path=/", self.name(base));
         if let Some(age) = max_age {
-            let seconds = i64::try_from(age.as_secs()).unwrap_or(i64::MAX);
-            cookie.set_max_age(cookie::time::Duration::seconds(seconds));
+            text.push_str(&format!("; Max-Age={}", age.as_secs()));
         }
-        header_value(&cookie.to_string())
+        text.push_str("; SameSite=Lax");
+        if self.secure {
+            text.push_str("; Secure");
+        }
+        text.push_str("; HttpOnly");
+        header_value(&text)
     }
 
     /// A `Set-Cookie` value that removes the cookie.
@@ -152,6 +154,10 @@ mod tests {
             assert!(text.contains(part), "{text}");
         }
         assert!(!text.contains("Domain"), "{text}");
+        assert!(
+            text.ends_with("; Secure; HttpOnly"),
+            "bare flags last, for Lynx: {text}"
+        );
     }
 
     #[test]
