@@ -18,9 +18,7 @@ const MONTHS: [&str; 12] = [
 
 /// A Unix time (seconds) as a UTC date and time in words.
 pub fn format_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let seconds = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day, seconds) = utc_date(unix);
     let month_name = MONTHS
         .get(usize::try_from(month - 1).unwrap_or(0))
         .copied()
@@ -30,6 +28,12 @@ pub fn format_utc(unix: i64) -> String {
         seconds / 3600,
         seconds % 3600 / 60
     )
+}
+
+/// A Unix time (seconds) as the UTC (year, month, day, seconds into the day).
+pub fn utc_date(unix: i64) -> (i64, i64, i64, i64) {
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
+    (year, month, day, unix.rem_euclid(86_400))
 }
 
 /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's `civil_from_days`.

@@ -18,8 +18,8 @@ use crate::domain::validation::FormErrors;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{CodeOutcome, MAX_CODE_ATTEMPTS, unix_now};
 use crate::ui::{
-    Button, ButtonLink, ButtonStyle, Crumb, ErrorSummary, Form, NavArea, NotificationBanner, Page,
-    PageHeading, TextInput, render_document,
+    Button, ButtonStyle, Crumb, ErrorSummary, Form, NavArea, NotificationBanner, Page, PageHeading,
+    TextInput, render_document,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -227,12 +227,9 @@ fn check_page(masked: String, code: String, errors: FormErrors, sent_again: bool
 }
 
 fn expired_page() -> impl IntoView {
-    let title = "Your sign-in has expired";
-    view! {
-        <Page title=title area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::link("Sign in", "/sign-in"), Crumb::current(title)]>
-            <PageHeading text=title/>
-            <p>"Sign-in links and codes work once, for 10 minutes. This one has been used, has expired, or was started in another browser."</p>
-            <ButtonLink href="/sign-in" text="Start signing in again"/>
-        </Page>
-    }
+    super::expired_page(
+        "Your sign-in has expired",
+        "Sign-in links and codes work once, for 10 minutes. This one has been used, has expired, or was started in another browser.",
+        "Start signing in again",
+    )
 }

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::auth::token;
 use crate::pages::{AppError, Ctx, FormData, html};
 use crate::store::unix_now;
-use crate::ui::{Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading, render_document};
+use crate::ui::{Button, Crumb, Form, NavArea, Page, PageHeading, render_document};
 
 pub async fn show(
     State(state): State<AppState>,
@@ -85,12 +85,9 @@ fn confirm_page(masked: String, link_token: String) -> impl IntoView {
 }
 
 fn expired_page() -> impl IntoView {
-    let title = "This sign-in link has expired";
-    view! {
-        <Page title=title area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::link("Sign in", "/sign-in"), Crumb::current(title)]>
-            <PageHeading text=title/>
-            <p>"Sign-in links work once, for 10 minutes, and only the newest link sent to an address works."</p>
-            <ButtonLink href="/sign-in" text="Send a new link"/>
-        </Page>
-    }
+    super::expired_page(
+        "This sign-in link has expired",
+        "Sign-in links work once, for 10 minutes, and only the newest link sent to an address works.",
+        "Send a new link",
+    )
 }

@@ -189,6 +189,21 @@ pub async fn complete_sign_in(
     Ok(private(response))
 }
 
+/// A page that says a sign-in link or request can no longer be used, and how to start again.
+pub fn expired_page(
+    title: &'static str,
+    body: &'static str,
+    button: &'static str,
+) -> impl IntoView {
+    view! {
+        <Page title=title area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::link("Sign in", "/sign-in"), Crumb::current(title)]>
+            <PageHeading text=title/>
+            <p>{body}</p>
+            <ButtonLink href="/sign-in" text=button/>
+        </Page>
+    }
+}
+
 /// The answer when a rate limit is reached: status 429, `Retry-After`, and a page that says how
 /// long to wait and what else to do.
 pub fn too_many_attempts(ctx: &Ctx, wait: Duration) -> Response {
