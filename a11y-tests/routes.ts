@@ -12,7 +12,8 @@ export interface Route {
   /** The HTTP status the state is served with (200 when absent). */
   status?: number;
   /** When present, the state is reached by filling these fields of the page's form and sending
-   *  it. An array value ticks several checkboxes of one name. */
+   *  it. An array value ticks several checkboxes of one name; the value "unique" becomes a new
+   *  email address each time. */
   submit?: Record<string, string | string[]>;
   /** True when the state shows form errors, so its title must start with "Error: ". */
   errorTitle?: boolean;
