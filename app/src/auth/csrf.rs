@@ -27,19 +27,21 @@ pub enum CsrfFailure {
 }
 
 /// Checks a post: `cookie_token` from the request's cookie, `form_token` from its body.
+/// `public_authority` is the host (and port) of the public URL, also accepted as the origin.
 pub fn check(
     headers: &HeaderMap,
+    public_authority: &str,
     cookie_token: Option<&str>,
     form_token: &str,
 ) -> Result<(), CsrfFailure> {
-    check_origin(headers)?;
+    check_origin(headers, public_authority)?;
     match cookie_token {
         Some(expected) if !form_token.is_empty() && digests_match(expected, form_token) => Ok(()),
         _ => Err(CsrfFailure::Token),
     }
 }
 
-fn check_origin(headers: &HeaderMap) -> Result<(), CsrfFailure> {
+fn check_origin(headers: &HeaderMap, public_authority: &str) -> Result<(), CsrfFailure> {
     let host = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
@@ -57,7 +59,13 @@ fn check_origin(headers: &HeaderMap) -> Result<(), CsrfFailure> {
         .or_else(|| claimed.strip_prefix("http://"))
         .map(|rest| rest.split('/').next().unwrap_or(""));
     match authority {
-        Some(authority) if !host.is_empty() && authority.eq_ignore_ascii_case(host) => Ok(()),
+        Some(authority)
+            if (!host.is_empty() && authority.eq_ignore_ascii_case(host))
+                || (!public_authority.is_empty()
+                    && authority.eq_ignore_ascii_case(public_authority)) =>
+        {
+            Ok(())
+        }
         _ => Err(CsrfFailure::Origin),
     }
 }
@@ -81,15 +89,15 @@ mod tests {
             ("host", "q.example.org"),
             ("origin", "https://q.example.org"),
         ]);
-        assert_eq!(check(&h, Some("abc"), "abc"), Ok(()));
+        assert_eq!(check(&h, "", Some("abc"), "abc"), Ok(()));
     }
 
     #[test]
     fn a_wrong_or_missing_token_is_refused() {
         let h = headers(&[("host", "q.example.org")]);
-        assert_eq!(check(&h, Some("abc"), "abd"), Err(CsrfFailure::Token));
-        assert_eq!(check(&h, None, "abc"), Err(CsrfFailure::Token));
-        assert_eq!(check(&h, Some(""), ""), Err(CsrfFailure::Token));
+        assert_eq!(check(&h, "", Some("abc"), "abd"), Err(CsrfFailure::Token));
+        assert_eq!(check(&h, "", None, "abc"), Err(CsrfFailure::Token));
+        assert_eq!(check(&h, "", Some(""), ""), Err(CsrfFailure::Token));
     }
 
     #[test]
@@ -98,25 +106,35 @@ mod tests {
             ("host", "q.example.org"),
             ("origin", "https://evil.example"),
         ]);
-        assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
+        assert_eq!(check(&h, "", Some("abc"), "abc"), Err(CsrfFailure::Origin));
         let h = headers(&[
             ("host", "q.example.org"),
             ("referer", "https://q.example.org.evil.example/x"),
         ]);
-        assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
+        assert_eq!(check(&h, "", Some("abc"), "abc"), Err(CsrfFailure::Origin));
+    }
+
+    #[test]
+    fn the_public_url_is_an_accepted_origin_behind_a_proxy_that_rewrites_host() {
+        let h = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://q.example.org"),
+        ]);
+        assert_eq!(check(&h, "q.example.org", Some("t"), "t"), Ok(()));
+        assert_eq!(check(&h, "", Some("t"), "t"), Err(CsrfFailure::Origin));
     }
 
     #[test]
     fn a_null_origin_leaves_the_decision_to_the_token() {
         let h = headers(&[("host", "q.example.org"), ("origin", "null")]);
-        assert_eq!(check(&h, Some("abc"), "abc"), Ok(()));
-        assert_eq!(check(&h, Some("abc"), "xyz"), Err(CsrfFailure::Token));
+        assert_eq!(check(&h, "", Some("abc"), "abc"), Ok(()));
+        assert_eq!(check(&h, "", Some("abc"), "xyz"), Err(CsrfFailure::Token));
         let h = headers(&[
             ("host", "q.example.org"),
             ("origin", "null"),
             ("referer", "https://evil.example/"),
         ]);
-        assert_eq!(check(&h, Some("abc"), "abc"), Err(CsrfFailure::Origin));
+        assert_eq!(check(&h, "", Some("abc"), "abc"), Err(CsrfFailure::Origin));
     }
 
     #[test]
@@ -125,6 +143,6 @@ mod tests {
             ("host", "127.0.0.1:3000"),
             ("referer", "http://127.0.0.1:3000/sign-in"),
         ]);
-        assert_eq!(check(&h, Some("t"), "t"), Ok(()));
+        assert_eq!(check(&h, "", Some("t"), "t"), Ok(()));
     }
 }

@@ -4,10 +4,16 @@
 //! password attempts are throttled.
 //!
 //! The figures (each is a burst, then a steady refill):
-//! - sign-in emails: 5 per address, then 1 every 12 minutes; 30 per IP, then 1 every 2 minutes;
+//! - sign-in emails: 5 per address from one IP, then 1 every 12 minutes; 20 per address from
+//!   anywhere, then 1 every 3 minutes; 30 per IP, then 1 every 2 minutes;
 //! - code attempts: 20 per IP, then 1 every 30 seconds (and 5 per sign-in request, counted in
 //!   the database);
-//! - password attempts: 10 per address, then 1 a minute; 50 per IP, then 1 every 10 seconds.
+//! - password attempts: 10 per address from one IP, then 1 a minute; 30 per address from
+//!   anywhere, then 1 every 20 seconds; 50 per IP, then 1 every 10 seconds.
+//!
+//! The tight per-address bucket is kept per address *and* IP, so that someone hammering an
+//! address from one place cannot use up the owner's attempts; the looser per-address bucket,
+//! shared by all IPs, still bounds how much mail one inbox can be sent.
 //!
 //! Where many people share one IP address (a school or an office behind one router), the
 //! per-IP figures can be multiplied with `QUORUM_RATE_LIMIT_IP_FACTOR`; the per-address limits,
@@ -39,9 +45,11 @@ pub struct Limits {
 }
 
 struct Inner {
+    email_by_address_and_ip: Keyed<String>,
     email_by_address: Keyed<String>,
     email_by_ip: Keyed<IpAddr>,
     code_by_ip: Keyed<IpAddr>,
+    password_by_address_and_ip: Keyed<String>,
     password_by_address: Keyed<String>,
     password_by_ip: Keyed<IpAddr>,
     clock: DefaultClock,
@@ -65,10 +73,12 @@ impl Limits {
         let per_ip = |burst: u32, every: Duration| quota(burst.saturating_mul(f), every / f);
         Self {
             inner: Arc::new(Inner {
-                email_by_address: RateLimiter::keyed(quota(5, Duration::from_secs(12 * 60))),
+                email_by_address_and_ip: RateLimiter::keyed(quota(5, Duration::from_secs(12 * 60))),
+                email_by_address: RateLimiter::keyed(quota(20, Duration::from_secs(3 * 60))),
                 email_by_ip: RateLimiter::keyed(per_ip(30, Duration::from_secs(120))),
                 code_by_ip: RateLimiter::keyed(per_ip(20, Duration::from_secs(30))),
-                password_by_address: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
+                password_by_address_and_ip: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
+                password_by_address: RateLimiter::keyed(quota(30, Duration::from_secs(20))),
                 password_by_ip: RateLimiter::keyed(per_ip(50, Duration::from_secs(10))),
                 clock: DefaultClock::default(),
             }),
@@ -88,16 +98,27 @@ impl Limits {
     pub fn check(&self, action: Action, ip: IpAddr, address: Option<&str>) -> Result<(), Duration> {
         let inner = &self.inner;
         let (by_ip, by_address) = match action {
-            Action::SignInEmail => (&inner.email_by_ip, Some(&inner.email_by_address)),
+            Action::SignInEmail => (
+                &inner.email_by_ip,
+                Some((&inner.email_by_address_and_ip, &inner.email_by_address)),
+            ),
             Action::SignInCode => (&inner.code_by_ip, None),
-            Action::SignInPassword => (&inner.password_by_ip, Some(&inner.password_by_address)),
+            Action::SignInPassword => (
+                &inner.password_by_ip,
+                Some((
+                    &inner.password_by_address_and_ip,
+                    &inner.password_by_address,
+                )),
+            ),
         };
         let now = inner.clock.now();
         by_ip
             .check_key(&ip)
             .map_err(|not_until| not_until.wait_time_from(now))?;
-        if let (Some(limiter), Some(address)) = (by_address, address) {
-            limiter
+        if let (Some((here, anywhere)), Some(address)) = (by_address, address) {
+            here.check_key(&format!("{address} {ip}"))
+                .map_err(|not_until| not_until.wait_time_from(now))?;
+            anywhere
                 .check_key(&address.to_string())
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
@@ -107,7 +128,9 @@ impl Limits {
     /// Forgets buckets that are full again, so memory stays bounded.
     pub fn prune(&self) {
         let inner = &self.inner;
+        inner.email_by_address_and_ip.retain_recent();
         inner.email_by_address.retain_recent();
+        inner.password_by_address_and_ip.retain_recent();
         inner.email_by_ip.retain_recent();
         inner.code_by_ip.retain_recent();
         inner.password_by_address.retain_recent();
@@ -141,6 +164,38 @@ mod tests {
             limits
                 .check(Action::SignInEmail, ip, Some("b@example.org"))
                 .is_ok()
+        );
+        // Someone else, elsewhere, can still ask for the same address.
+        let owner: IpAddr = [192, 0, 2, 7].into();
+        assert!(
+            limits
+                .check(Action::SignInEmail, owner, Some("a@example.org"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn one_address_is_bounded_across_all_ips() {
+        let limits = Limits::default();
+        for n in 0..20u8 {
+            assert!(
+                limits
+                    .check(
+                        Action::SignInEmail,
+                        [10, 1, 0, n].into(),
+                        Some("a@example.org")
+                    )
+                    .is_ok()
+            );
+        }
+        assert!(
+            limits
+                .check(
+                    Action::SignInEmail,
+                    [10, 1, 1, 1].into(),
+                    Some("a@example.org")
+                )
+                .is_err()
         );
     }
 

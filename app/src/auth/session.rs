@@ -36,6 +36,9 @@ impl Viewer {
 pub struct RequestAuth {
     pub viewer: Option<Viewer>,
     pub csrf: super::token::Secret,
+    /// The host and port of `QUORUM_PUBLIC_URL`, which form posts may come from too (a proxy
+    /// in front of Quorum may rewrite the Host header).
+    pub public_authority: String,
 }
 
 pub const SESSION_COOKIE: &str = "quorum_session";

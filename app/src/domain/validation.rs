@@ -68,10 +68,18 @@ pub fn required_text(
 
 /// Whether `value` looks like an email address: one `@`, something before it, a domain with a
 /// dot after it, no spaces, and no longer than an address can be (254 characters). Deliberately
-/// loose: the only real proof of an address is a message that arrives.
+/// loose: the only real proof of an address is a message that arrives. Characters that would
+/// make it a display name with an address inside (`Name<a@b.org>`) or a list are refused, so
+/// the address stored is the address mail goes to.
 pub fn is_email_address(value: &str) -> bool {
     let value = value.trim();
-    if value.is_empty() || value.len() > 254 || value.chars().any(char::is_whitespace) {
+    const NOT_IN_ADDRESSES: &[char] = &['<', '>', '(', ')', '[', ']', '\\', ',', ';', ':', '"'];
+    if value.is_empty()
+        || value.len() > 254
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || NOT_IN_ADDRESSES.contains(&c))
+    {
         return false;
     }
     let Some((local, domain)) = value.split_once('@') else {
@@ -116,6 +124,10 @@ mod tests {
             "a@.org",
             "a@b.",
             "a@b..org",
+            "1<v@x.org>",
+            "v@x.org, w@x.org",
+            "\"a\"@x.org",
+            "a@x.org;",
             long.as_str(),
         ] {
             assert!(!is_email_address(bad), "{bad}");

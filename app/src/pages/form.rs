@@ -50,16 +50,22 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
-        let cookie_token = request
-            .extensions()
-            .get::<RequestAuth>()
-            .map(|auth| auth.csrf.expose().to_string());
+        let auth = request.extensions().get::<RequestAuth>();
+        let cookie_token = auth.map(|auth| auth.csrf.expose().to_string());
+        let public_authority = auth
+            .map(|auth| auth.public_authority.clone())
+            .unwrap_or_default();
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
         let form = Self::parse(&body);
-        csrf::check(&headers, cookie_token.as_deref(), form.text(csrf::FIELD))
-            .map_err(AppError::Forbidden)?;
+        csrf::check(
+            &headers,
+            &public_authority,
+            cookie_token.as_deref(),
+            form.text(csrf::FIELD),
+        )
+        .map_err(AppError::Forbidden)?;
         Ok(form)
     }
 }

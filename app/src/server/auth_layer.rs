@@ -55,6 +55,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     request.extensions_mut().insert(RequestAuth {
         viewer,
         csrf: csrf.clone(),
+        public_authority: authority(&state.config.public_url),
     });
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -81,4 +82,10 @@ fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {
         .get_all(axum::http::header::SET_COOKIE)
         .iter()
         .any(|value| value.to_str().is_ok_and(|v| v.starts_with(&prefix)))
+}
+
+/// `https://q.example.org:8443/x` → `q.example.org:8443`.
+fn authority(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or("").to_string()
 }

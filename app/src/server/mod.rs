@@ -97,6 +97,12 @@ fn request_span<B>(request: &Request<B>) -> Span {
 }
 
 fn loggable_path(path: &str) -> String {
+    // Whatever follows a link route is the token, however it was mangled on the way.
+    for route in ["/sign-in/link/", "/account/email/confirm/"] {
+        if path.starts_with(route) && path.len() > route.len() {
+            return format!("{route}{{token}}");
+        }
+    }
     path.split('/')
         .map(|segment| {
             if crate::auth::token::parse_token(segment).is_some() {
@@ -264,6 +270,14 @@ mod tests {
             "/sign-in/link/{token}"
         );
         assert_eq!(super::loggable_path("/design/forms"), "/design/forms");
+        assert_eq!(
+            super::loggable_path(&format!("/sign-in/link/{token}.")),
+            "/sign-in/link/{token}"
+        );
+        assert_eq!(
+            super::loggable_path(&format!("/account/email/confirm/{token}%20")),
+            "/account/email/confirm/{token}"
+        );
     }
 }
 

@@ -117,7 +117,12 @@ pub fn Page(
 
 /// The sign-in link, bringing people back to the page they were on.
 fn sign_in_href(path: &str) -> String {
-    if path.is_empty() || path == "/" || path.starts_with("/sign-in") {
+    // Pages reached by a one-time link carry its token in their path: never copy it into `next`.
+    if path.is_empty()
+        || path == "/"
+        || path.starts_with("/sign-in")
+        || path.starts_with("/account/email/confirm")
+    {
         "/sign-in".to_string()
     } else {
         let encoded: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();

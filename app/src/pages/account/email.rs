@@ -3,7 +3,9 @@
 //! open links) whose button makes the change. Whether the new address already has an account is
 //! only told to whoever opens the link, so the form cannot be used to find out who has one.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -11,9 +13,12 @@ use leptos::prelude::*;
 use super::{AccountView, render};
 use crate::AppState;
 use crate::auth::emails;
+use crate::auth::rate_limit::Action;
 use crate::auth::token;
 use crate::domain::validation::{FormErrors, is_email_address};
-use crate::pages::sign_in::{mask_email, normalize_email, private};
+use crate::pages::sign_in::{
+    audit, client_ip, mask_email, normalize_email, private, too_many_attempts,
+};
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{EmailChangeOutcome, NewEmailChange, unix_now};
 use crate::ui::{Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading, render_document};
@@ -23,6 +28,7 @@ const CHANGE_LIFETIME: i64 = 24 * 60 * 60;
 
 pub async fn request(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -50,6 +56,24 @@ pub async fn request(
             ..AccountView::default()
         };
         return render(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    // Each change sends two emails: limited like sign-in emails, so an account cannot be used
+    // to send mail to any address at will.
+    let ip = client_ip(Some(peer));
+    if let Err(wait) = state
+        .limits
+        .check(Action::SignInEmail, ip, Some(&new_email))
+    {
+        audit(
+            &state,
+            "email_change_requested",
+            "rate_limited",
+            Some(&viewer.account_id),
+            Some(&new_email),
+            ip,
+        )
+        .await;
+        return Ok(too_many_attempts(&ctx, wait));
     }
     let link_token = token::new_token().map_err(anyhow::Error::from)?;
     let now = unix_now();
@@ -80,6 +104,15 @@ pub async fn request(
             &mask_email(&new_email),
         ))
         .await?;
+    audit(
+        &state,
+        "email_change_requested",
+        "ok",
+        Some(&viewer.account_id),
+        Some(&new_email),
+        ip,
+    )
+    .await;
     Ok(see_other("/account?done=email-sent"))
 }
 
@@ -106,6 +139,7 @@ pub async fn show_confirm(
 
 pub async fn confirm(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -118,8 +152,24 @@ pub async fn confirm(
         }
         None => EmailChangeOutcome::Invalid,
     };
+    let ip = client_ip(Some(peer));
+    match &outcome {
+        EmailChangeOutcome::Changed { account_id, .. } => {
+            audit(&state, "email_changed", "ok", Some(account_id), None, ip).await
+        }
+        EmailChangeOutcome::Taken => audit(&state, "email_changed", "taken", None, None, ip).await,
+        EmailChangeOutcome::Invalid => {
+            audit(&state, "email_changed", "invalid_or_used", None, None, ip).await
+        }
+    }
     match outcome {
-        EmailChangeOutcome::Changed { .. } if ctx.viewer.is_some() => Ok(see_other("/account?done=email-changed")),
+        // Only the account whose address changed is sent to its account page; anyone else
+        // signed in on this browser sees the plain confirmation.
+        EmailChangeOutcome::Changed { account_id, .. }
+            if ctx.viewer.as_ref().is_some_and(|viewer| viewer.account_id == account_id) =>
+        {
+            Ok(see_other("/account?done=email-changed"))
+        }
         EmailChangeOutcome::Changed { new_email, .. } => Ok(private(html(StatusCode::OK, message(&ctx, "Your email address has been changed", format!("From now on, sign in with {new_email}."))))),
         EmailChangeOutcome::Taken => Ok(private(html(
             StatusCode::CONFLICT,

@@ -130,7 +130,7 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
             let this_device = session.public_id == current;
             let since = format_utc(session.created_at);
             let seen = format_utc(session.last_seen_at);
-            let label = format!("Sign out {} (signed in {since})", session.device);
+            let label = format!("Sign out {} (signed in {since}, last used {seen})", session.device);
             view! {
                 <li class="q-session">
                     <h3 class="q-heading-s">{session.device.clone()}{this_device.then_some(" (this device)")}</h3>

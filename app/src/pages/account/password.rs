@@ -13,7 +13,7 @@ use super::{AccountView, render};
 use crate::AppState;
 use crate::auth::password::{Password, check_new_password, hash_password};
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::{audit, client_ip};
+use crate::pages::sign_in::{audit, client_ip, with_argon2};
 use crate::pages::{AppError, Ctx, FormData, see_other};
 use crate::ui::{Button, ButtonStyle, Form, InputKind, TextInput};
 
@@ -71,9 +71,8 @@ pub async fn set(
         .await;
     }
     // argon2 takes tens of milliseconds of CPU: off the async threads.
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(anyhow::Error::from)?
+    let hash = with_argon2(move || hash_password(&password))
+        .await?
         .map_err(anyhow::Error::from)?;
     state
         .store

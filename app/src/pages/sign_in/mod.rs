@@ -32,6 +32,20 @@ use crate::auth::token;
 use crate::store::{AuditEvent, PendingSignIn, unix_now};
 use crate::ui::{ButtonLink, Crumb, NavArea, Page, PageHeading, render_document};
 
+/// Argon2 hashes run at most two at a time (each takes 19 MiB and tens of milliseconds of a
+/// core), so a burst of password requests queues instead of exhausting memory.
+static ARGON2_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs password hashing work off the async threads, within the argon2 slots.
+pub async fn with_argon2<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = ARGON2_SLOTS.acquire().await.map_err(anyhow::Error::from)?;
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(anyhow::Error::from)?)
+}
+
 /// How long a sign-in link and code work.
 pub const SIGN_IN_LIFETIME: i64 = 10 * 60;
 

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use super::request::NextQuery;
 use super::{
     audit, client_ip, complete_sign_in, normalize_email, private, safe_next, too_many_attempts,
+    with_argon2,
 };
 use crate::AppState;
 use crate::auth::password::{Password, dummy_verify, verify_password};
@@ -77,15 +78,14 @@ pub async fn submit(
             .account_by_email(&email)
             .await?
             .and_then(|account| account.password_hash);
-        let matches = tokio::task::spawn_blocking(move || match stored {
+        let matches = with_argon2(move || match stored {
             Some(hash) => verify_password(&password, &hash),
             None => {
                 dummy_verify(&password);
                 false
             }
         })
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
         if matches {
             return complete_sign_in(
                 &state,
