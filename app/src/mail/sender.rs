@@ -19,7 +19,7 @@ use tracing::{error, info, warn};
 
 use super::delivery::{Delivery, DeliveryError};
 use super::message;
-use crate::store::{OutboxMail, Store};
+use crate::store::{OutboxMail, Store, unix_now};
 
 /// How long a claim holds a row: longer than any delivery may take (`DELIVERY_TIME_LIMIT`), so a
 /// live sender never loses its row; a sender that died frees it after this long.
@@ -188,13 +188,6 @@ pub(super) fn retry_delay(attempts: i64) -> u64 {
     FIRST_RETRY_SECS
         .saturating_mul(1u64 << doublings)
         .min(LONGEST_RETRY_SECS)
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
