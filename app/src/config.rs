@@ -76,6 +76,11 @@ pub struct Settings {
     #[arg(long, env = "QUORUM_SESSION_IDLE_TIMEOUT", global = true, value_parser = clap::value_parser!(u32).range(1..))]
     pub session_idle_timeout: Option<u32>,
 
+    /// The IP address of a reverse proxy in front of Quorum. For requests from it, the client's
+    /// address (for rate limits and the audit log) is the last entry of X-Forwarded-For.
+    #[arg(long, env = "QUORUM_TRUSTED_PROXY", global = true)]
+    pub trusted_proxy: Option<std::net::IpAddr>,
+
     /// Multiplies the per-IP sign-in rate limits, for instances where many people share one IP
     /// address (a school or an office behind one router). Per-address limits are unchanged.
     #[arg(long, env = "QUORUM_RATE_LIMIT_IP_FACTOR", default_value_t = 1, global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]

@@ -36,6 +36,8 @@ pub struct RuntimeConfig {
     pub cookies: CookiePolicy,
     /// Seconds a session may go unused before it ends; `None` for no idle timeout.
     pub session_idle_timeout: Option<i64>,
+    /// A reverse proxy whose `X-Forwarded-For` names the client.
+    pub trusted_proxy: Option<std::net::IpAddr>,
     /// Key for hashing email addresses in the audit log.
     pub audit_key: String,
 }

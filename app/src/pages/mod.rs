@@ -7,6 +7,7 @@
 //! answers, with status 422.
 
 pub mod account;
+mod client_ip;
 mod context;
 pub mod design;
 mod error;
@@ -15,6 +16,7 @@ pub mod home;
 pub mod info;
 pub mod sign_in;
 
+pub use client_ip::ClientIp;
 pub use context::Ctx;
 pub use error::{AppError, method_not_allowed, not_found};
 pub use form::FormData;

@@ -180,6 +180,7 @@ async fn runtime_config(
             secure: public_url.starts_with("https://"),
         },
         public_url,
+        trusted_proxy: settings.trusted_proxy,
         session_idle_timeout: settings
             .session_idle_timeout
             .map(|minutes| i64::from(minutes) * 60),

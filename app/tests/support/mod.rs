@@ -39,13 +39,17 @@ const LOG_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_MARKER: &str = "Quorum is running at http://";
 
 /// Settings the developer's shell may hold that would change what the binary does.
-const INHERITED_SETTINGS: [&str; 8] = [
+const INHERITED_SETTINGS: [&str; 12] = [
     "QUORUM_ADDR",
     "QUORUM_DATA_DIR",
     "QUORUM_LOG",
     "QUORUM_LOG_FORMAT",
     "QUORUM_SMTP_URL",
     "QUORUM_MAIL_FROM",
+    "QUORUM_PUBLIC_URL",
+    "QUORUM_SESSION_IDLE_TIMEOUT",
+    "QUORUM_RATE_LIMIT_IP_FACTOR",
+    "QUORUM_TRUSTED_PROXY",
     "DATABASE_URL",
     "RUST_LOG",
 ];

@@ -3,9 +3,7 @@
 //! open links) whose button makes the change. Whether the new address already has an account is
 //! only told to whoever opens the link, so the form cannot be used to find out who has one.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -16,10 +14,8 @@ use crate::auth::emails;
 use crate::auth::rate_limit::Action;
 use crate::auth::token;
 use crate::domain::validation::{FormErrors, is_email_address};
-use crate::pages::sign_in::{
-    audit, client_ip, mask_email, normalize_email, private, too_many_attempts,
-};
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::sign_in::{audit, mask_email, normalize_email, private, too_many_attempts};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{EmailChangeOutcome, NewEmailChange, unix_now};
 use crate::ui::{Button, ButtonLink, Crumb, Form, NavArea, Page, PageHeading, render_document};
 
@@ -28,7 +24,7 @@ const CHANGE_LIFETIME: i64 = 24 * 60 * 60;
 
 pub async fn request(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -59,7 +55,6 @@ pub async fn request(
     }
     // Each change sends two emails: limited like sign-in emails, so an account cannot be used
     // to send mail to any address at will.
-    let ip = client_ip(Some(peer));
     if let Err(wait) = state
         .limits
         .check(Action::SignInEmail, ip, Some(&new_email))
@@ -139,7 +134,7 @@ pub async fn show_confirm(
 
 pub async fn confirm(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -152,7 +147,6 @@ pub async fn confirm(
         }
         None => EmailChangeOutcome::Invalid,
     };
-    let ip = client_ip(Some(peer));
     match &outcome {
         EmailChangeOutcome::Changed { account_id, .. } => {
             audit(&state, "email_changed", "ok", Some(account_id), None, ip).await

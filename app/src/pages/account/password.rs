@@ -2,9 +2,7 @@
 //! put back into a form after an error (unlike other answers), so they never sit in a page that a
 //! browser might cache or a person might leave open.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -13,8 +11,8 @@ use super::{AccountView, render};
 use crate::AppState;
 use crate::auth::password::{Password, check_new_password, hash_password};
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::{audit, client_ip, with_argon2};
-use crate::pages::{AppError, Ctx, FormData, see_other};
+use crate::pages::sign_in::{audit, with_argon2};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, see_other};
 use crate::ui::{Button, ButtonStyle, Form, InputKind, TextInput};
 
 /// The password part of the account page.
@@ -50,7 +48,7 @@ pub fn section(has_password: bool, error: Option<String>) -> impl IntoView {
 
 pub async fn set(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -84,7 +82,7 @@ pub async fn set(
         "ok",
         Some(&viewer.account_id),
         None,
-        client_ip(Some(peer)),
+        ip,
     )
     .await;
     Ok(see_other("/account?done=password-set"))
@@ -92,7 +90,7 @@ pub async fn set(
 
 pub async fn remove(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     _form: FormData,
 ) -> Result<Response, AppError> {
@@ -107,7 +105,7 @@ pub async fn remove(
         "ok",
         Some(&viewer.account_id),
         None,
-        client_ip(Some(peer)),
+        ip,
     )
     .await;
     Ok(see_other("/account?done=password-removed"))

@@ -2,18 +2,16 @@
 //! account page. A session of another account is never found, so it cannot be ended from here.
 //! Both are written to the audit log: ending sessions is what an intruder would do too.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use crate::AppState;
-use crate::pages::sign_in::{audit, client_ip};
-use crate::pages::{AppError, Ctx, FormData, see_other};
+use crate::pages::sign_in::audit;
+use crate::pages::{AppError, ClientIp, Ctx, FormData, see_other};
 
 pub async fn end(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -28,7 +26,7 @@ pub async fn end(
         "ok",
         Some(&viewer.account_id),
         None,
-        client_ip(Some(peer)),
+        ip,
     )
     .await;
     Ok(see_other("/account?done=session-ended"))
@@ -36,7 +34,7 @@ pub async fn end(
 
 pub async fn end_others(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     _form: FormData,
 ) -> Result<Response, AppError> {
@@ -51,7 +49,7 @@ pub async fn end_others(
         "ok",
         Some(&viewer.account_id),
         None,
-        client_ip(Some(peer)),
+        ip,
     )
     .await;
     Ok(see_other("/account?done=sessions-ended"))

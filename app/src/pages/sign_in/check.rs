@@ -1,21 +1,20 @@
 //! `/sign-in/check`: "Check your email", where the code from the email can be typed instead of
 //! following the link, and the email can be sent again.
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 use super::request::start_sign_in;
-use super::{audit, client_ip, complete_sign_in, mask_email, private, too_many_attempts};
+use super::{audit, complete_sign_in, mask_email, private, too_many_attempts};
 use crate::AppState;
 use crate::auth::rate_limit::Action;
 use crate::auth::session::SIGN_IN_COOKIE;
 use crate::auth::token;
 use crate::domain::validation::FormErrors;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{CodeOutcome, MAX_CODE_ATTEMPTS, unix_now};
 use crate::ui::{
     Button, ButtonStyle, Crumb, ErrorSummary, Form, NavArea, NotificationBanner, Page, PageHeading,
@@ -68,12 +67,11 @@ pub async fn show(
 
 pub async fn submit_code(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let ip = client_ip(Some(peer));
     let typed = form.text("code").to_string();
     let Some(hash) = handle_hash(&state, &headers) else {
         return Ok(private(html(
@@ -171,7 +169,7 @@ pub async fn submit_code(
 /// `POST /sign-in/resend`: a new link and code for the same address (replacing the old ones).
 pub async fn resend(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     headers: HeaderMap,
     _form: FormData,
@@ -183,14 +181,7 @@ pub async fn resend(
     let Some(pending) = pending else {
         return Ok(see_other("/sign-in"));
     };
-    let mut response = start_sign_in(
-        &state,
-        &ctx,
-        &pending.email,
-        &pending.next_path,
-        client_ip(Some(peer)),
-    )
-    .await?;
+    let mut response = start_sign_in(&state, &ctx, &pending.email, &pending.next_path, ip).await?;
     if response.status() == StatusCode::SEE_OTHER {
         response.headers_mut().insert(
             axum::http::header::LOCATION,

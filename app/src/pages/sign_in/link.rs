@@ -1,16 +1,15 @@
 //! `/sign-in/link/{token}`: the link from the email. Opening it only shows a confirm page
 //! (mail scanners open links too); the page's button posts the token and signs in.
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leptos::prelude::*;
-use std::net::SocketAddr;
 
-use super::{audit, client_ip, complete_sign_in, mask_email, private};
+use super::{audit, complete_sign_in, mask_email, private};
 use crate::AppState;
 use crate::auth::token;
-use crate::pages::{AppError, Ctx, FormData, html};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html};
 use crate::store::unix_now;
 use crate::ui::{Button, Crumb, Form, NavArea, Page, PageHeading, render_document};
 
@@ -38,12 +37,11 @@ pub async fn show(
 
 pub async fn confirm(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let ip = client_ip(Some(peer));
     let consumed = match token::parse_token(form.text("token")) {
         Some(link) => {
             state

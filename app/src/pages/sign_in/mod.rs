@@ -13,7 +13,7 @@ pub mod request;
 pub mod sign_out;
 pub mod welcome;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::http::header::{HeaderValue, REFERRER_POLICY, RETRY_AFTER, USER_AGENT};
@@ -79,11 +79,6 @@ pub fn safe_next(next: &str) -> String {
     } else {
         "/".to_string()
     }
-}
-
-/// The address the request came from (the direct peer; Quorum does not trust forwarded headers).
-pub fn client_ip(peer: Option<SocketAddr>) -> IpAddr {
-    peer.map_or(IpAddr::from([0, 0, 0, 0]), |addr| addr.ip())
 }
 
 /// Writes one audit line. The email is kept only as an HMAC under the instance's key. A failure

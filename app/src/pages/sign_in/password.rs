@@ -3,23 +3,20 @@
 //! time (a dummy hash is checked when there is no account), so it reveals no accounts. Attempts
 //! are rate limited per address and per IP; the email link stays open when they are.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leptos::prelude::*;
 
 use super::request::NextQuery;
 use super::{
-    audit, client_ip, complete_sign_in, normalize_email, private, safe_next, too_many_attempts,
-    with_argon2,
+    audit, complete_sign_in, normalize_email, private, safe_next, too_many_attempts, with_argon2,
 };
 use crate::AppState;
 use crate::auth::password::{Password, dummy_verify, verify_password};
 use crate::auth::rate_limit::Action;
 use crate::domain::validation::FormErrors;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::PendingSignIn;
 use crate::ui::{
     Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput,
@@ -43,12 +40,11 @@ pub async fn show(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let ip = client_ip(Some(peer));
     let typed = form.text("email").to_string();
     let next = safe_next(form.text("next"));
     let password = Password::new(form.text("password").to_string());

@@ -1,22 +1,19 @@
 //! `/sign-in`: asks for an email address and sends a sign-in link and code to it.
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
-use super::{
-    SIGN_IN_LIFETIME, audit, client_ip, normalize_email, private, safe_next, too_many_attempts,
-};
+use super::{SIGN_IN_LIFETIME, audit, normalize_email, private, safe_next, too_many_attempts};
 use crate::AppState;
 use crate::auth::emails;
 use crate::auth::rate_limit::Action;
 use crate::auth::session::{SIGN_IN_COOKIE, append_cookie};
 use crate::auth::token;
 use crate::domain::validation::{FormErrors, is_email_address};
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{NewSignInRequest, unix_now};
 use crate::ui::{
     Button, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, TextInput,
@@ -43,7 +40,7 @@ pub async fn show(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -62,14 +59,7 @@ pub async fn submit(
         let page = render_document(&ctx.page(), move || sign_in_page(typed, next, errors));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, page)));
     }
-    start_sign_in(
-        &state,
-        &ctx,
-        &normalize_email(&typed),
-        &next,
-        client_ip(Some(peer)),
-    )
-    .await
+    start_sign_in(&state, &ctx, &normalize_email(&typed), &next, ip).await
 }
 
 /// Makes a sign-in request for `email`, sends the email, and sends the browser to "Check your

@@ -1,21 +1,20 @@
 //! `POST /sign-out` ends the session on the server, then `/signed-out` says so.
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leptos::prelude::*;
-use std::net::SocketAddr;
 
-use super::{audit, client_ip, private};
+use super::{audit, private};
 use crate::AppState;
 use crate::auth::session::{SESSION_COOKIE, append_cookie};
 use crate::auth::token;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::ui::{ButtonLink, NavArea, NotificationBanner, Page, PageHeading, render_document};
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     headers: HeaderMap,
     _form: FormData,
@@ -28,15 +27,7 @@ pub async fn submit(
         state.store.end_session_by_hash(&id.digest()).await?;
     }
     if let Some(viewer) = &ctx.viewer {
-        audit(
-            &state,
-            "sign_out",
-            "ok",
-            Some(&viewer.account_id),
-            None,
-            client_ip(Some(peer)),
-        )
-        .await;
+        audit(&state, "sign_out", "ok", Some(&viewer.account_id), None, ip).await;
     }
     let mut response = see_other("/signed-out");
     append_cookie(response.headers_mut(), cookies.remove(SESSION_COOKIE));
