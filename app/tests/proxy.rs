@@ -10,6 +10,10 @@ use support::{TestApp, open_database};
 
 /// Asks for a sign-in email with an `X-Forwarded-For` header and returns the IP the audit log
 /// recorded for it.
+#[expect(
+    clippy::expect_used,
+    reason = "a test helper: no audit line fails the test"
+)]
 async fn recorded_ip(app: &TestApp, forwarded: &str) -> String {
     let browser = Browser::new(&app.url(""));
     let page = browser.get("/sign-in").await;
