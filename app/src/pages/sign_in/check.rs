@@ -74,20 +74,14 @@ pub async fn submit_code(
 ) -> Result<Response, AppError> {
     let typed = form.text("code").to_string();
     let Some(hash) = handle_hash(&state, &headers) else {
-        return Ok(private(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render_document(&ctx.page(), expired_page),
-        )));
+        return Ok(expired(&ctx));
     };
     let pending = state
         .store
         .sign_in_email_by_handle(&hash, unix_now())
         .await?;
     let Some(pending) = pending else {
-        return Ok(private(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render_document(&ctx.page(), expired_page),
-        )));
+        return Ok(expired(&ctx));
     };
     let mut errors = FormErrors::new();
     let code = token::parse_code(&typed);
@@ -152,10 +146,7 @@ pub async fn submit_code(
                 errors.add("code", format!("You have typed a wrong code {MAX_CODE_ATTEMPTS} times. Send the email again to get a new code"));
             }
             CodeOutcome::NoRequest => {
-                return Ok(private(html(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render_document(&ctx.page(), expired_page),
-                )));
+                return Ok(expired(&ctx));
             }
         }
     }
@@ -215,6 +206,14 @@ fn check_page(masked: String, code: String, errors: FormErrors, sent_again: bool
             <p><a href="/sign-in">"Use a different email address"</a></p>
         </Page>
     }
+}
+
+/// A code sent when this browser has no live request: the expired page, as a failed form (422).
+fn expired(ctx: &Ctx) -> Response {
+    private(html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render_document(&ctx.page(), expired_page),
+    ))
 }
 
 fn expired_page() -> impl IntoView {
