@@ -1,4 +1,6 @@
 //! Pure rules of Quorum: no SQL, no HTTP, no markup. Everything here can be tested on its own.
 
+pub mod groups;
+pub mod permissions;
 pub mod time;
 pub mod validation;
