@@ -1,4 +1,5 @@
-//! Pure rules of Quorum: no SQL, no HTTP, no markup. Everything here can be tested on its own.
+//! Pure rules of Quorum: no SQL, no HTTP, no views. Everything here can be tested on its own.
 
+pub mod markdown;
 pub mod time;
 pub mod validation;
