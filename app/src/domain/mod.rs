@@ -1,6 +1,7 @@
-//! Pure rules of Quorum: no SQL, no HTTP, no markup. Everything here can be tested on its own.
+//! Pure rules of Quorum: no SQL, no HTTP, no views. Everything here can be tested on its own.
 
 pub mod groups;
+pub mod markdown;
 pub mod permissions;
 pub mod time;
 pub mod validation;
