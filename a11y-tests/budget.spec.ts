@@ -4,7 +4,7 @@
 // state is made with Node's own HTTP client, which does not decompress.
 import { request as httpRequest } from 'node:http';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { answers, csrfToken, prepare } from './checks';
+import { answers, csrfToken, formPath, prepare } from './checks';
 import { routes } from './routes';
 
 const BUDGET = 14 * 1024;
@@ -56,7 +56,7 @@ test('every route fits the page-weight budget @budget', async ({ request }, info
       const fields = new URLSearchParams();
       fields.append('csrf_token', await csrfToken(request));
       for (const [name, value] of Object.entries(answers(route))) for (const v of [value].flat()) fields.append(name, v);
-      page = await onTheWire(request, 'POST', route.form ?? path, fields.toString());
+      page = await onTheWire(request, 'POST', formPath(route, path), fields.toString());
     } else {
       page = await onTheWire(request, 'GET', path);
     }

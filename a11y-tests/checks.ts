@@ -77,29 +77,62 @@ export async function signIn(api: APIRequestContext, named: boolean): Promise<st
   return email;
 }
 
+let handle = '';
+/** A new group handle for each preparation of a state, so states never collide. */
+function uniqueHandle(): string {
+  return `qg-${process.pid}-${Date.now()}-${counter++}`;
+}
+
+/** `{handle}` in a route's path, form or answers becomes the group handle of this preparation. */
+export function withHandle(text: string): string {
+  return text.replaceAll('{handle}', handle);
+}
+
+/** Where a route's form posts. */
+export function formPath(route: Route, path: string): string {
+  return route.form ? withHandle(route.form) : path;
+}
+
 /** Does what must happen before a route's state can be seen, through `api` (which shares its
  *  cookies with the browser page when it is `page.request`). Returns the path to open. */
 export async function prepare(api: APIRequestContext, route: Route): Promise<string> {
+  handle = uniqueHandle();
   if (route.signedIn) await signIn(api, route.signedIn === 'named');
   let lastEmail = '';
   for (const step of route.before ?? []) {
-    const fields = { ...step.fields };
-    if (fields.email === 'unique') fields.email = uniqueEmail('before');
-    lastEmail = fields.email ?? lastEmail;
-    await postForm(api, step.path, fields);
+    if (step.signOut) {
+      await postForm(api, '/sign-out', {});
+      continue;
+    }
+    if (step.signIn) {
+      await signIn(api, true);
+      continue;
+    }
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(step.fields ?? {})) {
+      fields[name] = value === 'unique' ? uniqueEmail('before') : withHandle(value);
+    }
+    lastEmail = fields.email ?? fields.addresses ?? lastEmail;
+    await postForm(api, withHandle(step.path ?? ''), fields);
   }
   if (route.emailLink) {
-    const link = (await latestEmail(lastEmail)).match(/https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]{43}/)?.[0];
-    if (!link) throw new Error('no sign-in link in the email');
+    const pattern = route.emailLink === 'invitation'
+      ? /https?:\/\/[^\s"<]*\/invitations\/[A-Za-z0-9_-]{43}/
+      : /https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]{43}/;
+    const link = (await latestEmail(lastEmail)).match(pattern)?.[0];
+    if (!link) throw new Error('no link in the email');
     return new URL(link).pathname;
   }
-  return route.path;
+  return withHandle(route.path);
 }
 
 /** A route's form answers, with "unique" replaced by a new address (so that per-address rate
- *  limits, which the suite does not widen, are never reached by repeating a state). */
+ *  limits, which the suite does not widen, are never reached by repeating a state) and
+ *  `{handle}` by this preparation's group. */
 export function answers(route: Route): Record<string, string | string[]> {
-  return Object.fromEntries(Object.entries(route.submit ?? {}).map(([k, v]) => [k, v === 'unique' ? uniqueEmail('answer') : v]));
+  return Object.fromEntries(
+    Object.entries(route.submit ?? {}).map(([k, v]) => [k, v === 'unique' ? uniqueEmail('answer') : Array.isArray(v) ? v : withHandle(v)]),
+  );
 }
 
 /** Opens a route's state in the browser the way a person would reach it. */
@@ -107,7 +140,7 @@ export async function openState(page: Page, route: Route): Promise<number> {
   const path = await prepare(page.request, route);
   const response = await page.goto(path);
   if (!route.submit) return response?.status() ?? 0;
-  const form = route.form ? page.locator(`main form[action="${route.form}"]`) : page.locator('main form').first();
+  const form = route.form ? page.locator(`main form[action="${withHandle(route.form)}"]`) : page.locator('main form').first();
   await fillForm(form, answers(route));
   const [posted] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -134,7 +167,7 @@ export async function fillForm(form: Locator, fields: Record<string, string | st
 export async function servedHtml(request: APIRequestContext, route: Route): Promise<{ status: number; html: string }> {
   const path = await prepare(request, route);
   const response = route.submit
-    ? await postForm(request, route.form ?? path, answers(route))
+    ? await postForm(request, formPath(route, path), answers(route))
     : await request.get(path, { maxRedirects: 0 });
   return { status: response.status(), html: await response.text() };
 }

@@ -5,7 +5,7 @@ import list from './routes.json';
 export interface Route {
   /** A short unique name: used in test titles and snapshot file names. */
   name: string;
-  /** The URL path to open. */
+  /** The URL path to open; `{handle}` is the group handle made for this state. */
   path: string;
   /** The text of the page's one h1. */
   h1: string;
@@ -22,10 +22,12 @@ export interface Route {
   form?: string;
   /** Sign in first: "new" stops before choosing a name, "named" goes all the way. */
   signedIn?: 'new' | 'named';
-  /** Forms to send first, as a person would: each posts `fields` to `path`. */
-  before?: { path: string; fields: Record<string, string> }[];
-  /** The path is the sign-in link from an email sent by the `before` steps. */
-  emailLink?: boolean;
+  /** What to do first, as a person would: post `fields` to `path` (`{handle}` in either is this
+   *  state's group handle, "unique" a new address), sign out, or sign in as a new person. */
+  before?: { path?: string; fields?: Record<string, string>; signOut?: boolean; signIn?: boolean }[];
+  /** The path is the link in the last email the `before` steps caused: a sign-in link, or an
+   *  invitation's. */
+  emailLink?: boolean | 'invitation';
 }
 
 export const routes: Route[] = list as Route[];

@@ -9,7 +9,9 @@
 //! - code attempts: 20 per IP, then 1 every 30 seconds (and 5 per sign-in request, counted in
 //!   the database);
 //! - password attempts: 10 per address from one IP, then 1 a minute; 30 per address from
-//!   anywhere, then 1 every 20 seconds; 50 per IP, then 1 every 10 seconds.
+//!   anywhere, then 1 every 20 seconds; 50 per IP, then 1 every 10 seconds;
+//! - group invitations: 200 per inviting account, then 1 a minute, so an account cannot be
+//!   used to send mail to strangers in bulk.
 //!
 //! The tight per-address bucket is kept per address *and* IP, so that someone hammering an
 //! address from one place cannot use up the owner's attempts; the looser per-address bucket,
@@ -36,6 +38,8 @@ pub enum Action {
     SignInEmail,
     SignInCode,
     SignInPassword,
+    /// Email invitations to a group, counted per inviting account (the `address` given).
+    Invitation,
 }
 
 /// The limiters for every action, shared by all requests.
@@ -52,6 +56,7 @@ struct Inner {
     password_by_address_and_ip: Keyed<String>,
     password_by_address: Keyed<String>,
     password_by_ip: Keyed<IpAddr>,
+    invitations_by_account: Keyed<String>,
     clock: DefaultClock,
 }
 
@@ -80,6 +85,7 @@ impl Limits {
                 password_by_address_and_ip: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
                 password_by_address: RateLimiter::keyed(quota(30, Duration::from_secs(20))),
                 password_by_ip: RateLimiter::keyed(per_ip(50, Duration::from_secs(10))),
+                invitations_by_account: RateLimiter::keyed(quota(200, Duration::from_secs(60))),
                 clock: DefaultClock::default(),
             }),
         }
@@ -97,6 +103,13 @@ impl Limits {
     /// `Err(wait)` says how long until the next attempt would be allowed.
     pub fn check(&self, action: Action, ip: IpAddr, address: Option<&str>) -> Result<(), Duration> {
         let inner = &self.inner;
+        let now = inner.clock.now();
+        if action == Action::Invitation {
+            return inner
+                .invitations_by_account
+                .check_key(&address.unwrap_or_default().to_string())
+                .map_err(|not_until| not_until.wait_time_from(now));
+        }
         let (by_ip, by_address) = match action {
             Action::SignInEmail => (
                 &inner.email_by_ip,
@@ -110,8 +123,8 @@ impl Limits {
                     &inner.password_by_address,
                 )),
             ),
+            Action::Invitation => return Ok(()),
         };
-        let now = inner.clock.now();
         by_ip
             .check_key(&ip)
             .map_err(|not_until| not_until.wait_time_from(now))?;
@@ -135,6 +148,7 @@ impl Limits {
         inner.code_by_ip.retain_recent();
         inner.password_by_address.retain_recent();
         inner.password_by_ip.retain_recent();
+        inner.invitations_by_account.retain_recent();
     }
 }
 

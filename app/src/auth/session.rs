@@ -45,6 +45,9 @@ pub const SESSION_COOKIE: &str = "quorum_session";
 pub const CSRF_COOKIE: &str = "quorum_csrf";
 /// Ties a pending sign-in request to the browser that asked, for the typed-code path.
 pub const SIGN_IN_COOKIE: &str = "quorum_sign_in";
+/// Keeps an invitation link's token while its holder signs in, so the token never has to
+/// travel in a URL (such as the `next` of the sign-in page).
+pub const INVITATION_COOKIE: &str = "quorum_invitation";
 
 /// How cookies are named and flagged on this instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -249,7 +249,7 @@ pub fn handle_problem(handle: &str) -> Option<&'static str> {
     let length = handle.chars().count();
     if handle.is_empty() {
         Some("Enter a handle for the group's web address")
-    } else if length < 3 || length > HANDLE_MAX {
+    } else if !(3..=HANDLE_MAX).contains(&length) {
         Some("The handle must be between 3 and 40 characters")
     } else if !handle
         .chars()

@@ -16,6 +16,17 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// A Unix time (seconds) as a machine-readable UTC time, for `<time datetime>`.
+pub fn iso_utc(unix: i64) -> String {
+    let (year, month, day, seconds) = utc_date(unix);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
 /// A Unix time (seconds) as a UTC date and time in words.
 pub fn format_utc(unix: i64) -> String {
     let (year, month, day, seconds) = utc_date(unix);
@@ -60,5 +71,11 @@ mod tests {
         assert_eq!(format_utc(1_795_338_780), "22 November 2026 at 09:13 UTC");
         assert_eq!(format_utc(951_782_400), "29 February 2000 at 00:00 UTC");
         assert_eq!(format_utc(-86_400), "31 December 1969 at 00:00 UTC");
+    }
+
+    #[test]
+    fn machine_readable_times_are_iso_8601_in_utc() {
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_795_338_781), "2026-11-22T09:13:01Z");
     }
 }

@@ -28,6 +28,26 @@ impl FormErrors {
         }
     }
 
+    /// Records one more problem with a field that may have several, such as a list with a
+    /// bad entry on several lines: each gets its own line in the error summary.
+    pub fn add_another(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    /// Every problem with `field`, as one message for the inline error.
+    pub fn all_for_field(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(". "))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

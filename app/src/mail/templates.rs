@@ -29,8 +29,14 @@ pub enum Block {
 
 impl Email {
     /// An email whose text and HTML parts are both made from `blocks`.
+    /// The subject may hold names people chose; any line break or other control character in
+    /// it becomes a space, so it stays one header line.
     pub fn compose(to: impl Into<String>, subject: impl Into<String>, blocks: &[Block]) -> Self {
-        let subject = subject.into();
+        let subject: String = subject
+            .into()
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         Self {
             to: to.into(),
             text: plain_text(&subject, blocks),

@@ -30,7 +30,10 @@ pub enum AppError {
 
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
-        Self::Internal(error.into())
+        match error {
+            crate::store::StoreError::NotPermitted => Self::NotFound,
+            other => Self::Internal(other.into()),
+        }
     }
 }
 

@@ -34,6 +34,9 @@ fn home_page() -> impl IntoView {
                 "Quorum collects only what it needs to run and never tracks you. "
                 <a href="/privacy">"Read the privacy notice"</a>"."
             </p>
+            <h2>"Find or start a group"</h2>
+            <p>"Open groups can be read by anyone. Sign in to join one, or create a group of your own and invite people by email."</p>
+            <ButtonLink href="/groups" text="Browse open groups"/>
             <h2>"How to start"</h2>
             <p>"Quorum is free software: anyone can run it for their own groups on a computer they control. One command runs it with everything it needs:"</p>
             <pre class="q-code"><code>"cargo run --release"</code></pre>

@@ -9,11 +9,14 @@
 pub mod account;
 mod client_ip;
 mod context;
+pub mod dashboard;
 pub mod design;
 mod error;
 mod form;
+pub mod groups;
 pub mod home;
 pub mod info;
+pub mod invitations;
 pub mod sign_in;
 
 pub use client_ip::ClientIp;
@@ -81,6 +84,62 @@ pub fn router() -> Router<AppState> {
             post(account::sessions::end_others),
         )
         .route("/signed-out", get(sign_in::sign_out::show))
+        .route("/dashboard", get(dashboard::show))
+        .merge(group_routes())
+}
+
+/// Groups, their pages and invitations.
+fn group_routes() -> Router<AppState> {
+    use groups::{
+        directory, invitations, members, membership, new, requests, settings, show, subgroups,
+    };
+    Router::new()
+        .route("/groups", get(directory::show))
+        .route("/groups/new", get(new::show).post(new::submit))
+        .route("/g/{handle}", get(show::show))
+        .route(
+            "/g/{handle}/settings",
+            get(settings::show).post(settings::submit),
+        )
+        .route("/g/{handle}/join", post(membership::join))
+        .route(
+            "/g/{handle}/ask",
+            get(membership::show_ask).post(membership::ask),
+        )
+        .route(
+            "/g/{handle}/leave",
+            get(membership::show_leave).post(membership::leave),
+        )
+        .route("/g/{handle}/members", get(members::show))
+        .route("/g/{handle}/members/role", post(members::change_role))
+        .route(
+            "/g/{handle}/members/{account}/remove",
+            get(members::show_remove).post(members::remove),
+        )
+        .route("/g/{handle}/requests", get(requests::show))
+        .route("/g/{handle}/requests/{id}", post(requests::decide))
+        .route(
+            "/g/{handle}/invitations",
+            get(invitations::show).post(invitations::invite),
+        )
+        .route(
+            "/g/{handle}/invitations/{id}/resend",
+            post(invitations::resend),
+        )
+        .route(
+            "/g/{handle}/invitations/{id}/revoke",
+            post(invitations::revoke),
+        )
+        .route("/g/{handle}/subgroups", get(subgroups::show))
+        .route(
+            "/g/{handle}/subgroups/new",
+            get(new::show_subgroup).post(new::submit_subgroup),
+        )
+        .route(
+            "/invitations/accept",
+            get(self::invitations::show_kept).post(self::invitations::accept),
+        )
+        .route("/invitations/{token}", get(self::invitations::show))
 }
 
 /// A rendered document as an HTML response.

@@ -98,7 +98,7 @@ fn request_span<B>(request: &Request<B>) -> Span {
 
 fn loggable_path(path: &str) -> String {
     // Whatever follows a link route is the token, however it was mangled on the way.
-    for route in ["/sign-in/link/", "/account/email/confirm/"] {
+    for route in ["/sign-in/link/", "/account/email/confirm/", "/invitations/"] {
         if path.starts_with(route) && path.len() > route.len() {
             return format!("{route}{{token}}");
         }

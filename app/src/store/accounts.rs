@@ -95,6 +95,8 @@ pub struct AuditEvent<'a> {
     pub account_id: Option<&'a str>,
     pub email_hash: Option<&'a str>,
     pub ip: Option<&'a str>,
+    /// The group the action concerns, for group administration.
+    pub group_id: Option<&'a str>,
 }
 
 impl Store {
@@ -527,8 +529,8 @@ impl Store {
         event: &AuditEvent<'_>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO audit_events (id, at, action, outcome, account_id, email_hash, ip) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_events (id, at, action, outcome, account_id, email_hash, ip, group_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(now)
@@ -537,6 +539,7 @@ impl Store {
         .bind(event.account_id)
         .bind(event.email_hash)
         .bind(event.ip)
+        .bind(event.group_id)
         .execute(&self.pool)
         .await?;
         Ok(())

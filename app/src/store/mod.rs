@@ -12,7 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::SqlitePool;
 
 mod accounts;
+mod groups;
 pub use accounts::*;
+pub use groups::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// Why the store could not be opened or used. The message is for the person running Quorum;
@@ -27,6 +29,10 @@ pub enum StoreError {
     Migration(String),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// A query of group content was asked for without a permit for it: a programming mistake,
+    /// answered as "not found" so that it fails closed.
+    #[error("no permit for this group action")]
+    NotPermitted,
 }
 
 /// A handle on the database: cheap to clone, shared by every request.
@@ -92,6 +98,14 @@ fn describe(error: &sqlx::Error) -> String {
         sqlx::Error::Io(io) => crate::config::plain_io_reason(io),
         other => other.to_string(),
     }
+}
+
+/// 128 random bits as 32 hex digits: ids for rows the store makes itself.
+pub(crate) fn random_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    // The operating system's random source failing is an I/O failure in all but name.
+    getrandom::fill(&mut bytes).map_err(|e| sqlx::Error::Io(std::io::Error::from(e)))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 pub(crate) fn unix_now() -> i64 {

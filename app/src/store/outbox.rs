@@ -11,7 +11,7 @@
 
 use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError, unix_now};
+use super::{Store, StoreError, random_id, unix_now};
 
 /// An email to put in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,14 +181,6 @@ impl Store {
         .await?;
         Ok(due)
     }
-}
-
-/// 128 random bits as 32 hex digits.
-fn random_id() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 16];
-    // The operating system's random source failing is an I/O failure in all but name.
-    getrandom::fill(&mut bytes).map_err(|e| sqlx::Error::Io(std::io::Error::from(e)))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]

@@ -18,9 +18,14 @@ pub fn Form(
     label: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let token = use_context::<PageContext>()
-        .map(|ctx| ctx.csrf_token)
-        .unwrap_or_default();
+    let context = use_context::<PageContext>();
+    // A form made before `render_document` provides the context would post without a token
+    // and be refused: fail where it is made, in every test that renders the page.
+    debug_assert!(
+        context.is_some(),
+        "a Form was rendered outside render_document, so it has no CSRF token"
+    );
+    let token = context.map(|ctx| ctx.csrf_token).unwrap_or_default();
     view! {
         <form method="post" action=action novalidate aria-label=label>
             <input type="hidden" name="csrf_token" value=token/>

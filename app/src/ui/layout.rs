@@ -17,13 +17,16 @@ use crate::assets::STYLESHEET;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavArea {
     Home,
+    Groups,
+    Dashboard,
     Design,
     Account,
     SignIn,
 }
 
-const PRIMARY_NAV: [(NavArea, &str, &str); 2] = [
+const PRIMARY_NAV: [(NavArea, &str, &str); 3] = [
     (NavArea::Home, "/", "Home"),
+    (NavArea::Groups, "/groups", "Groups"),
     (NavArea::Design, "/design", "Design examples"),
 ];
 
@@ -57,7 +60,9 @@ pub fn Page(
     let account_items = match &ctx.signed_in_as {
         Some(name) => {
             let current = (area == Some(NavArea::Account)).then_some("page");
+            let dashboard = (area == Some(NavArea::Dashboard)).then_some("page");
             view! {
+                <li><a class="q-nav__link" href="/dashboard" aria-current=dashboard>"Your groups"</a></li>
                 <li><a class="q-nav__link" href="/account" aria-current=current>"Your account"<span class="q-visually-hidden">" ("{name.clone()}")"</span></a></li>
                 <li>
                     <form class="q-nav__form" method="post" action="/sign-out">
@@ -122,6 +127,7 @@ fn sign_in_href(path: &str) -> String {
         || path == "/"
         || path.starts_with("/sign-in")
         || path.starts_with("/account/email/confirm")
+        || path.starts_with("/invitations/")
     {
         "/sign-in".to_string()
     } else {

@@ -108,3 +108,18 @@ pub async fn is_signed_in(browser: &Browser) -> bool {
         other => panic!("/account answered {other}"),
     }
 }
+
+/// A new browser, signed in as `email` with the display name `name`.
+pub async fn signed_in_browser_named(
+    app: &TestApp,
+    sink: &SmtpSink,
+    email: &str,
+    name: &str,
+) -> Browser {
+    let browser = signed_in_browser(app, sink, email).await;
+    let named = browser
+        .submit("/account", "/account/name", &[("name", name)])
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    browser
+}

@@ -24,9 +24,12 @@ fn notice() -> impl IntoView {
             <h2>"What Quorum records"</h2>
             <ul class="q-list q-list--bullet">
                 <li>"What you write and decide in your groups, for the members who may see it."</li>
+                <li>"Your groups: which you belong to, your role, when you joined, and any introduction you wrote when asking to join. Members of a group see who its members are; nobody else does, whatever the group’s privacy."</li>
+                <li>"Invitations: the email address someone invited, their message, who sent it and when it was accepted. Only a scrambled (hashed) form of the link is kept."</li>
+                <li>"What happened in each group (who joined, who left, who changed its settings), shown to its members."</li>
                 <li>"Your email address, the name you choose and, if you set one, a scrambled (hashed) form of your password."</li>
                 <li>"Where you are signed in: the kind of browser and system (such as “Firefox on Linux”), when you signed in and when you were last active. You can see and end these sessions on your account page."</li>
-                <li>"A security log of sign-ins: the time, the outcome, the network (IP) address, and a keyed scrambled form of the email address, never the address itself."</li>
+                <li>"A security log of sign-ins and of what group admins do (settings, roles, removals, requests and invitations): the time, the outcome, the network (IP) address, and a keyed scrambled form of the email address, never the address itself."</li>
                 <li>"For each request to the server: the time, the page asked for (without anything after a question mark), the result and how long it took. These lines are kept to keep the service working and safe."</li>
             </ul>
             <h2>"Cookies"</h2>
@@ -34,7 +37,8 @@ fn notice() -> impl IntoView {
             <ul class="q-list q-list--bullet">
                 <li>"one that protects your forms from being sent by other websites;"</li>
                 <li>"one that keeps you signed in, until you sign out or end the session;"</li>
-                <li>"one that lasts an hour while you sign in, so the code from your email works in the browser you asked from."</li>
+                <li>"one that lasts an hour while you sign in, so the code from your email works in the browser you asked from;"</li>
+                <li>"one that lasts a day after you open an invitation while signed out, so that you come back to it after signing in."</li>
             </ul>
             <p>"Quorum does not use tracking, analytics, advertising, web fonts or content from other websites."</p>
             <h2>"Your rights"</h2>

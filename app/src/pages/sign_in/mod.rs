@@ -93,25 +93,56 @@ pub async fn audit(
 ) {
     let email_hash = email.map(|email| keyed_hash(&state.config.audit_key, email));
     let ip = ip.to_string();
-    let event = AuditEvent {
-        action,
-        outcome,
-        account_id,
-        email_hash: email_hash.as_deref(),
-        ip: Some(&ip),
-    };
+    write_audit(
+        state,
+        &AuditEvent {
+            action,
+            outcome,
+            account_id,
+            email_hash: email_hash.as_deref(),
+            ip: Some(&ip),
+            group_id: None,
+        },
+    )
+    .await;
+}
+
+/// Writes one audit line for a privileged action in a group, by `account_id`.
+pub async fn audit_group(
+    state: &AppState,
+    action: &str,
+    account_id: &str,
+    group_id: &str,
+    ip: IpAddr,
+) {
+    let ip = ip.to_string();
+    write_audit(
+        state,
+        &AuditEvent {
+            action,
+            outcome: "ok",
+            account_id: Some(account_id),
+            email_hash: None,
+            ip: Some(&ip),
+            group_id: Some(group_id),
+        },
+    )
+    .await;
+}
+
+async fn write_audit(state: &AppState, event: &AuditEvent<'_>) {
     let written = match token::new_id() {
         Ok(id) => state
             .store
-            .record_audit(&id, unix_now(), &event)
+            .record_audit(&id, unix_now(), event)
             .await
             .map_err(anyhow::Error::from),
         Err(error) => Err(error.into()),
     };
     if let Err(error) = written {
-        tracing::error!(cause = %error, action, "could not write the audit log");
+        tracing::error!(cause = %error, action = event.action, "could not write the audit log");
     }
-    tracing::info!(action, outcome, "sign-in event");
+    tracing::info!(action = event.action, outcome = event.outcome, "audited");
 }
 
 fn keyed_hash(key: &str, value: &str) -> String {

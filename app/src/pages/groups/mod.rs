@@ -1,0 +1,167 @@
+//! `/groups…` and `/g/<handle>/…`: creating groups, their pages, settings, members, requests
+//! to join and invitations.
+//!
+//! Every handler under `/g/<handle>` starts with [`GroupAccess::load`], which answers "not
+//! found" unless the person may see the group at all, and then asks
+//! [`GroupAccess::permit`] for the action it is about to do. The store only reads or changes
+//! group content with the permit that gives, so there is no other way in.
+
+pub mod directory;
+pub mod invitations;
+pub mod members;
+pub mod membership;
+pub mod new;
+pub mod requests;
+pub mod settings;
+pub mod settings_form;
+pub mod show;
+pub mod subgroups;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+use super::{AppError, Ctx, html};
+use crate::AppState;
+use crate::domain::permissions::{self, Action, Decision, Permit, Relation};
+use crate::store::{Group, Role};
+use crate::ui::{Crumb, ErrorSummary, NavArea, Page, PageHeading, render_document};
+
+/// A group and how the person asking stands with it, once they may see it.
+#[derive(Debug, Clone)]
+pub struct GroupAccess {
+    pub group: Group,
+    pub relation: Relation,
+}
+
+impl GroupAccess {
+    /// The group at `/g/<handle>`, if the person asking may see it; otherwise "not found",
+    /// exactly as for a handle no group has.
+    pub async fn load(state: &AppState, ctx: &Ctx, handle: &str) -> Result<Self, AppError> {
+        let group = state
+            .store
+            .group_by_handle(&handle.to_lowercase())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let relation = match &ctx.viewer {
+            None => Relation::SignedOut,
+            Some(viewer) => {
+                let standing = state.store.standing(&group.id, &viewer.account_id).await?;
+                match (standing.role, standing.has_asked) {
+                    (Some(Role::Admin), _) => Relation::Admin,
+                    (Some(Role::Member), _) => Relation::Member,
+                    (None, true) => Relation::Requester,
+                    (None, false) => Relation::Outsider,
+                }
+            }
+        };
+        let access = Self { group, relation };
+        access.permit(ctx, Action::ViewGroup)?;
+        Ok(access)
+    }
+
+    /// A permit for `action`, or the answer to give instead: sign in first when that would
+    /// help, "not found" otherwise.
+    pub fn permit(&self, ctx: &Ctx, action: Action) -> Result<Permit, AppError> {
+        permissions::permit(&self.group.id, &self.group.rules(), self.relation, action).map_err(
+            |decision| match decision {
+                Decision::SignInFirst => AppError::SignInRequired(ctx.path.clone()),
+                _ => AppError::NotFound,
+            },
+        )
+    }
+
+    /// Whether the person may do `action` now (to decide what to offer on a page).
+    pub fn can(&self, action: Action) -> bool {
+        permissions::decide(&self.group.rules(), self.relation, action) == Decision::Allow
+    }
+
+    /// The group's own URL.
+    pub fn href(&self) -> String {
+        group_href(&self.group.handle)
+    }
+
+    /// Breadcrumbs from the home page to a page of this group called `current`.
+    pub fn crumbs(&self, current: &str) -> Vec<Crumb> {
+        let mut crumbs = vec![Crumb::link("Home", "/")];
+        if let (Some(handle), Some(name)) = (&self.group.parent_handle, &self.group.parent_name) {
+            crumbs.push(Crumb::link(name.clone(), group_href(handle)));
+        }
+        crumbs.push(Crumb::link(self.group.name.clone(), self.href()));
+        crumbs.push(Crumb::current(current));
+        crumbs
+    }
+}
+
+pub fn group_href(handle: &str) -> String {
+    format!("/g/{handle}")
+}
+
+/// A page of a group made of a heading and a short explanation: used when an action cannot be
+/// done for a reason the person can act on (such as being the only admin).
+pub fn explain(
+    ctx: &Ctx,
+    access: &GroupAccess,
+    title: &'static str,
+    status: StatusCode,
+    message: String,
+    errors: crate::domain::validation::FormErrors,
+) -> Response {
+    let crumbs = access.crumbs(title);
+    let back = access.href();
+    let group_name = access.group.name.clone();
+    let has_errors = !errors.is_empty();
+    html(
+        status,
+        render_document(&ctx.page(), move || {
+            view! {
+                <Page title=title has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
+                    <ErrorSummary errors=errors/>
+                    <PageHeading text=title caption=group_name/>
+                    <p>{message}</p>
+                    <p><a href=back>"Back to the group"</a></p>
+                </Page>
+            }
+        }),
+    )
+}
+
+/// One line of activity in words. `in_group` names the group too, for lists that mix groups.
+pub fn activity_sentence(activity: &crate::store::Activity, in_group: bool) -> String {
+    let who = &activity.actor_name;
+    let what = match activity.kind.as_str() {
+        "created" => "created the group".to_string(),
+        "joined" => "joined".to_string(),
+        "left" => "left".to_string(),
+        "removed" => "was removed".to_string(),
+        "settings" => "changed the group\u{2019}s settings".to_string(),
+        "subgroup" => format!("created the subgroup {}", activity.subject),
+        other => other.to_string(),
+    };
+    if in_group {
+        format!("{who} {what} in {}.", activity.group_name)
+    } else {
+        format!("{who} {what}.")
+    }
+}
+
+/// A list of activity, newest first, each with its time.
+#[component]
+pub fn ActivityList(items: Vec<crate::store::Activity>, in_group: bool) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p>"Nothing has happened yet."</p> }.into_any();
+    }
+    let items = items
+        .into_iter()
+        .map(|item| {
+            let sentence = activity_sentence(&item, in_group);
+            let when = crate::domain::time::format_utc(item.at);
+            let iso = crate::domain::time::iso_utc(item.at);
+            let href = group_href(&item.group_handle);
+            let link = in_group
+                .then(|| view! { " " <a href=href>{format!("Go to {}", item.group_name)}</a> });
+            view! { <li>{sentence} " " <time datetime=iso>{when}</time>{link}</li> }
+        })
+        .collect_view();
+    view! { <ul class="q-list">{items}</ul> }.into_any()
+}

@@ -1,0 +1,227 @@
+//! `/g/<handle>`: a group's page. Everyone who may see the group gets its name, description
+//! and how to join; those who may read its content get its subgroups; members get its tools
+//! and recent activity.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::{ActivityList, GroupAccess, group_href};
+use crate::AppState;
+use crate::domain::markdown;
+use crate::domain::permissions::{Action, Decision, Relation, decide};
+use crate::pages::{AppError, Ctx, html};
+use crate::store::{Activity, GroupListing};
+use crate::ui::{
+    Button, ButtonLink, ButtonStyle, Crumb, Form, NavArea, NotificationBanner, Page, PageHeading,
+    render_document,
+};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// The status messages a redirect back to the group can show, in one place.
+fn done_message(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "created" => "Your group has been created. You are its admin.",
+        "joined" => "You have joined the group.",
+        "asked" => "Your request has been sent. An admin will look at it.",
+        "settings" => "The group\u{2019}s settings have been saved.",
+        _ => return None,
+    })
+}
+
+/// How many lines of activity the group page shows.
+const ACTIVITY_SHOWN: i64 = 10;
+
+/// What the page shows beyond the group's own settings.
+struct Extras {
+    subgroups: Option<Vec<GroupListing>>,
+    activity: Option<Vec<Activity>>,
+    waiting_requests: Option<usize>,
+}
+
+/// `GET /g/<handle>`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(handle): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let access = GroupAccess::load(&state, &ctx, &handle).await?;
+    let viewer_id = ctx.viewer.as_ref().map(|v| v.account_id.clone());
+    let subgroups = match access.permit(&ctx, Action::ViewContent) {
+        Ok(permit) if access.group.parent_id.is_none() => {
+            Some(state.store.subgroups(&permit, viewer_id.as_deref()).await?)
+        }
+        _ => None,
+    };
+    let activity = match access.permit(&ctx, Action::ViewMembers) {
+        Ok(permit) => Some(state.store.group_activity(&permit, ACTIVITY_SHOWN).await?),
+        Err(_) => None,
+    };
+    let waiting_requests = match access.permit(&ctx, Action::ReviewRequests) {
+        Ok(permit) => Some(state.store.join_requests(&permit).await?.len()),
+        Err(_) => None,
+    };
+    let extras = Extras {
+        subgroups,
+        activity,
+        waiting_requests,
+    };
+    let done = done_message(&query.done);
+    let page = render_document(&ctx.page(), move || group_page(access, extras, done));
+    Ok(html(StatusCode::OK, page))
+}
+
+fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -> impl IntoView {
+    let group = &access.group;
+    let mut crumbs = vec![Crumb::link("Home", "/")];
+    if let (Some(handle), Some(name)) = (&group.parent_handle, &group.parent_name) {
+        crumbs.push(Crumb::link(name.clone(), group_href(handle)));
+    }
+    crumbs.push(Crumb::current(group.name.clone()));
+    let kind = format!(
+        "{} group. {}.",
+        group.privacy().label(),
+        group.join_mode().label()
+    );
+    let caption = group
+        .parent_name
+        .as_ref()
+        .map(|parent| format!("Subgroup of {parent}"));
+    let description = (!group.description.is_empty()).then(|| {
+        let rendered = markdown::render(&group.description, 2);
+        view! {
+            <h2>"About this group"</h2>
+            <div class="q-prose" inner_html=rendered></div>
+        }
+    });
+    let joining = joining(&access);
+    let tools = tools(&access, extras.waiting_requests);
+    let subgroups = extras.subgroups.filter(|s| !s.is_empty()).map(|subgroups| {
+        let items = subgroups
+            .into_iter()
+            .map(|s| view! { <li><a href=group_href(&s.handle)>{s.name}</a></li> })
+            .collect_view();
+        view! { <h2>"Subgroups"</h2><ul class="q-list">{items}</ul> }
+    });
+    let activity = extras.activity.map(|items| {
+        view! { <h2>"Recent activity"</h2><ActivityList items=items in_group=false/> }
+    });
+    let title = group.name.clone();
+    view! {
+        <Page title=title.clone() area=NavArea::Groups breadcrumbs=crumbs>
+            {done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+            {match caption {
+                Some(caption) => view! { <PageHeading text=title lead=kind caption=caption/> }.into_any(),
+                None => view! { <PageHeading text=title lead=kind/> }.into_any(),
+            }}
+            {description}
+            {joining}
+            {tools}
+            {subgroups}
+            {activity}
+        </Page>
+    }
+}
+
+/// How the person can join, or why they cannot, for everyone who is not a member.
+fn joining(access: &GroupAccess) -> Option<AnyView> {
+    let rules = access.group.rules();
+    let name = access.group.name.clone();
+    let href = access.href();
+    let sign_in = |then: &str| {
+        let next: String = form_urlencoded::byte_serialize(href.as_bytes()).collect();
+        let text = format!("Sign in to {then}");
+        view! { <ButtonLink href=format!("/sign-in?next={next}") text=text/> }.into_any()
+    };
+    let view = match access.relation {
+        Relation::Member | Relation::Admin => return None,
+        Relation::Requester => view! {
+            <p>"You have asked to join. An admin will look at your request."</p>
+        }
+        .into_any(),
+        relation => {
+            if decide(&rules, relation, Action::Join) == Decision::Allow {
+                view! {
+                    <Form action=format!("{href}/join") label="Join">
+                        <Button text=format!("Join {name}")/>
+                    </Form>
+                }
+                .into_any()
+            } else if decide(&rules, relation, Action::Join) == Decision::SignInFirst {
+                sign_in("join")
+            } else if decide(&rules, relation, Action::AskToJoin) == Decision::Allow {
+                view! { <ButtonLink href=format!("{href}/ask") text=format!("Ask to join {name}")/> }
+                    .into_any()
+            } else if decide(&rules, relation, Action::AskToJoin) == Decision::SignInFirst {
+                sign_in("ask to join")
+            } else {
+                view! { <p>"People join this group by invitation from its members."</p> }.into_any()
+            }
+        }
+    };
+    Some(view! { <h2>"Membership"</h2>{view} }.into_any())
+}
+
+/// The links to what a member may do with the group.
+fn tools(access: &GroupAccess, waiting_requests: Option<usize>) -> Option<AnyView> {
+    if !access.can(Action::Leave) {
+        return None;
+    }
+    let href = access.href();
+    let name = access.group.name.clone();
+    let top_level = access.group.parent_id.is_none();
+    let requests = waiting_requests.map(|count| match count {
+        0 => "Requests to join (none waiting)".to_string(),
+        1 => "Requests to join (1 waiting)".to_string(),
+        n => format!("Requests to join ({n} waiting)"),
+    });
+    let links: Vec<(String, String)> = [
+        (Action::ViewMembers, "/members", Some("Members".to_string())),
+        (
+            Action::Invite,
+            "/invitations",
+            Some("Invite people".to_string()),
+        ),
+        (Action::ReviewRequests, "/requests", requests),
+        (
+            Action::EditSettings,
+            "/settings",
+            Some("Settings".to_string()),
+        ),
+        (
+            Action::ViewContent,
+            "/subgroups",
+            Some("Subgroups".to_string()),
+        ),
+    ]
+    .into_iter()
+    .filter(|(action, path, _)| access.can(*action) && (*path != "/subgroups" || top_level))
+    .filter_map(|(_, path, text)| text.map(|text| (format!("{href}{path}"), text)))
+    .collect();
+    let items = links
+        .into_iter()
+        .map(|(href, text)| view! { <li><a href=href>{text}</a></li> })
+        .collect_view();
+    let role = if access.relation == Relation::Admin {
+        "You are an admin of this group."
+    } else {
+        "You are a member of this group."
+    };
+    Some(
+        view! {
+            <h2>"Your membership"</h2>
+            <p>{role}</p>
+            <ul class="q-list">{items}</ul>
+            <ButtonLink href=format!("{href}/leave") text=format!("Leave {name}") style=ButtonStyle::Secondary/>
+        }
+        .into_any(),
+    )
+}

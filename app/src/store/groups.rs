@@ -1,0 +1,904 @@
+//! Groups, memberships, requests to join, invitations and group activity.
+//!
+//! Every function that reads or changes what is inside a group takes a [`Permit`] for the
+//! matching action (made only by `domain::permissions`), and works on the permit's group. The
+//! functions without one read only what decisions are made from (a group's settings and a
+//! person's relation to it), what is public (the directory of open groups), or a person's own
+//! memberships.
+//!
+//! "A group keeps an admin" is enforced inside the statement that removes or demotes one, so two
+//! admins stepping down at once cannot leave the group without any.
+
+use sqlx::{Sqlite, Transaction};
+
+/// A query put together from this module's own constants, never from anything a person typed
+/// (their input is always bound): safe by construction.
+macro_rules! sql {
+    ($($arg:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($arg)*))
+    };
+}
+
+use super::{NewMail, Store, StoreError, random_id};
+use crate::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
+use crate::domain::permissions::{Action, GroupRules, Permit};
+
+/// A group as stored, with its parent's name and handle when it is a subgroup.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Group {
+    pub id: String,
+    pub handle: String,
+    pub name: String,
+    pub description: String,
+    pub parent_id: Option<String>,
+    pub parent_handle: Option<String>,
+    pub parent_name: Option<String>,
+    privacy: String,
+    join_mode: String,
+    members_start_threads: bool,
+    members_start_polls: bool,
+    members_add_members: bool,
+    members_edit_own_comments: bool,
+    members_delete_own_comments: bool,
+    members_create_subgroups: bool,
+    admins_edit_member_content: bool,
+}
+
+impl Group {
+    /// Rows only ever hold valid values (the table checks them); an unknown one reads as the
+    /// most private, so a damaged row hides rather than shows.
+    pub fn privacy(&self) -> Privacy {
+        Privacy::parse(&self.privacy).unwrap_or(Privacy::Secret)
+    }
+
+    pub fn join_mode(&self) -> JoinMode {
+        JoinMode::parse(&self.join_mode).unwrap_or(JoinMode::Invitation)
+    }
+
+    pub fn permissions(&self) -> MemberPermissions {
+        MemberPermissions {
+            start_threads: self.members_start_threads,
+            start_polls: self.members_start_polls,
+            add_members: self.members_add_members,
+            edit_own_comments: self.members_edit_own_comments,
+            delete_own_comments: self.members_delete_own_comments,
+            create_subgroups: self.members_create_subgroups,
+            admins_edit_member_content: self.admins_edit_member_content,
+        }
+    }
+
+    pub fn rules(&self) -> GroupRules {
+        GroupRules {
+            privacy: self.privacy(),
+            join_mode: self.join_mode(),
+            permissions: self.permissions(),
+            is_subgroup: self.parent_id.is_some(),
+        }
+    }
+}
+
+const GROUP_COLUMNS: &str = "g.id, g.handle, g.name, g.description, g.parent_id, \
+    p.handle AS parent_handle, p.name AS parent_name, g.privacy, g.join_mode, \
+    g.members_start_threads, g.members_start_polls, g.members_add_members, \
+    g.members_edit_own_comments, g.members_delete_own_comments, g.members_create_subgroups, \
+    g.admins_edit_member_content";
+
+/// Where a person stands with a group, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub role: Option<Role>,
+    /// A request to join exists (waiting, or ignored: either way they have asked).
+    pub has_asked: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Member => "member",
+        }
+    }
+
+    fn parse(value: &str) -> Self {
+        if value == "admin" {
+            Self::Admin
+        } else {
+            Self::Member
+        }
+    }
+}
+
+/// The handle is already used by another group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandleTaken;
+
+/// What became of a change of role or a removal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipChange {
+    Done,
+    /// Refused: the person is the group's only admin.
+    LastAdmin,
+    /// The person is not (or no longer) a member.
+    NotMember,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Member {
+    pub account_id: String,
+    pub name: String,
+    role: String,
+    pub joined_at: i64,
+}
+
+impl Member {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct JoinRequest {
+    pub id: String,
+    pub name: String,
+    pub introduction: String,
+    pub created_at: i64,
+}
+
+pub struct NewInvitation<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub token_hash: &'a str,
+    pub message: &'a str,
+    pub invited_by: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    pub message: String,
+    pub inviter_name: String,
+    pub sent_at: i64,
+    pub expires_at: i64,
+}
+
+/// A live invitation, as its link shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InvitationLink {
+    pub group_handle: String,
+    pub group_name: String,
+    pub email: String,
+    pub message: String,
+    pub inviter_name: String,
+}
+
+/// A group in a list: the directory, a dashboard, a group's subgroups.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GroupListing {
+    pub handle: String,
+    pub name: String,
+    pub description: String,
+    pub parent_name: Option<String>,
+    /// The viewer's role, in their own list; empty elsewhere.
+    pub role: String,
+}
+
+/// One line of a group's activity.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Activity {
+    pub group_handle: String,
+    pub group_name: String,
+    pub at: i64,
+    pub actor_name: String,
+    pub kind: String,
+    pub subject: String,
+}
+
+/// How the name of someone who took part is shown: their name, or the words for a person
+/// without one (not yet named, or whose account is gone).
+const ACTOR_NAME: &str = "COALESCE(a.display_name, 'Deleted account')";
+
+fn group_of(permit: &Permit, action: Action) -> Result<&str, StoreError> {
+    if permit.is_for(action) {
+        Ok(permit.group_id())
+    } else {
+        Err(StoreError::NotPermitted)
+    }
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+async fn record_activity(
+    tx: &mut Transaction<'_, Sqlite>,
+    group_id: &str,
+    actor_id: &str,
+    kind: &str,
+    subject: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(random_id()?)
+    .bind(group_id)
+    .bind(now)
+    .bind(actor_id)
+    .bind(kind)
+    .bind(subject)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Makes `account_id` a member (if not already) and clears any request of theirs.
+async fn add_member(
+    tx: &mut Transaction<'_, Sqlite>,
+    group_id: &str,
+    account_id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let added = sqlx::query(
+        "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES (?, ?, 'member', ?) \
+         ON CONFLICT (group_id, account_id) DO NOTHING",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    sqlx::query("DELETE FROM join_requests WHERE group_id = ? AND account_id = ?")
+        .bind(group_id)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    if added {
+        record_activity(tx, group_id, account_id, "joined", "", now).await?;
+    }
+    Ok(added)
+}
+
+impl Store {
+    /// Creates a group with `creator` as its admin. A subgroup needs a permit to create
+    /// subgroups in its parent.
+    pub async fn create_group(
+        &self,
+        id: &str,
+        settings: &Settings,
+        parent: Option<&Permit>,
+        creator: &str,
+        now: i64,
+    ) -> Result<Result<(), HandleTaken>, StoreError> {
+        let parent_id = parent
+            .map(|permit| group_of(permit, Action::CreateSubgroup))
+            .transpose()?;
+        let p = &settings.permissions;
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO groups (id, handle, name, description, parent_id, privacy, join_mode, \
+             members_start_threads, members_start_polls, members_add_members, \
+             members_edit_own_comments, members_delete_own_comments, members_create_subgroups, \
+             admins_edit_member_content, created_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&settings.handle)
+        .bind(&settings.name)
+        .bind(&settings.description)
+        .bind(parent_id)
+        .bind(settings.privacy.as_str())
+        .bind(settings.join_mode.as_str())
+        .bind(p.start_threads)
+        .bind(p.start_polls)
+        .bind(p.add_members)
+        .bind(p.edit_own_comments)
+        .bind(p.delete_own_comments)
+        .bind(p.create_subgroups)
+        .bind(p.admins_edit_member_content)
+        .bind(creator)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(error) if is_unique_violation(&error) => return Ok(Err(HandleTaken)),
+            other => other?,
+        };
+        sqlx::query(
+            "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES (?, ?, 'admin', ?)",
+        )
+        .bind(id)
+        .bind(creator)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        record_activity(&mut tx, id, creator, "created", "", now).await?;
+        if let Some(parent_id) = parent_id {
+            record_activity(&mut tx, parent_id, creator, "subgroup", &settings.name, now).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// A group by its handle, to decide what the person asking may do with it.
+    pub async fn group_by_handle(&self, handle: &str) -> Result<Option<Group>, StoreError> {
+        Ok(sqlx::query_as(sql!(
+            "SELECT {GROUP_COLUMNS} FROM groups g LEFT JOIN groups p ON p.id = g.parent_id WHERE g.handle = ?"
+        ))
+        .bind(handle)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// How `account_id` stands with a group.
+    pub async fn standing(&self, group_id: &str, account_id: &str) -> Result<Standing, StoreError> {
+        let role: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE group_id = ? AND account_id = ?",
+        )
+        .bind(group_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let asked: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM join_requests WHERE group_id = ? AND account_id = ?",
+        )
+        .bind(group_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(Standing {
+            role: role.as_deref().map(Role::parse),
+            has_asked: asked.is_some(),
+        })
+    }
+
+    /// The privacy settings of a group's subgroups, for the rule that a group stays at least as
+    /// visible as they are.
+    pub async fn subgroup_privacies(&self, permit: &Permit) -> Result<Vec<Privacy>, StoreError> {
+        let group_id = group_of(permit, Action::EditSettings)?;
+        let values: Vec<String> =
+            sqlx::query_scalar("SELECT privacy FROM groups WHERE parent_id = ?")
+                .bind(group_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(values.iter().filter_map(|v| Privacy::parse(v)).collect())
+    }
+
+    pub async fn update_group_settings(
+        &self,
+        permit: &Permit,
+        settings: &Settings,
+        actor: &str,
+        now: i64,
+    ) -> Result<Result<(), HandleTaken>, StoreError> {
+        let group_id = group_of(permit, Action::EditSettings)?;
+        let p = &settings.permissions;
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE groups SET handle = ?, name = ?, description = ?, privacy = ?, join_mode = ?, \
+             members_start_threads = ?, members_start_polls = ?, members_add_members = ?, \
+             members_edit_own_comments = ?, members_delete_own_comments = ?, \
+             members_create_subgroups = ?, admins_edit_member_content = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&settings.handle)
+        .bind(&settings.name)
+        .bind(&settings.description)
+        .bind(settings.privacy.as_str())
+        .bind(settings.join_mode.as_str())
+        .bind(p.start_threads)
+        .bind(p.start_polls)
+        .bind(p.add_members)
+        .bind(p.edit_own_comments)
+        .bind(p.delete_own_comments)
+        .bind(p.create_subgroups)
+        .bind(p.admins_edit_member_content)
+        .bind(now)
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await;
+        match updated {
+            Err(error) if is_unique_violation(&error) => return Ok(Err(HandleTaken)),
+            other => other?,
+        };
+        record_activity(&mut tx, group_id, actor, "settings", "", now).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// The members, admins first, then by name.
+    pub async fn members(&self, permit: &Permit) -> Result<Vec<Member>, StoreError> {
+        let group_id = group_of(permit, Action::ViewMembers)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT m.account_id, {ACTOR_NAME} AS name, m.role, m.joined_at \
+             FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.group_id = ? \
+             ORDER BY m.role = 'admin' DESC, name COLLATE NOCASE, m.joined_at"
+        ))
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Makes a member an admin or an admin a member. Demoting the only admin is refused.
+    pub async fn change_role(
+        &self,
+        permit: &Permit,
+        account_id: &str,
+        role: Role,
+    ) -> Result<MembershipChange, StoreError> {
+        let group_id = group_of(permit, Action::ManageMembers)?;
+        let changed = sqlx::query(
+            "UPDATE memberships SET role = ? WHERE group_id = ? AND account_id = ? \
+             AND (? = 'admin' OR role = 'member' \
+                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = ? AND role = 'admin') > 1)",
+        )
+        .bind(role.as_str())
+        .bind(group_id)
+        .bind(account_id)
+        .bind(role.as_str())
+        .bind(group_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        self.membership_change(group_id, account_id, changed).await
+    }
+
+    /// Removes a member (an admin's action), never the only admin.
+    pub async fn remove_member(
+        &self,
+        permit: &Permit,
+        account_id: &str,
+        now: i64,
+    ) -> Result<MembershipChange, StoreError> {
+        let group_id = group_of(permit, Action::ManageMembers)?;
+        self.end_membership(group_id, account_id, "removed", now)
+            .await
+    }
+
+    /// The person with the permit leaves, unless they are the only admin.
+    pub async fn leave_group(
+        &self,
+        permit: &Permit,
+        account_id: &str,
+        now: i64,
+    ) -> Result<MembershipChange, StoreError> {
+        let group_id = group_of(permit, Action::Leave)?;
+        self.end_membership(group_id, account_id, "left", now).await
+    }
+
+    async fn end_membership(
+        &self,
+        group_id: &str,
+        account_id: &str,
+        kind: &str,
+        now: i64,
+    ) -> Result<MembershipChange, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query(
+            "DELETE FROM memberships WHERE group_id = ? AND account_id = ? \
+             AND (role = 'member' \
+                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = ? AND role = 'admin') > 1)",
+        )
+        .bind(group_id)
+        .bind(account_id)
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if removed == 1 {
+            record_activity(&mut tx, group_id, account_id, kind, "", now).await?;
+        }
+        tx.commit().await?;
+        self.membership_change(group_id, account_id, removed).await
+    }
+
+    async fn membership_change(
+        &self,
+        group_id: &str,
+        account_id: &str,
+        rows: u64,
+    ) -> Result<MembershipChange, StoreError> {
+        if rows == 1 {
+            return Ok(MembershipChange::Done);
+        }
+        let still: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE group_id = ? AND account_id = ?",
+        )
+        .bind(group_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(if still.is_some() {
+            MembershipChange::LastAdmin
+        } else {
+            MembershipChange::NotMember
+        })
+    }
+
+    /// Joins a group that anyone may join.
+    pub async fn join_group(
+        &self,
+        permit: &Permit,
+        account_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let group_id = group_of(permit, Action::Join)?;
+        let mut tx = self.pool.begin().await?;
+        add_member(&mut tx, group_id, account_id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a request to join. Asking twice keeps the first request.
+    pub async fn ask_to_join(
+        &self,
+        permit: &Permit,
+        account_id: &str,
+        introduction: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let group_id = group_of(permit, Action::AskToJoin)?;
+        sqlx::query(
+            "INSERT INTO join_requests (id, group_id, account_id, introduction, created_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, account_id) DO NOTHING",
+        )
+        .bind(random_id()?)
+        .bind(group_id)
+        .bind(account_id)
+        .bind(introduction)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Requests waiting for an admin, oldest first.
+    pub async fn join_requests(&self, permit: &Permit) -> Result<Vec<JoinRequest>, StoreError> {
+        let group_id = group_of(permit, Action::ReviewRequests)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT r.id, {ACTOR_NAME} AS name, r.introduction, r.created_at \
+             FROM join_requests r JOIN accounts a ON a.id = r.account_id \
+             WHERE r.group_id = ? AND r.ignored_at IS NULL ORDER BY r.created_at, r.id"
+        ))
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Approves (the person becomes a member) or ignores a waiting request. Returns the
+    /// requester's name, or `None` when there is no such waiting request.
+    pub async fn decide_join_request(
+        &self,
+        permit: &Permit,
+        request_id: &str,
+        approve: bool,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let group_id = group_of(permit, Action::ReviewRequests)?;
+        let mut tx = self.pool.begin().await?;
+        let account_id: Option<String> = if approve {
+            sqlx::query_scalar(
+                "DELETE FROM join_requests WHERE id = ? AND group_id = ? AND ignored_at IS NULL RETURNING account_id",
+            )
+            .bind(request_id)
+            .bind(group_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        } else {
+            sqlx::query_scalar(
+                "UPDATE join_requests SET ignored_at = ? WHERE id = ? AND group_id = ? AND ignored_at IS NULL RETURNING account_id",
+            )
+            .bind(now)
+            .bind(request_id)
+            .bind(group_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        };
+        let Some(account_id) = account_id else {
+            return Ok(None);
+        };
+        if approve {
+            add_member(&mut tx, group_id, &account_id, now).await?;
+        }
+        let name: String =
+            sqlx::query_scalar(sql!("SELECT {ACTOR_NAME} FROM accounts a WHERE a.id = ?"))
+                .bind(&account_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(Some(name))
+    }
+
+    /// Whether the account with this address is already a member.
+    pub async fn is_member_by_email(
+        &self,
+        permit: &Permit,
+        email: &str,
+    ) -> Result<bool, StoreError> {
+        let group_id = group_of(permit, Action::Invite)?;
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT m.account_id FROM memberships m JOIN accounts a ON a.id = m.account_id \
+             WHERE m.group_id = ? AND a.email = ?",
+        )
+        .bind(group_id)
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Stores an invitation and its email together. A newer invitation to the same address
+    /// replaces a pending one, so only the newest link works.
+    pub async fn invite(
+        &self,
+        permit: &Permit,
+        invitation: &NewInvitation<'_>,
+        mail: &NewMail,
+    ) -> Result<(), StoreError> {
+        let group_id = group_of(permit, Action::Invite)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE invitations SET revoked_at = ? \
+             WHERE group_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(invitation.now)
+        .bind(group_id)
+        .bind(invitation.email)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO invitations (id, group_id, email, token_hash, message, invited_by, created_at, sent_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(invitation.id)
+        .bind(group_id)
+        .bind(invitation.email)
+        .bind(invitation.token_hash)
+        .bind(invitation.message)
+        .bind(invitation.invited_by)
+        .bind(invitation.now)
+        .bind(invitation.now)
+        .bind(invitation.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        Self::enqueue_mail_in(&mut tx, mail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Invitations not yet accepted, revoked or expired, newest first.
+    pub async fn pending_invitations(
+        &self,
+        permit: &Permit,
+        now: i64,
+    ) -> Result<Vec<PendingInvitation>, StoreError> {
+        let group_id = group_of(permit, Action::Invite)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT i.id, i.email, i.message, {ACTOR_NAME} AS inviter_name, i.sent_at, i.expires_at \
+             FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by \
+             WHERE i.group_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? \
+             ORDER BY i.sent_at DESC, i.email"
+        ))
+        .bind(group_id)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A pending invitation of this group, by id.
+    pub async fn pending_invitation(
+        &self,
+        permit: &Permit,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<PendingInvitation>, StoreError> {
+        Ok(self
+            .pending_invitations(permit, now)
+            .await?
+            .into_iter()
+            .find(|invitation| invitation.id == id))
+    }
+
+    /// Sends a pending invitation again with a new link (the old link stops working) and a
+    /// new expiry. Returns false when it is no longer pending.
+    pub async fn resend_invitation(
+        &self,
+        permit: &Permit,
+        id: &str,
+        token_hash: &str,
+        now: i64,
+        expires_at: i64,
+        mail: &NewMail,
+    ) -> Result<bool, StoreError> {
+        let group_id = group_of(permit, Action::Invite)?;
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE invitations SET token_hash = ?, sent_at = ?, expires_at = ? \
+             WHERE id = ? AND group_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(expires_at)
+        .bind(id)
+        .bind(group_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 1 {
+            Self::enqueue_mail_in(&mut tx, mail).await?;
+        }
+        tx.commit().await?;
+        Ok(updated == 1)
+    }
+
+    /// Revokes a pending invitation: its link stops working. Returns the address, or `None`
+    /// when it was not pending.
+    pub async fn revoke_invitation(
+        &self,
+        permit: &Permit,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let group_id = group_of(permit, Action::Invite)?;
+        Ok(sqlx::query_scalar(
+            "UPDATE invitations SET revoked_at = ? \
+             WHERE id = ? AND group_id = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(group_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The live invitation behind a link. Holding the link is what lets a person see it.
+    pub async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<InvitationLink>, StoreError> {
+        Ok(sqlx::query_as(sql!(
+            "SELECT g.handle AS group_handle, g.name AS group_name, i.email, i.message, \
+             {ACTOR_NAME} AS inviter_name \
+             FROM invitations i JOIN groups g ON g.id = i.group_id LEFT JOIN accounts a ON a.id = i.invited_by \
+             WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Uses up an invitation link and makes `account_id` a member, in one transaction. Returns
+    /// the group's handle, or `None` when the link is not live (used, revoked or expired).
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        account_id: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let group_id: Option<String> = sqlx::query_scalar(
+            "UPDATE invitations SET accepted_at = ?, accepted_by = ? \
+             WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? \
+             RETURNING group_id",
+        )
+        .bind(now)
+        .bind(account_id)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(group_id) = group_id else {
+            return Ok(None);
+        };
+        add_member(&mut tx, &group_id, account_id, now).await?;
+        let handle: String = sqlx::query_scalar("SELECT handle FROM groups WHERE id = ?")
+            .bind(&group_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(handle))
+    }
+
+    /// The subgroups of a group that `viewer` may see: all but secret ones, which only their
+    /// members see.
+    pub async fn subgroups(
+        &self,
+        permit: &Permit,
+        viewer: Option<&str>,
+    ) -> Result<Vec<GroupListing>, StoreError> {
+        let group_id = group_of(permit, Action::ViewContent)?;
+        Ok(sqlx::query_as(
+            "SELECT g.handle, g.name, g.description, NULL AS parent_name, '' AS role FROM groups g \
+             WHERE g.parent_id = ? AND (g.privacy <> 'secret' OR EXISTS \
+                (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.account_id = ?)) \
+             ORDER BY g.name COLLATE NOCASE",
+        )
+        .bind(group_id)
+        .bind(viewer)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// What happened in a group lately, newest first: for its members.
+    pub async fn group_activity(
+        &self,
+        permit: &Permit,
+        limit: i64,
+    ) -> Result<Vec<Activity>, StoreError> {
+        let group_id = group_of(permit, Action::ViewMembers)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT g.handle AS group_handle, g.name AS group_name, e.at, {ACTOR_NAME} AS actor_name, e.kind, e.subject \
+             FROM group_activity e JOIN groups g ON g.id = e.group_id LEFT JOIN accounts a ON a.id = e.actor_id \
+             WHERE e.group_id = ? ORDER BY e.at DESC, e.id LIMIT ?"
+        ))
+        .bind(group_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A person's own groups, top-level groups first by name, each followed by its subgroups.
+    pub async fn groups_of(&self, account_id: &str) -> Result<Vec<GroupListing>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT g.handle, g.name, g.description, p.name AS parent_name, m.role \
+             FROM memberships m JOIN groups g ON g.id = m.group_id LEFT JOIN groups p ON p.id = g.parent_id \
+             WHERE m.account_id = ? ORDER BY COALESCE(p.name, g.name) COLLATE NOCASE, g.parent_id IS NOT NULL, g.name COLLATE NOCASE",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// What happened lately in a person's own groups, newest first.
+    pub async fn activity_for(
+        &self,
+        account_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Activity>, StoreError> {
+        Ok(sqlx::query_as(sql!(
+            "SELECT g.handle AS group_handle, g.name AS group_name, e.at, {ACTOR_NAME} AS actor_name, e.kind, e.subject \
+             FROM group_activity e JOIN groups g ON g.id = e.group_id \
+             JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ? \
+             LEFT JOIN accounts a ON a.id = e.actor_id \
+             ORDER BY e.at DESC, e.id LIMIT ?"
+        ))
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// One page of the public directory: open groups by name, and how many there are.
+    pub async fn open_groups(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<GroupListing>, i64), StoreError> {
+        let groups = sqlx::query_as(
+            "SELECT g.handle, g.name, g.description, p.name AS parent_name, '' AS role \
+             FROM groups g LEFT JOIN groups p ON p.id = g.parent_id WHERE g.privacy = 'open' \
+             ORDER BY g.name COLLATE NOCASE, g.handle LIMIT ? OFFSET ?",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE privacy = 'open'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((groups, total))
+    }
+}
