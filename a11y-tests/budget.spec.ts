@@ -4,7 +4,7 @@
 // state is made with Node's own HTTP client, which does not decompress.
 import { request as httpRequest } from 'node:http';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { answers, csrfToken, formPath, prepare } from './checks';
+import { csrfToken, formFields, formPath, prepare } from './checks';
 import { routes } from './routes';
 
 const BUDGET = 14 * 1024;
@@ -55,7 +55,7 @@ test('every route fits the page-weight budget @budget', async ({ request }, info
       // Send the form with this context's token, then read the answer again on the wire.
       const fields = new URLSearchParams();
       fields.append('csrf_token', await csrfToken(request));
-      for (const [name, value] of Object.entries(answers(route))) for (const v of [value].flat()) fields.append(name, v);
+      for (const [name, value] of Object.entries(await formFields(request, route, path))) for (const v of [value].flat()) fields.append(name, v);
       page = await onTheWire(request, 'POST', formPath(route, path), fields.toString());
     } else {
       page = await onTheWire(request, 'GET', path);

@@ -123,6 +123,12 @@ export async function prepare(api: APIRequestContext, route: Route): Promise<str
     if (!link) throw new Error('no link in the email');
     return new URL(link).pathname;
   }
+  if (route.followLink) {
+    const html = await (await api.get(withHandle(route.followLink.from))).text();
+    const href = [...html.matchAll(/<a href="([^"]+)"[^>]*>([^<]*)<\/a>/g)].find((m) => m[2] === route.followLink?.text)?.[1];
+    if (!href) throw new Error(`no link "${route.followLink.text}" on ${route.followLink.from}`);
+    return href;
+  }
   return withHandle(route.path);
 }
 
@@ -163,11 +169,25 @@ export async function fillForm(form: Locator, fields: Record<string, string | st
   }
 }
 
+/** What a browser sends for a route's form: the form's hidden fields (except the CSRF token,
+ *  which `postForm` adds) with the route's answers over them. */
+export async function formFields(api: APIRequestContext, route: Route, path: string): Promise<Record<string, string | string[]>> {
+  const html = await (await api.get(path)).text();
+  const action = formPath(route, path);
+  const form = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes(`action="${action}"`)) ?? '';
+  const hidden: Record<string, string | string[]> = {};
+  for (const [input] of form.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+    const name = input.match(/name="([^"]*)"/)?.[1];
+    if (name && name !== 'csrf_token') hidden[name] = input.match(/value="([^"]*)"/)?.[1] ?? '';
+  }
+  return { ...hidden, ...answers(route) };
+}
+
 /** The HTML exactly as the server sends it for a route's state (not the browser's DOM). */
 export async function servedHtml(request: APIRequestContext, route: Route): Promise<{ status: number; html: string }> {
   const path = await prepare(request, route);
   const response = route.submit
-    ? await postForm(request, formPath(route, path), answers(route))
+    ? await postForm(request, formPath(route, path), await formFields(request, route, path))
     : await request.get(path, { maxRedirects: 0 });
   return { status: response.status(), html: await response.text() };
 }
@@ -313,4 +333,15 @@ export async function htmlErrors(documents: Record<string, string>): Promise<Rec
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Presses Tab until the element with this accessible role and name has focus, as a keyboard
+ *  user moves through a page. */
+export async function tabTo(page: Page, role: 'textbox' | 'radio' | 'checkbox' | 'button' | 'link', name: string | RegExp) {
+  const target = page.getByRole(role, { name, exact: typeof name === 'string' });
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+  }
+  throw new Error(`Tab never reached the ${role} "${name}"`);
 }

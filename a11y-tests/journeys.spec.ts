@@ -1,16 +1,7 @@
 // The form pattern as people use it, with the keyboard alone. Playwright runs this file with
 // JavaScript on and with JavaScript off; both must succeed in exactly the same way.
-import { expect, test, type Page } from '@playwright/test';
-
-/** Presses Tab until the element with this accessible role and name has focus. */
-async function tabTo(page: Page, role: 'textbox' | 'radio' | 'checkbox' | 'button' | 'link', name: string) {
-  const target = page.getByRole(role, { name, exact: true });
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-  }
-  throw new Error(`Tab never reached the ${role} "${name}"`);
-}
+import { expect, test } from '@playwright/test';
+import { tabTo } from './checks';
 
 test.describe('form pattern, keyboard only', () => {
   test('sending nothing explains every problem, and the summary leads to each field', async ({ page }) => {

@@ -28,6 +28,9 @@ export interface Route {
   /** The path is the link in the last email the `before` steps caused: a sign-in link, or an
    *  invitation's. */
   emailLink?: boolean | 'invitation';
+  /** The path is the target of the link with this text on the page `from`, after the `before`
+   *  steps (for pages whose address holds an id). */
+  followLink?: { from: string; text: string };
 }
 
 export const routes: Route[] = list as Route[];

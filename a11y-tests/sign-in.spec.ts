@@ -7,18 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { latestEmail, uniqueEmail } from './checks';
+import { latestEmail, tabTo, uniqueEmail } from './checks';
 
 const run = promisify(execFile);
-
-async function tabTo(page: Page, role: 'textbox' | 'button' | 'link', name: string | RegExp) {
-  const target = page.getByRole(role, { name, exact: typeof name === 'string' });
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
-  }
-  throw new Error(`Tab never reached the ${role} "${name}"`);
-}
 
 async function askForEmail(page: Page, email: string) {
   await page.goto('/');

@@ -92,6 +92,8 @@ fn safe_events(source: &str, under_level: u8) -> Vec<Event<'_>> {
     let mut in_link = false;
     let mut depth = 0usize;
     let mut texts = 0usize;
+    let mut outline = Outline::new(under_level);
+    let mut heading = HeadingLevel::H6;
     for event in Parser::new_ext(source, OPTIONS) {
         let (event, image) = match event {
             Event::Start(Tag::Image {
@@ -114,15 +116,16 @@ fn safe_events(source: &str, under_level: u8) -> Vec<Event<'_>> {
             Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw)),
             Event::Start(Tag::HtmlBlock) => out.push(Event::Start(Tag::Paragraph)),
             Event::End(TagEnd::HtmlBlock) => out.push(Event::End(TagEnd::Paragraph)),
-            Event::Start(Tag::Heading { level, .. }) => out.push(Event::Start(Tag::Heading {
-                level: shift(level, under_level),
-                id: None,
-                classes: Vec::new(),
-                attrs: Vec::new(),
-            })),
-            Event::End(TagEnd::Heading(level)) => {
-                out.push(Event::End(TagEnd::Heading(shift(level, under_level))));
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = outline.place(level);
+                out.push(Event::Start(Tag::Heading {
+                    level: heading,
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
             }
+            Event::End(TagEnd::Heading(_)) => out.push(Event::End(TagEnd::Heading(heading))),
             // Links cannot nest, so inside a link an image is just its alt text.
             Event::Start(Tag::Link { ref dest_url, .. }) => {
                 let emitted = !in_link && allowed_destination(dest_url);
@@ -188,10 +191,27 @@ fn is_inline(tag: &TagEnd) -> bool {
     matches!(tag, Emphasis | Strong | Strikethrough | Link | Image)
 }
 
-/// The heading level for markdown's `level` under a page heading of `under_level`, at most h6.
-fn shift(level: HeadingLevel, under_level: u8) -> HeadingLevel {
-    let shifted = usize::from(under_level.max(1)) + level as usize;
-    HeadingLevel::try_from(shifted.min(6)).unwrap_or(HeadingLevel::H6)
+/// Where the headings of user content go in the page's outline. Markdown's `level` is shifted
+/// below the page heading of `under_level` (`#` one level below it), but never more than one
+/// level deeper than the heading before it, so content that starts at `##` or jumps from `#`
+/// to `###` still leaves no level skipped; the deepest is h6.
+struct Outline {
+    under: usize,
+    last: usize,
+}
+
+impl Outline {
+    fn new(under_level: u8) -> Self {
+        let under = usize::from(under_level.max(1));
+        Self { under, last: under }
+    }
+
+    fn place(&mut self, level: HeadingLevel) -> HeadingLevel {
+        let wanted = self.under + level as usize;
+        let placed = wanted.min(self.last + 1).min(6);
+        self.last = placed;
+        HeadingLevel::try_from(placed).unwrap_or(HeadingLevel::H6)
+    }
 }
 
 /// Whether a link may point at `destination` (already entity-decoded by the parser): relative,

@@ -310,8 +310,11 @@ fn raw_html_shows_literally() {
 #[test]
 fn headings_shift_under_the_page_heading_and_stop_at_h6() {
     assert_eq!(render("# A", 2), "<h3>A</h3>\n");
-    assert_eq!(render("## B", 2), "<h4>B</h4>\n");
-    assert_eq!(render("###### F", 2), "<h6>F</h6>\n");
+    assert_eq!(render("# A\n## B", 2), "<h3>A</h3>\n<h4>B</h4>\n");
+    assert_eq!(
+        render("# A\n## B\n### C\n#### D", 2),
+        "<h3>A</h3>\n<h4>B</h4>\n<h5>C</h5>\n<h6>D</h6>\n"
+    );
     assert_eq!(render("# A", 5), "<h6>A</h6>\n");
     assert_eq!(render("# A", u8::MAX), "<h6>A</h6>\n");
     assert_eq!(render("# A", 1), "<h2>A</h2>\n");
@@ -321,6 +324,27 @@ fn headings_shift_under_the_page_heading_and_stop_at_h6() {
         "the page title is the only h1"
     );
     assert_eq!(render("A\n=", 2), "<h3>A</h3>\n");
+}
+
+#[test]
+fn the_outline_never_skips_a_level_whatever_levels_people_use() {
+    // Content that starts at `##`, or jumps from `#` to `###`, moves up to the next level.
+    assert_eq!(render("## Agenda", 2), "<h3>Agenda</h3>\n");
+    assert_eq!(render("###### F", 2), "<h3>F</h3>\n");
+    assert_eq!(
+        render("# A\n### C\n# D\n#### E", 2),
+        "<h3>A</h3>\n<h4>C</h4>\n<h3>D</h3>\n<h4>E</h4>\n"
+    );
+    proptest::proptest!(|(levels in proptest::collection::vec(1usize..=6, 1..12), under in 1u8..=5)| {
+        let source: String = levels.iter().map(|l| format!("{} h\n\n", "#".repeat(*l))).collect();
+        let html = render(&source, under);
+        let mut last = usize::from(under);
+        for level in html.match_indices("<h").filter_map(|(i, _)| html[i + 2..].chars().next()?.to_digit(10)) {
+            let level = level as usize;
+            proptest::prop_assert!(level > usize::from(under) && level <= (last + 1).min(6), "{html}");
+            last = level;
+        }
+    });
 }
 
 #[test]

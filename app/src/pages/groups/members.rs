@@ -84,6 +84,7 @@ async fn render(
         n => format!("{n} members."),
     };
     let has_errors = !errors.is_empty();
+    let list_error = errors.for_field("members");
     Ok(html(
         status,
         render_document(&ctx.page(), move || {
@@ -97,7 +98,10 @@ async fn render(
                     <ErrorSummary errors=errors/>
                     {done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
                     <PageHeading text=TITLE caption=name lead=lead/>
-                    <ul class="q-list" id="members">{items}</ul>
+                    {list_error.map(|error| view! {
+                        <p class="q-error-message" id="members-error"><span class="q-visually-hidden">"Error: "</span>{error}</p>
+                    })}
+                    <ul class="q-list" id="members" tabindex="-1" aria-describedby=has_errors.then_some("members-error")>{items}</ul>
                 </Page>
             }
         }),
@@ -198,6 +202,7 @@ pub async fn show_remove(
         .find(|m| m.account_id == account)
         .ok_or(AppError::NotFound)?;
     let crumbs = access.crumbs(REMOVE_TITLE);
+    let question = format!("Remove {} from {}?", member.name, access.group.name);
     let action = format!("{}/members/{}/remove", access.href(), member.account_id);
     let back = format!("{}/members", access.href());
     let group = access.group.name.clone();
@@ -209,8 +214,8 @@ pub async fn show_remove(
         StatusCode::OK,
         render_document(&ctx.page(), move || {
             view! {
-                <Page title=REMOVE_TITLE area=NavArea::Groups breadcrumbs=crumbs>
-                    <PageHeading text=format!("Remove {} from {group}?", member.name)/>
+                <Page title=question.clone() area=NavArea::Groups breadcrumbs=crumbs>
+                    <PageHeading text=question/>
                     <p>{text}</p>
                     <Form action=action label="Remove the member">
                         <Button text=format!("Remove {}", member.name) style=ButtonStyle::Warning/>
