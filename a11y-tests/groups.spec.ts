@@ -55,7 +55,7 @@ test('a new person creates a group, invites someone, and the invitee joins, by k
   await expect(page.getByRole('status')).toContainText('Your group has been created');
 
   // Invite: one good address and one mistake, which comes back alone with its line number.
-  await tabTo(page, 'link', 'Invite people');
+  await tabTo(page, 'link', 'Invite people – Allotment Society');
   await page.keyboard.press('Enter');
   await tabTo(page, 'textbox', 'Email addresses');
   await page.keyboard.type(`${invitee}\nnot-an-address`);
@@ -88,7 +88,7 @@ test('a new person creates a group, invites someone, and the invitee joins, by k
   await guest.keyboard.press('Enter');
   await expect(guest).toHaveURL(new RegExp(`/g/${handle}\\?done=joined$`));
   await expect(guest.getByRole('main')).toContainText('You are a member of this group.');
-  await tabTo(guest, 'link', 'Members');
+  await tabTo(guest, 'link', 'Members – Allotment Society');
   await guest.keyboard.press('Enter');
   await expect(guest.getByRole('heading', { name: 'Ben Guest (you)' })).toBeVisible();
   await expect(guest.getByRole('heading', { name: 'Ann Founder' })).toBeVisible();

@@ -1,6 +1,8 @@
 // Every route and state in routes.json, checked the same way: status, title and heading; axe;
 // a keyboard walk; an accessibility-tree snapshot; and Lynx. Playwright runs this file in both
-// projects, so each check but axe and Lynx also runs with JavaScript off.
+// projects, so the status, keyboard, skip-link and snapshot checks also run with JavaScript off
+// (axe and Lynx, being scripts or browsers of their own, and the CSS-only reflow and
+// forced-colours checks run once).
 import { expect, test } from '@playwright/test';
 import { axeProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, servedHtml } from './checks';
 import { routes } from './routes';
@@ -48,7 +50,8 @@ for (const route of routes) {
       await expect(page.locator('main#main')).toBeFocused();
     });
 
-    test('reflows at 320 px wide and at 200% text without sideways scrolling', async ({ browser, page }) => {
+    test('reflows at 320 px wide and at 200% text without sideways scrolling', async ({ browser, page }, info) => {
+      test.skip(info.project.name === 'javascript-off', 'layout is CSS only and no page has a script: once is enough');
       await page.setViewportSize({ width: 320, height: 640 });
       await openState(page, route);
       expect(await horizontalOverflow(page), 'sideways scroll at 320 px').toBeLessThanOrEqual(0);
@@ -66,7 +69,8 @@ for (const route of routes) {
       await context.close();
     });
 
-    test('keeps a visible focus in forced-colours mode', async ({ page }) => {
+    test('keeps a visible focus in forced-colours mode', async ({ page }, info) => {
+      test.skip(info.project.name === 'javascript-off', 'forced colours are CSS only and no page has a script: once is enough');
       await page.emulateMedia({ forcedColors: 'active' });
       await openState(page, route);
       const { problems } = await keyboardProblems(page);

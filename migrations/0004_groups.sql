@@ -65,14 +65,15 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_group ON invitations (group_id, email);
 
 -- What happened in a group, for members' dashboards. Names are looked up when shown, so a
--- deleted account shows as "Deleted account".
+-- deleted account shows as "Deleted account", and a subgroup named in an event is shown only to
+-- those who may see it now.
 CREATE TABLE group_activity (
-    id         TEXT   PRIMARY KEY,
-    group_id   TEXT   NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
-    at         BIGINT NOT NULL,
-    actor_id   TEXT   REFERENCES accounts (id) ON DELETE SET NULL,
-    kind       TEXT   NOT NULL,
-    subject    TEXT   NOT NULL DEFAULT ''   -- e.g. the name of a new subgroup
+    id               TEXT   PRIMARY KEY,
+    group_id         TEXT   NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+    at               BIGINT NOT NULL,
+    actor_id         TEXT   REFERENCES accounts (id) ON DELETE SET NULL,
+    kind             TEXT   NOT NULL,
+    subject_group_id TEXT   REFERENCES groups (id) ON DELETE CASCADE  -- e.g. a new subgroup
 );
 CREATE INDEX group_activity_group ON group_activity (group_id, at);
 

@@ -528,3 +528,155 @@ async fn subgroups_stay_as_private_as_their_group_and_one_level_deep() {
     assert_eq!(ann.get("/g/union").await.status, StatusCode::NOT_FOUND);
     assert!(text(&ann.get("/g/stewards").await).contains("Subgroup of Union"));
 }
+
+#[tokio::test]
+async fn secret_subgroups_and_secret_parents_stay_unnamed_to_those_outside_them() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let bob = signed_in_browser_named(&app, &sink, "bob@example.org", "Bob Roe").await;
+    create_group(&ann, "Tenants", "tenants", "open", "open").await;
+    bob.submit("/g/tenants", "/g/tenants/join", &[]).await;
+    let made = ann
+        .submit(
+            "/g/tenants/subgroups/new",
+            "/g/tenants/subgroups/new",
+            &[
+                ("name", "Grievance Panel"),
+                ("handle", "grievance"),
+                ("privacy", "secret"),
+                ("join_mode", "invitation"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+
+    // Ann, in both, sees the event; Bob, only in the parent, sees neither it nor the name.
+    assert!(
+        text(&ann.get("/g/tenants").await)
+            .contains("Ann Lee created the subgroup Grievance Panel.")
+    );
+    for page in [
+        "/g/tenants",
+        "/g/tenants/subgroups",
+        "/dashboard",
+        "/groups",
+    ] {
+        let reply = bob.get(page).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        assert!(
+            !reply.body.contains("Grievance"),
+            "{page} names the secret subgroup"
+        );
+    }
+
+    // A secret parent is not named to someone who is only in its subgroup.
+    create_group(&ann, "Board", "board", "secret", "invitation").await;
+    ann.submit(
+        "/g/board/subgroups/new",
+        "/g/board/subgroups/new",
+        &[
+            ("name", "Audit"),
+            ("handle", "audit"),
+            ("privacy", "secret"),
+            ("join_mode", "invitation"),
+        ],
+    )
+    .await;
+    ann.submit(
+        "/g/audit/invitations",
+        "/g/audit/invitations",
+        &[("addresses", "bob@example.org")],
+    )
+    .await;
+    let link = sink
+        .wait_for_mail_to("bob@example.org", 2)
+        .await
+        .link_path("/invitations/");
+    let invitation = bob.get(&link).await;
+    let joined = bob
+        .submit_from(&invitation.body, "/invitations/accept", &[])
+        .await;
+    assert_eq!(joined.location(), Some("/g/audit?done=joined"));
+    for page in ["/g/audit", "/g/audit/members", "/dashboard"] {
+        let reply = bob.get(page).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        assert!(
+            !reply.body.contains("Board"),
+            "{page} names the secret parent"
+        );
+    }
+    assert!(text(&ann.get("/g/audit").await).contains("Subgroup of Board"));
+}
+
+#[tokio::test]
+async fn members_who_may_invite_are_not_told_whose_address_is_whose() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let bob = signed_in_browser_named(&app, &sink, "bob@example.org", "Bob Roe").await;
+    create_group(&ann, "Open Garden", "garden", "open", "open").await;
+    bob.submit("/g/garden", "/g/garden/join", &[]).await;
+    let mut permissions = DEFAULT_PERMISSIONS.to_vec();
+    permissions.push("add_members");
+    let saved = save_settings(
+        &ann,
+        "garden",
+        &[
+            ("name", "Open Garden"),
+            ("handle", "garden"),
+            ("privacy", "open"),
+            ("join_mode", "open"),
+        ],
+        &permissions,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let sent = bob
+        .submit(
+            "/g/garden/invitations",
+            "/g/garden/invitations",
+            &[("addresses", "ann@example.org\nnew@example.org")],
+        )
+        .await;
+    let shown = text(&bob.get(sent.location().unwrap()).await);
+    assert!(shown.contains("Done: 2 addresses."), "{shown}");
+    assert!(!shown.contains("already a member"), "{shown}");
+    sink.wait_for_mail_to("new@example.org", 1).await;
+    assert!(
+        sink.mail_to("ann@example.org")
+            .iter()
+            .all(|m| !m.subject.contains("invited you"))
+    );
+}
+
+#[tokio::test]
+async fn a_dead_invitation_forgets_the_kept_token() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    create_group(&ann, "Open Garden", "garden", "open", "invitation").await;
+    ann.submit(
+        "/g/garden/invitations",
+        "/g/garden/invitations",
+        &[("addresses", "dee@example.org")],
+    )
+    .await;
+    let link = sink
+        .wait_for_mail_to("dee@example.org", 1)
+        .await
+        .link_path("/invitations/");
+    let dee = app.browser();
+    dee.get(&link).await;
+    assert!(dee.cookie("quorum_invitation").is_some());
+    // The invitation is revoked while Dee signs in.
+    let pending = ann.get("/g/garden/invitations").await;
+    let revoke = action_ending(&pending.body, "/revoke");
+    ann.submit_from(&pending.body, &revoke, &[]).await;
+    support::journey::sign_in_as(&dee, &sink, "dee@example.org").await;
+    let kept = dee.get("/invitations/accept").await;
+    assert_eq!(kept.status, StatusCode::GONE);
+    assert!(
+        kept.set_cookie_names()
+            .contains(&"quorum_invitation".to_string())
+    );
+    assert!(dee.cookie("quorum_invitation").is_none());
+}

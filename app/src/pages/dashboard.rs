@@ -4,24 +4,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::groups::{ActivityList, group_href};
-use super::{AppError, Ctx, html};
+use super::{AppError, Ctx, DoneQuery, html};
 use crate::AppState;
-use crate::ui::{
-    ButtonLink, Crumb, NavArea, NotificationBanner, Page, PageHeading, render_document,
-};
+use crate::ui::{ButtonLink, Crumb, NavArea, Page, PageHeading, SuccessBanner, render_document};
 
 const TITLE: &str = "Your groups";
 /// How many lines of activity the dashboard shows.
 const ACTIVITY_SHOWN: i64 = 20;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
 
 /// `GET /dashboard`.
 pub async fn show(
@@ -64,7 +55,7 @@ pub async fn show(
         render_document(&ctx.page(), move || {
             view! {
                 <Page title=TITLE area=NavArea::Dashboard breadcrumbs=crumbs>
-                    {done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+                    <SuccessBanner message=done.map(Into::into)/>
                     <PageHeading text=TITLE lead=lead/>
                     <ul class="q-list">{items}</ul>
                     <ButtonLink href="/groups/new" text="Create a group"/>

@@ -60,7 +60,7 @@ pub async fn show_kept(
         .unwrap_or_default();
     match live(&state, &kept).await? {
         Some((token, invitation)) => Ok(render(&ctx, &token, &invitation)),
-        None => Ok(expired(&ctx)),
+        None => Ok(forget_kept(&state, expired(&ctx))),
     }
 }
 
@@ -72,21 +72,28 @@ pub async fn accept(
 ) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let Some(token) = token::parse_token(form.text("token")) else {
-        return Ok(expired(&ctx));
+        return Ok(forget_kept(&state, expired(&ctx)));
     };
     let Some(handle) = state
         .store
         .accept_invitation(&token.digest(), &viewer.account_id, unix_now())
         .await?
     else {
-        return Ok(expired(&ctx));
+        return Ok(forget_kept(&state, expired(&ctx)));
     };
-    let mut response = see_other(&format!("/g/{handle}?done=joined"));
+    Ok(forget_kept(
+        &state,
+        see_other(&format!("/g/{handle}?done=joined")),
+    ))
+}
+
+/// Removes the cookie that kept an invitation's token during sign-in: it is used up or dead.
+fn forget_kept(state: &AppState, mut response: Response) -> Response {
     append_cookie(
         response.headers_mut(),
         state.config.cookies.remove(INVITATION_COOKIE),
     );
-    Ok(response)
+    response
 }
 
 /// The invitation behind a token, if it is still live.

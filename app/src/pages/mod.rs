@@ -142,6 +142,14 @@ fn group_routes() -> Router<AppState> {
         .route("/invitations/{token}", get(self::invitations::show))
 }
 
+/// The query of a page reached by the redirect that ends a form post: which status message,
+/// from the page's own list, to show.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub done: String,
+}
+
 /// A rendered document as an HTML response.
 pub fn html(status: StatusCode, document: String) -> Response {
     (

@@ -114,9 +114,42 @@ impl Role {
     }
 }
 
-/// The handle is already used by another group.
+/// Why a group's settings were not saved, although they passed the form's checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HandleTaken;
+pub enum SaveProblem {
+    /// The handle is already used by another group.
+    HandleTaken,
+    /// Meanwhile the parent became more private, or a subgroup more visible, than these
+    /// settings allow. Checked inside the write, so two admins cannot race past the rule.
+    PrivacyConflict,
+}
+
+/// Whether `privacy` keeps a group between its parent and its subgroups, as stored now.
+async fn privacy_fits(
+    tx: &mut Transaction<'_, Sqlite>,
+    group_id: &str,
+    privacy: Privacy,
+) -> Result<bool, StoreError> {
+    let parent: Option<String> = sqlx::query_scalar(
+        "SELECT p.privacy FROM groups g JOIN groups p ON p.id = g.parent_id WHERE g.id = ?",
+    )
+    .bind(group_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let children: Vec<String> =
+        sqlx::query_scalar("SELECT privacy FROM groups WHERE parent_id = ?")
+            .bind(group_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let parent_ok = parent
+        .and_then(|p| Privacy::parse(&p))
+        .is_none_or(|parent| privacy >= parent);
+    let children_ok = children
+        .iter()
+        .filter_map(|c| Privacy::parse(c))
+        .all(|child| child >= privacy);
+    Ok(parent_ok && children_ok)
+}
 
 /// What became of a change of role or a removal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +239,17 @@ pub struct Activity {
 /// without one (not yet named, or whose account is gone).
 const ACTOR_NAME: &str = "COALESCE(a.display_name, 'Deleted account')";
 
+/// Lines of activity with the names they mention, looked up now.
+const ACTIVITY: &str = "SELECT g.handle AS group_handle, g.name AS group_name, e.at, \
+    COALESCE(a.display_name, 'Deleted account') AS actor_name, e.kind, COALESCE(s.name, '') AS subject \
+    FROM group_activity e JOIN groups g ON g.id = e.group_id \
+    LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN groups s ON s.id = e.subject_group_id";
+
+/// An event that names a subgroup is shown only to those who may see that subgroup now: a
+/// secret subgroup only to its members (the account bound to the `?`).
+const SUBJECT_VISIBLE: &str = "(s.id IS NULL OR s.privacy <> 'secret' OR EXISTS \
+    (SELECT 1 FROM memberships sm WHERE sm.group_id = s.id AND sm.account_id = ?))";
+
 fn group_of(permit: &Permit, action: Action) -> Result<&str, StoreError> {
     if permit.is_for(action) {
         Ok(permit.group_id())
@@ -223,18 +267,18 @@ async fn record_activity(
     group_id: &str,
     actor_id: &str,
     kind: &str,
-    subject: &str,
+    subject_group: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject_group_id) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(random_id()?)
     .bind(group_id)
     .bind(now)
     .bind(actor_id)
     .bind(kind)
-    .bind(subject)
+    .bind(subject_group)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -264,7 +308,7 @@ async fn add_member(
         .execute(&mut **tx)
         .await?;
     if added {
-        record_activity(tx, group_id, account_id, "joined", "", now).await?;
+        record_activity(tx, group_id, account_id, "joined", None, now).await?;
     }
     Ok(added)
 }
@@ -279,7 +323,7 @@ impl Store {
         parent: Option<&Permit>,
         creator: &str,
         now: i64,
-    ) -> Result<Result<(), HandleTaken>, StoreError> {
+    ) -> Result<Result<(), SaveProblem>, StoreError> {
         let parent_id = parent
             .map(|permit| group_of(permit, Action::CreateSubgroup))
             .transpose()?;
@@ -312,9 +356,12 @@ impl Store {
         .execute(&mut *tx)
         .await;
         match inserted {
-            Err(error) if is_unique_violation(&error) => return Ok(Err(HandleTaken)),
+            Err(error) if is_unique_violation(&error) => return Ok(Err(SaveProblem::HandleTaken)),
             other => other?,
         };
+        if !privacy_fits(&mut tx, id, settings.privacy).await? {
+            return Ok(Err(SaveProblem::PrivacyConflict));
+        }
         sqlx::query(
             "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES (?, ?, 'admin', ?)",
         )
@@ -323,9 +370,9 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        record_activity(&mut tx, id, creator, "created", "", now).await?;
+        record_activity(&mut tx, id, creator, "created", None, now).await?;
         if let Some(parent_id) = parent_id {
-            record_activity(&mut tx, parent_id, creator, "subgroup", &settings.name, now).await?;
+            record_activity(&mut tx, parent_id, creator, "subgroup", Some(id), now).await?;
         }
         tx.commit().await?;
         Ok(Ok(()))
@@ -381,7 +428,7 @@ impl Store {
         settings: &Settings,
         actor: &str,
         now: i64,
-    ) -> Result<Result<(), HandleTaken>, StoreError> {
+    ) -> Result<Result<(), SaveProblem>, StoreError> {
         let group_id = group_of(permit, Action::EditSettings)?;
         let p = &settings.permissions;
         let mut tx = self.pool.begin().await?;
@@ -408,10 +455,13 @@ impl Store {
         .execute(&mut *tx)
         .await;
         match updated {
-            Err(error) if is_unique_violation(&error) => return Ok(Err(HandleTaken)),
+            Err(error) if is_unique_violation(&error) => return Ok(Err(SaveProblem::HandleTaken)),
             other => other?,
         };
-        record_activity(&mut tx, group_id, actor, "settings", "", now).await?;
+        if !privacy_fits(&mut tx, group_id, settings.privacy).await? {
+            return Ok(Err(SaveProblem::PrivacyConflict));
+        }
+        record_activity(&mut tx, group_id, actor, "settings", None, now).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -496,7 +546,7 @@ impl Store {
         .await?
         .rows_affected();
         if removed == 1 {
-            record_activity(&mut tx, group_id, account_id, kind, "", now).await?;
+            record_activity(&mut tx, group_id, account_id, kind, None, now).await?;
         }
         tx.commit().await?;
         self.membership_change(group_id, account_id, removed).await
@@ -832,30 +882,29 @@ impl Store {
         .await?)
     }
 
-    /// What happened in a group lately, newest first: for its members.
+    /// What happened in a group lately, newest first: for its members (`viewer` is one).
     pub async fn group_activity(
         &self,
         permit: &Permit,
+        viewer: &str,
         limit: i64,
     ) -> Result<Vec<Activity>, StoreError> {
         let group_id = group_of(permit, Action::ViewMembers)?;
         Ok(sqlx::query_as(sql!(
-            "SELECT g.handle AS group_handle, g.name AS group_name, e.at, {ACTOR_NAME} AS actor_name, e.kind, e.subject \
-             FROM group_activity e JOIN groups g ON g.id = e.group_id LEFT JOIN accounts a ON a.id = e.actor_id \
-             WHERE e.group_id = ? ORDER BY e.at DESC, e.id LIMIT ?"
+            "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} ORDER BY e.at DESC, e.id LIMIT ?"
         ))
         .bind(group_id)
+        .bind(viewer)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
 
     /// A person's own groups, top-level groups first by name, each followed by its subgroups.
+    /// A subgroup's parent is named only when the person may see the parent.
     pub async fn groups_of(&self, account_id: &str) -> Result<Vec<GroupListing>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT g.handle, g.name, g.description, p.name AS parent_name, m.role \
-             FROM memberships m JOIN groups g ON g.id = m.group_id LEFT JOIN groups p ON p.id = g.parent_id \
-             WHERE m.account_id = ? ORDER BY COALESCE(p.name, g.name) COLLATE NOCASE, g.parent_id IS NOT NULL, g.name COLLATE NOCASE",
+            "SELECT g.handle, g.name, g.description,              CASE WHEN p.privacy <> 'secret' OR EXISTS                  (SELECT 1 FROM memberships pm WHERE pm.group_id = p.id AND pm.account_id = m.account_id)              THEN p.name END AS parent_name, m.role              FROM memberships m JOIN groups g ON g.id = m.group_id LEFT JOIN groups p ON p.id = g.parent_id              WHERE m.account_id = ? ORDER BY COALESCE(p.name, g.name) COLLATE NOCASE, g.parent_id IS NOT NULL, g.name COLLATE NOCASE",
         )
         .bind(account_id)
         .fetch_all(&self.pool)
@@ -869,12 +918,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Activity>, StoreError> {
         Ok(sqlx::query_as(sql!(
-            "SELECT g.handle AS group_handle, g.name AS group_name, e.at, {ACTOR_NAME} AS actor_name, e.kind, e.subject \
-             FROM group_activity e JOIN groups g ON g.id = e.group_id \
-             JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ? \
-             LEFT JOIN accounts a ON a.id = e.actor_id \
-             ORDER BY e.at DESC, e.id LIMIT ?"
+            "{ACTIVITY} JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ?              WHERE {SUBJECT_VISIBLE} ORDER BY e.at DESC, e.id LIMIT ?"
         ))
+        .bind(account_id)
         .bind(account_id)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -889,16 +935,131 @@ impl Store {
     ) -> Result<(Vec<GroupListing>, i64), StoreError> {
         let groups = sqlx::query_as(
             "SELECT g.handle, g.name, g.description, p.name AS parent_name, '' AS role \
-             FROM groups g LEFT JOIN groups p ON p.id = g.parent_id WHERE g.privacy = 'open' \
+             FROM groups g LEFT JOIN groups p ON p.id = g.parent_id \
+             WHERE g.privacy = 'open' AND (p.id IS NULL OR p.privacy = 'open') \
              ORDER BY g.name COLLATE NOCASE, g.handle LIMIT ? OFFSET ?",
         )
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let total = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE privacy = 'open'")
-            .fetch_one(&self.pool)
-            .await?;
+        let total = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM groups g LEFT JOIN groups p ON p.id = g.parent_id \
+             WHERE g.privacy = 'open' AND (p.id IS NULL OR p.privacy = 'open')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok((groups, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::groups::JoinMode;
+    use crate::domain::permissions::{Relation, permit};
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("q.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+            .find_or_create_account("a1", "ann@example.org", 1)
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
+    fn settings(handle: &str, privacy: Privacy) -> Settings {
+        Settings {
+            name: handle.to_string(),
+            handle: handle.to_string(),
+            description: String::new(),
+            privacy,
+            join_mode: JoinMode::Invitation,
+            permissions: MemberPermissions::default(),
+        }
+    }
+
+    async fn admin_permit(store: &Store, handle: &str, action: Action) -> Permit {
+        let group = store.group_by_handle(handle).await.unwrap().unwrap();
+        permit(&group.id, &group.rules(), Relation::Admin, action).unwrap()
+    }
+
+    #[tokio::test]
+    async fn privacy_bounds_hold_inside_the_write_whatever_the_form_checked() {
+        let (_dir, store) = store().await;
+        store
+            .create_group("p", &settings("parent", Privacy::Open), None, "a1", 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let create_sub = admin_permit(&store, "parent", Action::CreateSubgroup).await;
+        store
+            .create_group(
+                "c",
+                &settings("child", Privacy::Open),
+                Some(&create_sub),
+                "a1",
+                2,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        // The parent's form was checked against a stale view: the write itself refuses.
+        let edit = admin_permit(&store, "parent", Action::EditSettings).await;
+        let hidden = store
+            .update_group_settings(&edit, &settings("parent", Privacy::Secret), "a1", 3)
+            .await
+            .unwrap();
+        assert_eq!(hidden, Err(SaveProblem::PrivacyConflict));
+        let parent = store.group_by_handle("parent").await.unwrap().unwrap();
+        assert_eq!(parent.privacy(), Privacy::Open, "nothing was saved");
+        // Nor can a subgroup be made more visible than its parent.
+        let edit_child = admin_permit(&store, "child", Action::EditSettings).await;
+        store
+            .update_group_settings(&edit_child, &settings("child", Privacy::Closed), "a1", 4)
+            .await
+            .unwrap()
+            .unwrap();
+        store
+            .update_group_settings(&edit, &settings("parent", Privacy::Closed), "a1", 5)
+            .await
+            .unwrap()
+            .unwrap();
+        let opened = store
+            .create_group(
+                "d",
+                &settings("open-child", Privacy::Open),
+                Some(&create_sub),
+                "a1",
+                6,
+            )
+            .await
+            .unwrap();
+        assert_eq!(opened, Err(SaveProblem::PrivacyConflict));
+        assert!(store.group_by_handle("open-child").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_permit_for_another_action_reads_nothing() {
+        let (_dir, store) = store().await;
+        store
+            .create_group("p", &settings("parent", Privacy::Secret), None, "a1", 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let view = admin_permit(&store, "parent", Action::ViewGroup).await;
+        assert!(matches!(
+            store.members(&view).await,
+            Err(StoreError::NotPermitted)
+        ));
+        assert!(matches!(
+            store.pending_invitations(&view, 0).await,
+            Err(StoreError::NotPermitted)
+        ));
+        let members = admin_permit(&store, "parent", Action::ViewMembers).await;
+        assert_eq!(store.members(&members).await.unwrap().len(), 1);
     }
 }

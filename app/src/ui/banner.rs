@@ -7,6 +7,15 @@
 
 use leptos::prelude::*;
 
+/// The banner that confirms a completed action on the page a form post redirected to, when
+/// there is one.
+#[component]
+pub fn SuccessBanner(message: Option<String>) -> impl IntoView {
+    message.map(|message| {
+        view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> }
+    })
+}
+
 #[component]
 pub fn NotificationBanner(
     /// Short title such as "Success" or "Important".

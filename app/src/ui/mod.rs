@@ -16,7 +16,7 @@ mod layout;
 mod link;
 mod table;
 
-pub use banner::NotificationBanner;
+pub use banner::{NotificationBanner, SuccessBanner};
 pub use breadcrumbs::{Breadcrumbs, Crumb};
 pub use button::{Button, ButtonLink, ButtonStyle};
 pub use choices::{CheckboxGroup, Choice, RadioGroup};

@@ -10,18 +10,17 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::sign_in::welcome::check_name;
-use super::{AppError, Ctx, FormData, html, see_other};
+use super::{AppError, Ctx, DoneQuery, FormData, html, see_other};
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::domain::time::format_utc;
 use crate::domain::validation::FormErrors;
 use crate::store::SessionSummary;
 use crate::ui::{
-    Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, NotificationBanner, Page,
-    PageHeading, TextInput, render_document,
+    Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading,
+    SuccessBanner, TextInput, render_document,
 };
 
 const TITLE: &str = "Your account";
@@ -34,12 +33,6 @@ pub struct AccountView {
     pub new_email: String,
     pub errors: FormErrors,
     pub done: Option<&'static str>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
 }
 
 /// The status messages a redirect back to `/account?done=…` can show, in one place.
@@ -148,7 +141,7 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
     view! {
         <Page title=TITLE has_errors=has_errors area=NavArea::Account breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current(TITLE)]>
             <ErrorSummary errors=errors/>
-            {view.done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+            <SuccessBanner message=view.done.map(Into::into)/>
             <PageHeading text=TITLE lead=format!("You are signed in as {}.", viewer.email)/>
 
             <h2>"Your name"</h2>

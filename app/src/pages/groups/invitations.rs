@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::rate_limit;
 use crate::auth::session::Viewer;
 use crate::auth::token;
-use crate::domain::permissions::{Action, Permit};
+use crate::domain::permissions::{Action, Permit, Relation};
 use crate::domain::time::format_utc;
 use crate::domain::validation::{FormErrors, is_email_address};
 use crate::mail::Email;
@@ -27,8 +27,8 @@ use crate::pages::sign_in::{audit_group, normalize_email};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{NewInvitation, PendingInvitation, unix_now};
 use crate::ui::{
-    Button, ButtonStyle, ErrorSummary, Form, NavArea, NotificationBanner, Page, PageHeading,
-    Textarea, render_document,
+    Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, SuccessBanner, Textarea,
+    render_document,
 };
 
 const TITLE: &str = "Invite people";
@@ -66,8 +66,16 @@ fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// What was done, in one sentence: who was invited and who already belonged.
-fn outcome(sent: usize, members: usize) -> String {
+/// What was done, in one sentence. Admins, who run the membership, are told which addresses
+/// already belonged to members; members who may invite are not, so that inviting cannot be used
+/// to find out whose address is whose.
+fn outcome(sent: usize, members: usize, admin: bool) -> String {
+    if !admin {
+        return format!(
+            "Done: {}. Everyone among them who was not a member yet has been sent an invitation.",
+            count(sent + members, "address", "addresses")
+        );
+    }
     let mut text = format!(
         "Invitations sent to {}.",
         count(sent, "address", "addresses")
@@ -91,7 +99,11 @@ pub async fn show(
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
     let permit = access.permit(&ctx, Action::Invite)?;
     let banner = match query.done.as_str() {
-        "sent" => Some(outcome(query.sent, query.members)),
+        "sent" => Some(outcome(
+            query.sent,
+            query.members,
+            access.relation == Relation::Admin,
+        )),
         "resent" => Some("The invitation has been sent again with a new link.".to_string()),
         "revoked" => Some("The invitation has been revoked. Its link no longer works.".to_string()),
         _ => None,
@@ -216,7 +228,8 @@ pub async fn invite(
         addresses: kept.join("\n"),
         message,
         errors,
-        banner: (!invited.is_empty() || members > 0).then(|| outcome(invited.len(), members)),
+        banner: (!invited.is_empty() || members > 0)
+            .then(|| outcome(invited.len(), members, access.relation == Relation::Admin)),
     };
     render(
         &state,
@@ -447,7 +460,7 @@ async fn render(
             view! {
                 <Page title=TITLE has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
                     <ErrorSummary errors=errors/>
-                    {view.banner.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+                    <SuccessBanner message=view.banner/>
                     <PageHeading text=TITLE caption=name lead=lead/>
                     <Form action=format!("{base}/invitations")>
                         <Textarea name="addresses" label="Email addresses" rows=6

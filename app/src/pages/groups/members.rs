@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::{GroupAccess, explain};
 use crate::AppState;
@@ -14,22 +13,16 @@ use crate::domain::permissions::Action;
 use crate::domain::time::{format_utc, iso_utc};
 use crate::domain::validation::FormErrors;
 use crate::pages::sign_in::audit_group;
-use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::{Member, MembershipChange, Role, unix_now};
 use crate::ui::{
-    Button, ButtonStyle, ErrorSummary, Form, NavArea, NotificationBanner, Page, PageHeading,
+    Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, SuccessBanner,
     render_document,
 };
 
 const TITLE: &str = "Members";
 const REMOVE_TITLE: &str = "Remove a member";
 const LAST_ADMIN: &str = "A group must keep at least one admin. Make another member an admin first";
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
 
 fn done_message(key: &str) -> Option<&'static str> {
     Some(match key {
@@ -96,7 +89,7 @@ async fn render(
             view! {
                 <Page title=TITLE has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
                     <ErrorSummary errors=errors/>
-                    {done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+                    <SuccessBanner message=done.map(Into::into)/>
                     <PageHeading text=TITLE caption=name lead=lead/>
                     {list_error.map(|error| view! {
                         <p class="q-error-message" id="members-error"><span class="q-visually-hidden">"Error: "</span>{error}</p>

@@ -32,6 +32,9 @@ use crate::ui::{Crumb, ErrorSummary, NavArea, Page, PageHeading, render_document
 pub struct GroupAccess {
     pub group: Group,
     pub relation: Relation,
+    /// For a subgroup: whether the person may see its parent (a secret parent stays unnamed
+    /// to people who are only in the subgroup).
+    pub parent_visible: bool,
 }
 
 impl GroupAccess {
@@ -55,7 +58,15 @@ impl GroupAccess {
                 }
             }
         };
-        let access = Self { group, relation };
+        let parent_visible = match &group.parent_handle {
+            Some(parent_handle) => parent_visible(state, ctx, parent_handle).await?,
+            None => false,
+        };
+        let access = Self {
+            group,
+            relation,
+            parent_visible,
+        };
         access.permit(ctx, Action::ViewGroup)?;
         Ok(access)
     }
@@ -81,16 +92,44 @@ impl GroupAccess {
         group_href(&self.group.handle)
     }
 
-    /// Breadcrumbs from the home page to a page of this group called `current`.
+    /// The parent's handle and name, when there is one the person may see.
+    pub fn visible_parent(&self) -> Option<(&str, &str)> {
+        match (&self.group.parent_handle, &self.group.parent_name) {
+            (Some(handle), Some(name)) if self.parent_visible => Some((handle, name)),
+            _ => None,
+        }
+    }
+
+    /// Breadcrumbs from the home page to this group (without a link to it when it is the
+    /// current page), then a page of it called `current`.
     pub fn crumbs(&self, current: &str) -> Vec<Crumb> {
         let mut crumbs = vec![Crumb::link("Home", "/")];
-        if let (Some(handle), Some(name)) = (&self.group.parent_handle, &self.group.parent_name) {
-            crumbs.push(Crumb::link(name.clone(), group_href(handle)));
+        if let Some((handle, name)) = self.visible_parent() {
+            crumbs.push(Crumb::link(name, group_href(handle)));
         }
         crumbs.push(Crumb::link(self.group.name.clone(), self.href()));
         crumbs.push(Crumb::current(current));
         crumbs
     }
+}
+
+/// Whether the person asking may see the group with this handle (a subgroup's parent).
+async fn parent_visible(state: &AppState, ctx: &Ctx, handle: &str) -> Result<bool, AppError> {
+    let Some(parent) = state.store.group_by_handle(handle).await? else {
+        return Ok(false);
+    };
+    if parent.privacy() != crate::domain::groups::Privacy::Secret {
+        return Ok(true);
+    }
+    Ok(match &ctx.viewer {
+        Some(viewer) => state
+            .store
+            .standing(&parent.id, &viewer.account_id)
+            .await?
+            .role
+            .is_some(),
+        None => false,
+    })
 }
 
 pub fn group_href(handle: &str) -> String {

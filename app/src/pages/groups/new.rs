@@ -15,12 +15,26 @@ use crate::domain::permissions::{Action, Permit};
 use crate::domain::validation::FormErrors;
 use crate::pages::sign_in::audit_group;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
-use crate::store::{HandleTaken, unix_now};
+use crate::store::{SaveProblem, unix_now};
 use crate::ui::{Button, Crumb, ErrorSummary, Form, NavArea, Page, PageHeading, render_document};
 
 const TITLE: &str = "Create a group";
 const SUBGROUP_TITLE: &str = "Create a subgroup";
-const HANDLE_TAKEN: &str = "Another group already uses that handle. Choose another";
+
+/// The errors to show when the store refused settings that passed the form's checks.
+pub fn save_problem(problem: SaveProblem) -> FormErrors {
+    let mut errors = FormErrors::new();
+    match problem {
+        SaveProblem::HandleTaken => {
+            errors.add("handle", "Another group already uses that handle. Choose another");
+        }
+        SaveProblem::PrivacyConflict => errors.add(
+            "privacy",
+            "Who can see this group or the groups around it changed while you were editing. Choose again who can see the group",
+        ),
+    }
+    errors
+}
 
 /// `GET /groups/new`.
 pub async fn show(ctx: Ctx) -> Result<Response, AppError> {
@@ -92,10 +106,10 @@ async fn create(
     parent: Option<&GroupAccess>,
     form: &FormData,
 ) -> Result<Response, AppError> {
-    let viewer = ctx.require_viewer()?;
     let permit: Option<Permit> = parent
         .map(|access| access.permit(ctx, Action::CreateSubgroup))
         .transpose()?;
+    let viewer = ctx.require_viewer()?;
     let answers = answers_from(form, false);
     let bounds = PrivacyBounds {
         parent: parent.map(|access| access.group.privacy()),
@@ -124,9 +138,8 @@ async fn create(
             unix_now(),
         )
         .await?;
-    if let Err(HandleTaken) = created {
-        let mut errors = FormErrors::new();
-        errors.add("handle", HANDLE_TAKEN);
+    if let Err(problem) = created {
+        let errors = save_problem(problem);
         return Ok(render(
             ctx,
             parent,

@@ -5,26 +5,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::GroupAccess;
 use crate::AppState;
 use crate::domain::permissions::Action;
 use crate::domain::time::{format_utc, iso_utc};
 use crate::pages::sign_in::audit_group;
-use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::unix_now;
 use crate::ui::{
-    Button, ButtonStyle, Form, NavArea, NotificationBanner, Page, PageHeading, render_document,
+    Button, ButtonStyle, Form, NavArea, Page, PageHeading, SuccessBanner, render_document,
 };
 
 const TITLE: &str = "Requests to join";
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
 
 /// `GET /g/<handle>/requests`.
 pub async fn show(
@@ -83,7 +76,7 @@ pub async fn show(
             let items = items();
             view! {
                 <Page title=TITLE area=NavArea::Groups breadcrumbs=crumbs>
-                    {done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+                    <SuccessBanner message=done.map(Into::into)/>
                     <PageHeading text=TITLE caption=name lead=lead/>
                     <ul class="q-list">{items}</ul>
                 </Page>

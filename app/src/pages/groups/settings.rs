@@ -14,7 +14,7 @@ use crate::domain::permissions::Action;
 use crate::domain::validation::FormErrors;
 use crate::pages::sign_in::audit_group;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
-use crate::store::{HandleTaken, unix_now};
+use crate::store::unix_now;
 use crate::ui::{Button, ErrorSummary, Form, NavArea, Page, PageHeading, render_document};
 
 const TITLE: &str = "Group settings";
@@ -82,12 +82,8 @@ pub async fn submit(
         .store
         .update_group_settings(&permit, &settings, &viewer.account_id, unix_now())
         .await?;
-    if let Err(HandleTaken) = saved {
-        let mut errors = FormErrors::new();
-        errors.add(
-            "handle",
-            "Another group already uses that handle. Choose another",
-        );
+    if let Err(problem) = saved {
+        let errors = super::new::save_problem(problem);
         return Ok(render(
             &ctx,
             &access,

@@ -6,24 +6,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::{ActivityList, GroupAccess, group_href};
 use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::permissions::{Action, Decision, Relation, decide};
-use crate::pages::{AppError, Ctx, html};
+use crate::pages::{AppError, Ctx, DoneQuery, html};
 use crate::store::{Activity, GroupListing};
 use crate::ui::{
-    Button, ButtonLink, ButtonStyle, Crumb, Form, NavArea, NotificationBanner, Page, PageHeading,
+    Button, ButtonLink, ButtonStyle, Crumb, Form, NavArea, Page, PageHeading, SuccessBanner,
     render_document,
 };
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
 
 /// The status messages a redirect back to the group can show, in one place.
 fn done_message(key: &str) -> Option<&'static str> {
@@ -62,7 +55,15 @@ pub async fn show(
         _ => None,
     };
     let activity = match access.permit(&ctx, Action::ViewMembers) {
-        Ok(permit) => Some(state.store.group_activity(&permit, ACTIVITY_SHOWN).await?),
+        Ok(permit) => {
+            let viewer = viewer_id.as_deref().unwrap_or_default();
+            Some(
+                state
+                    .store
+                    .group_activity(&permit, viewer, ACTIVITY_SHOWN)
+                    .await?,
+            )
+        }
         Err(_) => None,
     };
     let waiting_requests = match access.permit(&ctx, Action::ReviewRequests) {
@@ -82,8 +83,8 @@ pub async fn show(
 fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -> impl IntoView {
     let group = &access.group;
     let mut crumbs = vec![Crumb::link("Home", "/")];
-    if let (Some(handle), Some(name)) = (&group.parent_handle, &group.parent_name) {
-        crumbs.push(Crumb::link(name.clone(), group_href(handle)));
+    if let Some((handle, name)) = access.visible_parent() {
+        crumbs.push(Crumb::link(name, group_href(handle)));
     }
     crumbs.push(Crumb::current(group.name.clone()));
     let kind = format!(
@@ -91,10 +92,9 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
         group.privacy().label(),
         group.join_mode().label()
     );
-    let caption = group
-        .parent_name
-        .as_ref()
-        .map(|parent| format!("Subgroup of {parent}"));
+    let caption = access
+        .visible_parent()
+        .map(|(_, parent)| format!("Subgroup of {parent}"));
     let description = (!group.description.is_empty()).then(|| {
         let rendered = markdown::render(&group.description, 2);
         view! {
@@ -117,7 +117,7 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
     let title = group.name.clone();
     view! {
         <Page title=title.clone() area=NavArea::Groups breadcrumbs=crumbs>
-            {done.map(|message| view! { <NotificationBanner title="Done" success=true><p>{message}</p></NotificationBanner> })}
+            <SuccessBanner message=done.map(Into::into)/>
             {match caption {
                 Some(caption) => view! { <PageHeading text=title lead=kind caption=caption/> }.into_any(),
                 None => view! { <PageHeading text=title lead=kind/> }.into_any(),
@@ -206,9 +206,13 @@ fn tools(access: &GroupAccess, waiting_requests: Option<usize>) -> Option<AnyVie
     .filter(|(action, path, _)| access.can(*action) && (*path != "/subgroups" || top_level))
     .filter_map(|(_, path, text)| text.map(|text| (format!("{href}{path}"), text)))
     .collect();
+    // The group's name, hidden visually, makes each link's text enough on its own (WCAG 2.4.9).
+    let of_group = format!(" \u{2013} {name}");
     let items = links
         .into_iter()
-        .map(|(href, text)| view! { <li><a href=href>{text}</a></li> })
+        .map(|(href, text)| {
+            view! { <li><a href=href>{text}<span class="q-visually-hidden">{of_group.clone()}</span></a></li> }
+        })
         .collect_view();
     let role = if access.relation == Relation::Admin {
         "You are an admin of this group."
