@@ -239,6 +239,12 @@ pub struct Activity {
 /// without one (not yet named, or whose account is gone).
 const ACTOR_NAME: &str = "COALESCE(a.display_name, 'Deleted account')";
 
+/// A group's live invitations (the group id and the time now bound, in that order).
+const PENDING_INVITATIONS: &str = "SELECT i.id, i.email, i.message, \
+    COALESCE(a.display_name, 'Deleted account') AS inviter_name, i.sent_at, i.expires_at \
+    FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by \
+    WHERE i.group_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?";
+
 /// Lines of activity with the names they mention, looked up now.
 const ACTIVITY: &str = "SELECT g.handle AS group_handle, g.name AS group_name, e.at, \
     COALESCE(a.display_name, 'Deleted account') AS actor_name, e.kind, COALESCE(s.name, '') AS subject \
@@ -734,10 +740,7 @@ impl Store {
     ) -> Result<Vec<PendingInvitation>, StoreError> {
         let group_id = group_of(permit, Action::Invite)?;
         Ok(sqlx::query_as(sql!(
-            "SELECT i.id, i.email, i.message, {ACTOR_NAME} AS inviter_name, i.sent_at, i.expires_at \
-             FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by \
-             WHERE i.group_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? \
-             ORDER BY i.sent_at DESC, i.email"
+            "{PENDING_INVITATIONS} ORDER BY i.sent_at DESC, i.email"
         ))
         .bind(group_id)
         .bind(now)
@@ -752,11 +755,13 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<PendingInvitation>, StoreError> {
-        Ok(self
-            .pending_invitations(permit, now)
-            .await?
-            .into_iter()
-            .find(|invitation| invitation.id == id))
+        let group_id = group_of(permit, Action::Invite)?;
+        Ok(sqlx::query_as(sql!("{PENDING_INVITATIONS} AND i.id = ?"))
+            .bind(group_id)
+            .bind(now)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// Sends a pending invitation again with a new link (the old link stops working) and a
