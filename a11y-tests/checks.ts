@@ -30,13 +30,19 @@ function quotedPrintable(text: string): string {
   return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** The newest email Quorum wrote to `to` (it writes .eml files when no SMTP server is set). */
-export async function latestEmail(to: string): Promise<string> {
+/** The newest email Quorum sent to `to` (and, when given, whose text matches `kind`, so that a
+ *  test waiting for a new kind of email is not handed an older one), as the suite's SMTP sink
+ *  filed it. */
+export async function latestEmail(to: string, kind?: RegExp): Promise<string> {
   for (let i = 0; i < 100; i++) {
     const files = readdirSync(MAIL_DIR()).filter((f) => f.endsWith('.eml')).sort().reverse();
     for (const file of files) {
       const raw = readFileSync(join(MAIL_DIR(), file), 'utf8');
-      if (raw.includes(`To: ${to}`)) return quotedPrintable(raw);
+      if (raw.includes(`To: ${to}`)) {
+        const mail = quotedPrintable(raw);
+        if (!kind || kind.test(mail)) return mail;
+        break;
+      }
     }
     await new Promise((done) => setTimeout(done, 100));
   }

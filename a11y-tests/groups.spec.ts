@@ -10,7 +10,8 @@ async function signInByKeyboard(page: Page, email: string, name: string) {
   await page.keyboard.type(email);
   await page.keyboard.press('Enter');
   await expect(page).toHaveTitle('Check your email – Quorum');
-  const code = (await latestEmail(email)).match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
+  const signInMail = await latestEmail(email, /Subject: (Create your Quorum account|Sign in to Quorum)/);
+  const code = signInMail.match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
   await tabTo(page, 'textbox', 'Code from the email');
   await page.keyboard.type(code);
   await page.keyboard.press('Enter');
@@ -74,7 +75,7 @@ test('a new person creates a group, invites someone, and the invitee joins, by k
   // The invitee, in a browser of their own, follows the emailed link and joins.
   const theirs = await browser.newContext({ javaScriptEnabled: info.project.use.javaScriptEnabled, baseURL: process.env.QUORUM_TEST_URL });
   const guest = await theirs.newPage();
-  const mail = await latestEmail(invitee);
+  const mail = await latestEmail(invitee, /invited you to join/);
   expect(mail).toContain('Subject: Ann Founder invited you to join Allotment Society on Quorum');
   const link = mail.match(/https?:\/\/\S+\/invitations\/[A-Za-z0-9_-]{43}/)?.[0] ?? '';
   await guest.goto(link);
