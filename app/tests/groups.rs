@@ -194,6 +194,7 @@ async fn people_join_open_groups_ask_to_join_others_and_admins_approve_or_ignore
     )
     .await;
 
+    assert!(text(&ann.get("/g/kitchen").await).contains("Requests to join (2 waiting)"));
     let requests = ann.get("/g/kitchen/requests").await;
     assert!(text(&requests).contains("2 people are waiting."));
     assert!(text(&requests).contains("I cook on Tuesdays."));

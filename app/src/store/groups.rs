@@ -33,6 +33,7 @@ pub struct Group {
     pub parent_id: Option<String>,
     pub parent_handle: Option<String>,
     pub parent_name: Option<String>,
+    parent_privacy: Option<String>,
     privacy: String,
     join_mode: String,
     members_start_threads: bool,
@@ -49,6 +50,13 @@ impl Group {
     /// most private, so a damaged row hides rather than shows.
     pub fn privacy(&self) -> Privacy {
         Privacy::parse(&self.privacy).unwrap_or(Privacy::Secret)
+    }
+
+    /// A subgroup's parent's privacy, read with the group.
+    pub fn parent_privacy(&self) -> Option<Privacy> {
+        self.parent_privacy
+            .as_deref()
+            .map(|p| Privacy::parse(p).unwrap_or(Privacy::Secret))
     }
 
     pub fn join_mode(&self) -> JoinMode {
@@ -78,7 +86,7 @@ impl Group {
 }
 
 const GROUP_COLUMNS: &str = "g.id, g.handle, g.name, g.description, g.parent_id, \
-    p.handle AS parent_handle, p.name AS parent_name, g.privacy, g.join_mode, \
+    p.handle AS parent_handle, p.name AS parent_name, p.privacy AS parent_privacy, g.privacy, g.join_mode, \
     g.members_start_threads, g.members_start_polls, g.members_add_members, \
     g.members_edit_own_comments, g.members_delete_own_comments, g.members_create_subgroups, \
     g.admins_edit_member_content";
@@ -628,6 +636,17 @@ impl Store {
         ))
         .bind(group_id)
         .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many requests are waiting for an admin.
+    pub async fn waiting_request_count(&self, permit: &Permit) -> Result<i64, StoreError> {
+        let group_id = group_of(permit, Action::ReviewRequests)?;
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM join_requests WHERE group_id = ? AND ignored_at IS NULL",
+        )
+        .bind(group_id)
+        .fetch_one(&self.pool)
         .await?)
     }
 

@@ -58,10 +58,7 @@ impl GroupAccess {
                 }
             }
         };
-        let parent_visible = match &group.parent_handle {
-            Some(parent_handle) => parent_visible(state, ctx, parent_handle).await?,
-            None => false,
-        };
+        let parent_visible = parent_visible(state, ctx, &group).await?;
         let access = Self {
             group,
             relation,
@@ -113,23 +110,21 @@ impl GroupAccess {
     }
 }
 
-/// Whether the person asking may see the group with this handle (a subgroup's parent).
-async fn parent_visible(state: &AppState, ctx: &Ctx, handle: &str) -> Result<bool, AppError> {
-    let Some(parent) = state.store.group_by_handle(handle).await? else {
-        return Ok(false);
-    };
-    if parent.privacy() != crate::domain::groups::Privacy::Secret {
-        return Ok(true);
-    }
-    Ok(match &ctx.viewer {
-        Some(viewer) => state
+/// Whether the person asking may see a subgroup's parent: anyone may see one that is not
+/// secret, and only its members a secret one.
+async fn parent_visible(state: &AppState, ctx: &Ctx, group: &Group) -> Result<bool, AppError> {
+    match (&group.parent_id, group.parent_privacy(), &ctx.viewer) {
+        (Some(_), Some(privacy), _) if privacy != crate::domain::groups::Privacy::Secret => {
+            Ok(true)
+        }
+        (Some(parent_id), Some(_), Some(viewer)) => Ok(state
             .store
-            .standing(&parent.id, &viewer.account_id)
+            .standing(parent_id, &viewer.account_id)
             .await?
             .role
-            .is_some(),
-        None => false,
-    })
+            .is_some()),
+        _ => Ok(false),
+    }
 }
 
 pub fn group_href(handle: &str) -> String {

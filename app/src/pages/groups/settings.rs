@@ -58,7 +58,7 @@ pub async fn submit(
     let viewer = ctx.require_viewer()?;
     let answers = answers_from(&form, true);
     let bounds = PrivacyBounds {
-        parent: parent_privacy(&state, &access).await?,
+        parent: access.group.parent_privacy(),
         most_visible_subgroup: state
             .store
             .subgroup_privacies(&permit)
@@ -104,21 +104,6 @@ pub async fn submit(
         "{}?done=settings",
         group_href(&settings.handle)
     )))
-}
-
-/// The privacy of a subgroup's parent, which the subgroup may not be more visible than.
-async fn parent_privacy(
-    state: &AppState,
-    access: &GroupAccess,
-) -> Result<Option<crate::domain::groups::Privacy>, AppError> {
-    Ok(match &access.group.parent_handle {
-        Some(handle) => state
-            .store
-            .group_by_handle(handle)
-            .await?
-            .map(|parent| parent.privacy()),
-        None => None,
-    })
 }
 
 fn render(

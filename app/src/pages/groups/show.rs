@@ -36,7 +36,7 @@ const ACTIVITY_SHOWN: i64 = 10;
 struct Extras {
     subgroups: Option<Vec<GroupListing>>,
     activity: Option<Vec<Activity>>,
-    waiting_requests: Option<usize>,
+    waiting_requests: Option<i64>,
 }
 
 /// `GET /g/<handle>`.
@@ -67,7 +67,7 @@ pub async fn show(
         Err(_) => None,
     };
     let waiting_requests = match access.permit(&ctx, Action::ReviewRequests) {
-        Ok(permit) => Some(state.store.join_requests(&permit).await?.len()),
+        Ok(permit) => Some(state.store.waiting_request_count(&permit).await?),
         Err(_) => None,
     };
     let extras = Extras {
@@ -171,7 +171,7 @@ fn joining(access: &GroupAccess) -> Option<AnyView> {
 }
 
 /// The links to what a member may do with the group.
-fn tools(access: &GroupAccess, waiting_requests: Option<usize>) -> Option<AnyView> {
+fn tools(access: &GroupAccess, waiting_requests: Option<i64>) -> Option<AnyView> {
     if !access.can(Action::Leave) {
         return None;
     }
