@@ -3,5 +3,6 @@
 pub mod groups;
 pub mod markdown;
 pub mod permissions;
+pub mod threads;
 pub mod time;
 pub mod validation;

@@ -69,10 +69,13 @@ pub enum Action {
     EditOwnComments,
     DeleteOwnComments,
     EditMembersContent,
+    /// Keep the discussion in order: pin threads, close, edit, move or delete anyone's thread,
+    /// and delete anyone's comment.
+    Moderate,
 }
 
 impl Action {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::ViewGroup,
         Self::ViewContent,
         Self::ViewMembers,
@@ -90,6 +93,7 @@ impl Action {
         Self::EditOwnComments,
         Self::DeleteOwnComments,
         Self::EditMembersContent,
+        Self::Moderate,
     ];
 }
 
@@ -139,7 +143,10 @@ fn allowed(rules: &GroupRules, relation: Relation, action: Action) -> bool {
             can_see_group && relation == Relation::Outsider && rules.join_mode == JoinMode::Request
         }
         Action::Invite => admin || (member && p.add_members),
-        Action::ReviewRequests | Action::ManageMembers | Action::EditSettings => admin,
+        Action::ReviewRequests
+        | Action::ManageMembers
+        | Action::EditSettings
+        | Action::Moderate => admin,
         Action::CreateSubgroup => !rules.is_subgroup && (admin || (member && p.create_subgroups)),
         Action::StartThread => admin || (member && p.start_threads),
         Action::StartPoll => admin || (member && p.start_polls),

@@ -5,7 +5,7 @@
 //! wins. A code attempt is counted before it is compared, in the same way, so parallel guesses
 //! cannot exceed the limit.
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, random_id};
 
 /// Wrong codes allowed for one sign-in request.
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
@@ -301,13 +301,45 @@ impl Store {
         .await?)
     }
 
+    /// Sets the name shown for an account. The first time, the account also gets the handle it
+    /// is `@mentioned` by, made from the name ("ada-lovelace", then "ada-lovelace-2", …); the
+    /// handle then stays, so that mentions already written keep working.
     pub async fn set_display_name(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE accounts SET display_name = ? WHERE id = ?")
             .bind(name)
             .bind(account_id)
             .execute(&self.pool)
             .await?;
+        let base = crate::domain::threads::handle_from_name(name);
+        for n in 1..=50u32 {
+            let handle = match n {
+                1 => base.clone(),
+                2..=49 => format!("{base}-{n}"),
+                _ => format!("{base}-{}", &random_id()?[..6]),
+            };
+            let set = sqlx::query(
+                "UPDATE accounts SET handle = ? WHERE id = ? AND handle IS NULL",
+            )
+            .bind(&handle)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await;
+            match set {
+                Ok(_) => return Ok(()),
+                Err(e) if super::groups::is_unique_violation(&e) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(())
+    }
+
+    /// The handle an account is `@mentioned` by, once it has a name.
+    pub async fn mention_handle(&self, account_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT handle FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten())
     }
 
     pub async fn set_password_hash(

@@ -11,14 +11,6 @@
 
 use sqlx::{Sqlite, Transaction};
 
-/// A query put together from this module's own constants, never from anything a person typed
-/// (their input is always bound): safe by construction.
-macro_rules! sql {
-    ($($arg:tt)*) => {
-        sqlx::AssertSqlSafe(format!($($arg)*))
-    };
-}
-
 use super::{NewMail, Store, StoreError, random_id};
 use crate::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
 use crate::domain::permissions::{Action, GroupRules, Permit};
@@ -264,7 +256,7 @@ const ACTIVITY: &str = "SELECT g.handle AS group_handle, g.name AS group_name, e
 const SUBJECT_VISIBLE: &str = "(s.id IS NULL OR s.privacy <> 'secret' OR EXISTS \
     (SELECT 1 FROM memberships sm WHERE sm.group_id = s.id AND sm.account_id = ?))";
 
-fn group_of(permit: &Permit, action: Action) -> Result<&str, StoreError> {
+pub(super) fn group_of(permit: &Permit, action: Action) -> Result<&str, StoreError> {
     if permit.is_for(action) {
         Ok(permit.group_id())
     } else {
@@ -272,7 +264,7 @@ fn group_of(permit: &Permit, action: Action) -> Result<&str, StoreError> {
     }
 }
 
-fn is_unique_violation(error: &sqlx::Error) -> bool {
+pub(super) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 

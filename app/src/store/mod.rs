@@ -2,6 +2,14 @@
 //! never writes a query of its own. SQLite is the default (one file, created and migrated at
 //! start-up); the migrations are portable DDL so that PostgreSQL can join behind the same API.
 
+/// A query put together from the store's own constants, never from anything a person typed
+/// (their input is always bound): safe by construction.
+macro_rules! sql {
+    ($($arg:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($arg)*))
+    };
+}
+
 mod outbox;
 
 pub use outbox::{NewMail, OutboxMail};
@@ -12,9 +20,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::SqlitePool;
 
 mod accounts;
+mod comments;
 mod groups;
+mod search;
+mod threads;
 pub use accounts::*;
+pub use comments::*;
 pub use groups::*;
+pub use search::*;
+pub use threads::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// Why the store could not be opened or used. The message is for the person running Quorum;

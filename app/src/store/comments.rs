@@ -1,0 +1,543 @@
+//! Comments and replies (one level), their versions, reactions, and the mentions that send
+//! email.
+//!
+//! Reading order is `(root_seq, seq)`: comments in the order posted, each followed by its
+//! replies, so a page of a thread is one range of an index. A deleted comment that has replies
+//! stays as a blank placeholder so that the replies keep their place; one without replies is
+//! removed, and so is a placeholder whose last reply goes.
+
+use sqlx::{Sqlite, Transaction};
+
+use super::threads::{mark_read_in, read_scope};
+use super::groups::group_of;
+use super::{NewMail, Store, StoreError};
+use crate::domain::markdown;
+use crate::domain::permissions::{Action, Permit};
+use crate::domain::threads::{ReadRanges, Reaction};
+
+/// A comment as shown, with its author's name (and for a reply, its parent's author's) looked
+/// up now.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Comment {
+    pub id: String,
+    pub thread_id: String,
+    pub seq: i64,
+    pub root_seq: i64,
+    pub parent_id: Option<String>,
+    pub parent_author_name: Option<String>,
+    pub author_id: Option<String>,
+    pub author_name: String,
+    pub body: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
+}
+
+/// How many of one reaction a comment has, and whether the reader gave it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReactionCount {
+    pub comment_id: String,
+    pub kind: String,
+    pub count: i64,
+    pub mine: bool,
+}
+
+/// A member `@mentioned` in a new comment, to be told by email.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Mentioned {
+    pub email: String,
+    pub name: String,
+}
+
+/// A member's name and mention handle, for the hint under a comment box.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberHandle {
+    pub name: String,
+    pub handle: String,
+}
+
+/// A new comment or reply.
+#[derive(Debug, Clone)]
+pub struct NewComment<'a> {
+    pub id: &'a str,
+    pub thread_id: &'a str,
+    pub author_id: &'a str,
+    /// The comment replied to; a reply to a reply joins its parent's replies.
+    pub reply_to: Option<&'a str>,
+    pub body: &'a str,
+    pub now: i64,
+}
+
+/// Why a comment could not be posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentProblem {
+    /// The thread was closed (or deleted) in the meantime.
+    ThreadClosed,
+    /// The comment replied to was deleted in the meantime.
+    ParentGone,
+}
+
+const COMMENT: &str = "SELECT c.id, c.thread_id, c.seq, c.root_seq, c.parent_id, \
+    CASE WHEN c.parent_id IS NULL THEN NULL ELSE COALESCE(pa.display_name, 'Deleted account') END AS parent_author_name, \
+    c.author_id, COALESCE(a.display_name, 'Deleted account') AS author_name, c.body, c.version, \
+    c.created_at, c.edited_at, c.deleted_at IS NOT NULL AS deleted \
+    FROM comments c JOIN threads t ON t.id = c.thread_id \
+    LEFT JOIN accounts a ON a.id = c.author_id \
+    LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN accounts pa ON pa.id = p.author_id";
+
+/// The part of every read that keeps it inside what the permit may read (binds: group, whether
+/// private threads too).
+const IN_SCOPE: &str = "t.group_id = ? AND (t.private = 0 OR ?) AND t.deleted_at IS NULL";
+
+/// Puts a comment's words in the search index (replacing what was there).
+pub(super) async fn index_comment(
+    tx: &mut Transaction<'_, Sqlite>,
+    thread_id: &str,
+    comment_id: &str,
+    body: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM search_text WHERE comment_id = ?")
+        .bind(comment_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', ?, ?, ?)")
+        .bind(markdown::plain_text(body, usize::MAX))
+        .bind(thread_id)
+        .bind(comment_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Comments of a thread in reading order, `limit` of them from `offset`.
+    pub async fn comments_page(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_as(sql!(
+            "{COMMENT} WHERE c.thread_id = ? AND {IN_SCOPE} ORDER BY c.root_seq, c.seq LIMIT ? OFFSET ?"
+        ))
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(private_too)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many comments (placeholders included) a thread shows in all.
+    pub async fn comment_total(&self, permit: &Permit, thread_id: &str) -> Result<i64, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_scalar(sql!(
+            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id \
+             WHERE c.thread_id = ? AND {IN_SCOPE}"
+        ))
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// One comment of the permit's group, placeholders included.
+    pub async fn comment(
+        &self,
+        permit: &Permit,
+        comment_id: &str,
+    ) -> Result<Option<Comment>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(
+            sqlx::query_as(sql!("{COMMENT} WHERE c.id = ? AND {IN_SCOPE}"))
+                .bind(comment_id)
+                .bind(group_id)
+                .bind(private_too)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// How many comments come before `comment` in reading order (to find its page).
+    pub async fn comments_before(&self, comment: &Comment) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM comments WHERE thread_id = ? \
+             AND (root_seq < ? OR (root_seq = ? AND seq < ?))",
+        )
+        .bind(&comment.thread_id)
+        .bind(comment.root_seq)
+        .bind(comment.root_seq)
+        .bind(comment.seq)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The first comment in reading order that the reader has not seen, and how many they have
+    /// not seen (counting at most the first 50 unread stretches).
+    pub async fn first_unread(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        comment_seq: i64,
+        ranges: &ReadRanges,
+    ) -> Result<(Option<Comment>, i64), StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        let gaps = ranges.gaps(comment_seq, 50);
+        if gaps.is_empty() {
+            return Ok((None, 0));
+        }
+        let within = vec!["(c.seq BETWEEN ? AND ?)"; gaps.len()].join(" OR ");
+        let filter = format!("c.thread_id = ? AND c.deleted_at IS NULL AND ({within}) AND {IN_SCOPE}");
+        let bind_all = |sql: sqlx::AssertSqlSafe<String>| {
+            let mut query = sqlx::query(sql).bind(thread_id);
+            for (a, b) in &gaps {
+                query = query.bind(*a).bind(*b);
+            }
+            query.bind(group_id).bind(private_too)
+        };
+        let count: i64 = sqlx::Row::get(
+            &bind_all(sql!(
+                "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE {filter}"
+            ))
+            .fetch_one(&self.pool)
+            .await?,
+            0,
+        );
+        let mut first = sqlx::query_as(sql!(
+            "{COMMENT} WHERE {filter} ORDER BY c.root_seq, c.seq LIMIT 1"
+        ))
+        .bind(thread_id);
+        for (a, b) in &gaps {
+            first = first.bind(*a).bind(*b);
+        }
+        let first = first
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok((first, count))
+    }
+
+    /// Every comment of a thread in reading order (for the printable view).
+    pub async fn all_comments(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+    ) -> Result<Vec<Comment>, StoreError> {
+        self.comments_page(permit, thread_id, 0, i64::MAX).await
+    }
+
+    /// Posts a comment or reply, and queues an email to each member `mentioned` (by handle),
+    /// all in one transaction. `mail_for` writes the email.
+    pub async fn post_comment(
+        &self,
+        permit: &Permit,
+        comment: &NewComment<'_>,
+        mentioned: &[String],
+        mail_for: impl Fn(&Mentioned) -> NewMail,
+    ) -> Result<Result<i64, CommentProblem>, StoreError> {
+        let group_id = group_of(permit, Action::Participate)?;
+        let mut tx = self.pool.begin().await?;
+        let seq: Option<i64> = sqlx::query_scalar(
+            "UPDATE threads SET comment_seq = comment_seq + 1, last_activity_at = ? \
+             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND closed_at IS NULL \
+             RETURNING comment_seq",
+        )
+        .bind(comment.now)
+        .bind(comment.thread_id)
+        .bind(group_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(seq) = seq else {
+            return Ok(Err(CommentProblem::ThreadClosed));
+        };
+        let (parent_id, root_seq) = match comment.reply_to {
+            None => (None, seq),
+            Some(reply_to) => {
+                let parent: Option<(String, i64)> = sqlx::query_as(
+                    "SELECT COALESCE(p.parent_id, p.id), p.root_seq FROM comments p \
+                     WHERE p.id = ? AND p.thread_id = ? AND \
+                     (p.deleted_at IS NULL OR p.parent_id IS NULL)",
+                )
+                .bind(reply_to)
+                .bind(comment.thread_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match parent {
+                    Some((id, root)) => (Some(id), root),
+                    None => return Ok(Err(CommentProblem::ParentGone)),
+                }
+            }
+        };
+        sqlx::query(
+            "INSERT INTO comments (id, thread_id, seq, root_seq, parent_id, author_id, body, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(comment.id)
+        .bind(comment.thread_id)
+        .bind(seq)
+        .bind(root_seq)
+        .bind(&parent_id)
+        .bind(comment.author_id)
+        .bind(comment.body)
+        .bind(comment.now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, 1, ?, ?)")
+            .bind(comment.id)
+            .bind(comment.body)
+            .bind(comment.now)
+            .execute(&mut *tx)
+            .await?;
+        index_comment(&mut tx, comment.thread_id, comment.id, comment.body).await?;
+        mark_read_in(&mut tx, comment.thread_id, comment.author_id, &[seq], comment.now).await?;
+        if !mentioned.is_empty() {
+            let places = vec!["?"; mentioned.len()].join(", ");
+            let mut query = sqlx::query_as::<_, Mentioned>(sql!(
+                "SELECT a.email, COALESCE(a.display_name, '') AS name FROM memberships m \
+                 JOIN accounts a ON a.id = m.account_id \
+                 WHERE m.group_id = ? AND a.id <> ? AND a.handle IN ({places})"
+            ))
+            .bind(group_id)
+            .bind(comment.author_id);
+            for handle in mentioned {
+                query = query.bind(handle);
+            }
+            for person in query.fetch_all(&mut *tx).await? {
+                Self::enqueue_mail_in(&mut tx, &mail_for(&person)).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Ok(seq))
+    }
+
+    /// Saves a new text for a comment as its next version: with an `EditOwnComments` permit
+    /// only the person's own, with `EditMembersContent` anyone's. `None` when the comment is
+    /// not one the permit reaches, is deleted, or its thread is closed.
+    pub async fn edit_comment(
+        &self,
+        permit: &Permit,
+        comment_id: &str,
+        editor_id: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let (group_id, own_only) = if permit.is_for(Action::EditMembersContent) {
+            (permit.group_id(), false)
+        } else {
+            (group_of(permit, Action::EditOwnComments)?, true)
+        };
+        let mut tx = self.pool.begin().await?;
+        let edited: Option<(i64, String)> = sqlx::query_as(
+            "UPDATE comments SET body = ?, version = version + 1, edited_at = ? \
+             WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?) \
+             AND thread_id IN (SELECT id FROM threads WHERE group_id = ? AND deleted_at IS NULL AND closed_at IS NULL) \
+             RETURNING version, thread_id",
+        )
+        .bind(body)
+        .bind(now)
+        .bind(comment_id)
+        .bind(own_only)
+        .bind(editor_id)
+        .bind(group_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((version, thread_id)) = edited else {
+            return Ok(None);
+        };
+        sqlx::query("INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, ?, ?, ?)")
+            .bind(comment_id)
+            .bind(version)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        index_comment(&mut tx, &thread_id, comment_id, body).await?;
+        tx.commit().await?;
+        Ok(Some(version))
+    }
+
+    /// Every version of a comment, newest first (placeholders have none left).
+    pub async fn comment_versions(
+        &self,
+        permit: &Permit,
+        comment_id: &str,
+    ) -> Result<Vec<Version>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT v.version, '' AS title, v.body, \
+             COALESCE(a.display_name, 'Deleted account') AS editor_name, v.at \
+             FROM comment_versions v JOIN comments c ON c.id = v.comment_id \
+             JOIN threads t ON t.id = c.thread_id LEFT JOIN accounts a ON a.id = c.author_id \
+             WHERE v.comment_id = ? AND {IN_SCOPE} ORDER BY v.version DESC"
+        ))
+        .bind(comment_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Deletes a comment: with a `DeleteOwnComments` permit only the person's own, with
+    /// `Moderate` anyone's. Its words, versions and reactions go; a placeholder stays where
+    /// replies hang. Whether it was deleted.
+    pub async fn delete_comment(
+        &self,
+        permit: &Permit,
+        comment_id: &str,
+        actor_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (group_id, own_only) = if permit.is_for(Action::Moderate) {
+            (permit.group_id(), false)
+        } else {
+            (group_of(permit, Action::DeleteOwnComments)?, true)
+        };
+        let mut tx = self.pool.begin().await?;
+        let target: Option<(Option<String>, bool)> = sqlx::query_as(
+            "SELECT c.parent_id, EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id) \
+             FROM comments c JOIN threads t ON t.id = c.thread_id \
+             WHERE c.id = ? AND c.deleted_at IS NULL AND t.group_id = ? AND t.deleted_at IS NULL \
+             AND (? = 0 OR c.author_id = ?)",
+        )
+        .bind(comment_id)
+        .bind(group_id)
+        .bind(own_only)
+        .bind(actor_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((parent_id, has_replies)) = target else {
+            return Ok(false);
+        };
+        if has_replies {
+            sqlx::query("UPDATE comments SET body = '', deleted_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+            for table in ["comment_versions", "reactions"] {
+                sqlx::query(sql!("DELETE FROM {table} WHERE comment_id = ?"))
+                    .bind(comment_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        } else {
+            sqlx::query("DELETE FROM comments WHERE id = ?")
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM search_text WHERE comment_id = ?")
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(parent_id) = parent_id {
+            sqlx::query(
+                "DELETE FROM comments WHERE id = ? AND deleted_at IS NOT NULL \
+                 AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = ?)",
+            )
+            .bind(&parent_id)
+            .bind(&parent_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Gives a reaction, or takes it back when the person had given it. Whether the comment
+    /// could take it (not deleted, thread open).
+    pub async fn toggle_reaction(
+        &self,
+        permit: &Permit,
+        comment_id: &str,
+        account_id: &str,
+        reaction: Reaction,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let group_id = group_of(permit, Action::Participate)?;
+        let mut tx = self.pool.begin().await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+             WHERE c.id = ? AND c.deleted_at IS NULL AND t.group_id = ? \
+             AND t.deleted_at IS NULL AND t.closed_at IS NULL",
+        )
+        .bind(comment_id)
+        .bind(group_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        let removed = sqlx::query(
+            "DELETE FROM reactions WHERE comment_id = ? AND account_id = ? AND kind = ?",
+        )
+        .bind(comment_id)
+        .bind(account_id)
+        .bind(reaction.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if removed == 0 {
+            sqlx::query(
+                "INSERT INTO reactions (comment_id, account_id, kind, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(comment_id)
+            .bind(account_id)
+            .bind(reaction.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The reactions to the comments `comment_ids` (all of one thread the permit reads).
+    pub async fn reactions(
+        &self,
+        permit: &Permit,
+        comment_ids: &[String],
+        reader: Option<&str>,
+    ) -> Result<Vec<ReactionCount>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        if comment_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places = vec!["?"; comment_ids.len()].join(", ");
+        let mut query = sqlx::query_as(sql!(
+            "SELECT r.comment_id, r.kind, count(*) AS count, max(r.account_id = ?) AS mine \
+             FROM reactions r JOIN comments c ON c.id = r.comment_id JOIN threads t ON t.id = c.thread_id \
+             WHERE r.comment_id IN ({places}) AND {IN_SCOPE} GROUP BY r.comment_id, r.kind"
+        ))
+        .bind(reader.unwrap_or_default());
+        for id in comment_ids {
+            query = query.bind(id);
+        }
+        Ok(query
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The members of the group who can be mentioned, by name.
+    pub async fn member_handles(&self, permit: &Permit) -> Result<Vec<MemberHandle>, StoreError> {
+        let group_id = group_of(permit, Action::Participate)?;
+        Ok(sqlx::query_as(
+            "SELECT a.display_name AS name, a.handle FROM memberships m JOIN accounts a ON a.id = m.account_id \
+             WHERE m.group_id = ? AND a.handle IS NOT NULL AND a.display_name IS NOT NULL \
+             ORDER BY a.display_name COLLATE NOCASE LIMIT 200",
+        )
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+use super::threads::Version;

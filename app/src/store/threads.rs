@@ -1,0 +1,532 @@
+//! Threads: starting, listing, editing (with every version kept), closing, pinning, moving,
+//! deleting (hidden at once, purged later) and restoring, and each person's read state.
+//!
+//! As in `groups`, every function that reads or changes a thread takes a [`Permit`] and works
+//! only on threads of the permit's group. Changing a thread takes either a `Moderate` permit
+//! (any thread of the group) or a `Participate` permit, which reaches only the person's own
+//! threads: the author check is part of each statement. [`Store::thread_by_id`] alone reads
+//! without a permit: it is how a page finds the group to decide with.
+
+use sqlx::{Sqlite, Transaction};
+
+use super::groups::group_of;
+use super::{Store, StoreError, random_id};
+use crate::domain::markdown;
+use crate::domain::permissions::{Action, Permit};
+use crate::domain::threads::{PURGE_AFTER_SECS, ReadRanges};
+
+/// A thread as stored, with its author's name looked up now.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Thread {
+    pub id: String,
+    pub group_id: String,
+    pub author_id: Option<String>,
+    pub author_name: String,
+    pub title: String,
+    pub context: String,
+    pub private: bool,
+    pub version: i64,
+    pub comment_seq: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub last_activity_at: i64,
+    pub closed_at: Option<i64>,
+    pub pinned_at: Option<i64>,
+}
+
+impl Thread {
+    pub fn is_closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
+}
+
+/// A thread in a group's list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ThreadListing {
+    pub id: String,
+    pub title: String,
+    pub author_name: String,
+    pub private: bool,
+    pub last_activity_at: i64,
+    pub closed: bool,
+    pub pinned: bool,
+    pub comment_count: i64,
+    pub comment_seq: i64,
+    /// The reader's read ranges, when they have opened the thread.
+    pub ranges: Option<String>,
+}
+
+/// A deleted thread an admin can still restore.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DeletedThread {
+    pub id: String,
+    pub title: String,
+    pub deleted_at: i64,
+    pub deleted_by_name: String,
+}
+
+/// One version of a thread's title and context, or of a comment (title empty).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Version {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub editor_name: String,
+    pub at: i64,
+}
+
+/// A new thread as the form gave it.
+#[derive(Debug, Clone)]
+pub struct NewThread<'a> {
+    pub id: &'a str,
+    pub author_id: &'a str,
+    pub title: &'a str,
+    pub context: &'a str,
+    /// Members only. Ignored (always true) outside open groups.
+    pub private: bool,
+    pub now: i64,
+}
+
+const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
+    COALESCE(a.display_name, 'Deleted account') AS author_name, t.title, t.context, t.private, \
+    t.version, t.comment_seq, t.created_at, t.edited_at, t.last_activity_at, t.closed_at, t.pinned_at \
+    FROM threads t LEFT JOIN accounts a ON a.id = t.author_id";
+
+/// A thread is readable by members of its group, and by anyone who may read the group's
+/// content when it is not private (the account bound to `?` is the reader).
+pub(super) const READABLE: &str = "(t.private = 0 OR EXISTS \
+    (SELECT 1 FROM memberships rm WHERE rm.group_id = t.group_id AND rm.account_id = ?))";
+
+/// Which threads of the permit's group a change may reach: `(group, only the author's own)`.
+pub(super) fn thread_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
+    if permit.is_for(Action::Moderate) {
+        Ok((permit.group_id(), false))
+    } else {
+        Ok((group_of(permit, Action::Participate)?, true))
+    }
+}
+
+/// What a read of thread content may reach: `(group, private threads too)`. `ViewContent`
+/// reads public threads; `Participate` (members) reads private ones as well.
+pub(super) fn read_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
+    if permit.is_for(Action::Participate) {
+        Ok((permit.group_id(), true))
+    } else {
+        Ok((group_of(permit, Action::ViewContent)?, false))
+    }
+}
+
+/// Puts a thread's own words in the search index (replacing what was there).
+pub(super) async fn index_thread(
+    tx: &mut Transaction<'_, Sqlite>,
+    thread_id: &str,
+    title: &str,
+    context: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM search_text WHERE thread_id = ? AND comment_id = ''")
+        .bind(thread_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES (?, ?, ?, '')",
+    )
+    .bind(title)
+    .bind(markdown::plain_text(context, usize::MAX))
+    .bind(thread_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The thread `id` unless it is deleted, for a page to decide who may see it. Nothing is
+    /// shown from it before that decision.
+    pub async fn thread_by_id(&self, id: &str) -> Result<Option<Thread>, StoreError> {
+        Ok(
+            sqlx::query_as(sql!("{THREAD} WHERE t.id = ? AND t.deleted_at IS NULL"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Starts a thread, its first version and its search entry together.
+    pub async fn create_thread(
+        &self,
+        permit: &Permit,
+        thread: &NewThread<'_>,
+    ) -> Result<(), StoreError> {
+        let group_id = group_of(permit, Action::StartThread)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO threads (id, group_id, author_id, title, context, private, created_at, last_activity_at) \
+             SELECT ?, g.id, ?, ?, ?, CASE WHEN g.privacy = 'open' THEN ? ELSE 1 END, ?, ? \
+             FROM groups g WHERE g.id = ?",
+        )
+        .bind(thread.id)
+        .bind(thread.author_id)
+        .bind(thread.title)
+        .bind(thread.context)
+        .bind(thread.private)
+        .bind(thread.now)
+        .bind(thread.now)
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO thread_versions (thread_id, version, title, context, editor_id, at) VALUES (?, 1, ?, ?, ?, ?)",
+        )
+        .bind(thread.id)
+        .bind(thread.title)
+        .bind(thread.context)
+        .bind(thread.author_id)
+        .bind(thread.now)
+        .execute(&mut *tx)
+        .await?;
+        index_thread(&mut tx, thread.id, thread.title, thread.context).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A page of the group's threads the reader may read: pinned first, then the most recently
+    /// active; and how many there are in all.
+    pub async fn threads_page(
+        &self,
+        permit: &Permit,
+        reader: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ThreadListing>, i64), StoreError> {
+        let group_id = group_of(permit, Action::ViewContent)?;
+        let reader = reader.unwrap_or_default();
+        let threads = sqlx::query_as(sql!(
+            "SELECT t.id, t.title, COALESCE(a.display_name, 'Deleted account') AS author_name, \
+             t.private, t.last_activity_at, t.closed_at IS NOT NULL AS closed, \
+             t.pinned_at IS NOT NULL AS pinned, \
+             (SELECT count(*) FROM comments c WHERE c.thread_id = t.id AND c.deleted_at IS NULL) AS comment_count, \
+             t.comment_seq, r.ranges \
+             FROM threads t LEFT JOIN accounts a ON a.id = t.author_id \
+             LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.account_id = ? \
+             WHERE t.group_id = ? AND t.deleted_at IS NULL AND {READABLE} \
+             ORDER BY t.pinned_at IS NULL, t.pinned_at DESC, t.last_activity_at DESC, t.id \
+             LIMIT ? OFFSET ?"
+        ))
+        .bind(reader)
+        .bind(group_id)
+        .bind(reader)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total = sqlx::query_scalar(sql!(
+            "SELECT count(*) FROM threads t WHERE t.group_id = ? AND t.deleted_at IS NULL AND {READABLE}"
+        ))
+        .bind(group_id)
+        .bind(reader)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((threads, total))
+    }
+
+    /// Saves a new title and context as the next version. `None` when the thread is not one
+    /// the permit reaches (or is closed).
+    pub async fn edit_thread(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        editor_id: &str,
+        title: &str,
+        context: &str,
+        private: Option<bool>,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let (group_id, own_only) = thread_scope(permit)?;
+        let mut tx = self.pool.begin().await?;
+        let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE threads SET title = ?, context = ?, version = version + 1, edited_at = ?, \
+             private = CASE WHEN (SELECT privacy FROM groups WHERE id = group_id) = 'open' THEN COALESCE(?, private) ELSE 1 END \
+             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND closed_at IS NULL \
+             AND (? = 0 OR author_id = ?) RETURNING version",
+        )
+        .bind(title)
+        .bind(context)
+        .bind(now)
+        .bind(private)
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(own_only)
+        .bind(editor_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(version) = version else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "INSERT INTO thread_versions (thread_id, version, title, context, editor_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(thread_id)
+        .bind(version)
+        .bind(title)
+        .bind(context)
+        .bind(editor_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        index_thread(&mut tx, thread_id, title, context).await?;
+        tx.commit().await?;
+        Ok(Some(version))
+    }
+
+    /// Every version of a thread, newest first.
+    pub async fn thread_versions(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+    ) -> Result<Vec<Version>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_as(
+            "SELECT v.version, v.title, v.context AS body, \
+             COALESCE(a.display_name, 'Deleted account') AS editor_name, v.at \
+             FROM thread_versions v JOIN threads t ON t.id = v.thread_id \
+             LEFT JOIN accounts a ON a.id = v.editor_id \
+             WHERE v.thread_id = ? AND t.group_id = ? AND (t.private = 0 OR ?) \
+             AND t.deleted_at IS NULL ORDER BY v.version DESC",
+        )
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Closes (no more comments, replies, reactions or edits) or reopens a thread. Whether it
+    /// changed.
+    pub async fn set_thread_closed(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        actor_id: &str,
+        closed: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (group_id, own_only) = thread_scope(permit)?;
+        let done = sqlx::query(
+            "UPDATE threads SET closed_at = CASE WHEN ? THEN ? ELSE NULL END \
+             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?)",
+        )
+        .bind(closed)
+        .bind(now)
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(own_only)
+        .bind(actor_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Pins a thread to the top of the group's list, or unpins it.
+    pub async fn set_thread_pinned(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        pinned: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let group_id = group_of(permit, Action::Moderate)?;
+        let done = sqlx::query(
+            "UPDATE threads SET pinned_at = CASE WHEN ? THEN ? ELSE NULL END \
+             WHERE id = ? AND group_id = ? AND deleted_at IS NULL",
+        )
+        .bind(pinned)
+        .bind(now)
+        .bind(thread_id)
+        .bind(group_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Moves a thread (with its comments) to another group, where the mover is an admin
+    /// (`to` is a `Moderate` permit there). A thread moved out of an open group becomes
+    /// members only.
+    pub async fn move_thread(
+        &self,
+        from: &Permit,
+        to: &Permit,
+        thread_id: &str,
+        actor_id: &str,
+    ) -> Result<bool, StoreError> {
+        let (group_id, own_only) = thread_scope(from)?;
+        let to_group = group_of(to, Action::Moderate)?;
+        let done = sqlx::query(
+            "UPDATE threads SET group_id = ?1, pinned_at = NULL, \
+             private = CASE WHEN (SELECT privacy FROM groups WHERE id = ?1) = 'open' THEN private ELSE 1 END \
+             WHERE id = ?2 AND group_id = ?3 AND deleted_at IS NULL AND (?4 = 0 OR author_id = ?5)",
+        )
+        .bind(to_group)
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(own_only)
+        .bind(actor_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes a thread: it disappears at once (pages answer "not found", search forgets it)
+    /// and can be restored by an admin until it is purged.
+    pub async fn delete_thread(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        actor_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (group_id, own_only) = thread_scope(permit)?;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE threads SET deleted_at = ?, deleted_by = ? \
+             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?)",
+        )
+        .bind(now)
+        .bind(actor_id)
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(own_only)
+        .bind(actor_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query("DELETE FROM search_text WHERE thread_id = ?")
+                .bind(thread_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deleted threads of the group not yet purged, most recent first.
+    pub async fn deleted_threads(&self, permit: &Permit) -> Result<Vec<DeletedThread>, StoreError> {
+        let group_id = group_of(permit, Action::Moderate)?;
+        Ok(sqlx::query_as(
+            "SELECT t.id, t.title, t.deleted_at, COALESCE(a.display_name, 'Deleted account') AS deleted_by_name \
+             FROM threads t LEFT JOIN accounts a ON a.id = t.deleted_by \
+             WHERE t.group_id = ? AND t.deleted_at IS NOT NULL ORDER BY t.deleted_at DESC",
+        )
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Brings a deleted thread back, with its comments in the search index again.
+    pub async fn restore_thread(&self, permit: &Permit, thread_id: &str) -> Result<bool, StoreError> {
+        let group_id = group_of(permit, Action::Moderate)?;
+        let mut tx = self.pool.begin().await?;
+        let restored: Option<(String, String)> = sqlx::query_as(
+            "UPDATE threads SET deleted_at = NULL, deleted_by = NULL \
+             WHERE id = ? AND group_id = ? AND deleted_at IS NOT NULL RETURNING title, context",
+        )
+        .bind(thread_id)
+        .bind(group_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((title, context)) = restored else {
+            return Ok(false);
+        };
+        index_thread(&mut tx, thread_id, &title, &context).await?;
+        let comments: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, body FROM comments WHERE thread_id = ? AND deleted_at IS NULL",
+        )
+        .bind(thread_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, body) in comments {
+            super::comments::index_comment(&mut tx, thread_id, &id, &body).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Removes for good the threads deleted more than [`PURGE_AFTER_SECS`] before `now`, with
+    /// everything in them. How many went.
+    pub async fn purge_deleted_threads(&self, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < ?")
+            .bind(now - PURGE_AFTER_SECS)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The comments of a thread a person has seen.
+    pub async fn read_ranges(
+        &self,
+        thread_id: &str,
+        account_id: &str,
+    ) -> Result<ReadRanges, StoreError> {
+        let text: Option<String> = sqlx::query_scalar(
+            "SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?",
+        )
+        .bind(thread_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(text.map(|t| ReadRanges::parse(&t)).unwrap_or_default())
+    }
+
+    /// Records that a person has now seen the comments numbered `seqs`.
+    pub async fn mark_read(
+        &self,
+        thread_id: &str,
+        account_id: &str,
+        seqs: &[i64],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        mark_read_in(&mut tx, thread_id, account_id, seqs, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// [`Store::mark_read`] inside the caller's transaction.
+pub(super) async fn mark_read_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    thread_id: &str,
+    account_id: &str,
+    seqs: &[i64],
+    now: i64,
+) -> Result<(), StoreError> {
+    let text: Option<String> =
+        sqlx::query_scalar("SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?")
+            .bind(thread_id)
+            .bind(account_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let mut ranges = text
+        .as_deref()
+        .map(ReadRanges::parse)
+        .unwrap_or_default();
+    let before = ranges.clone();
+    ranges.add_all(seqs.iter().copied());
+    if text.is_some() && ranges == before {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO thread_reads (thread_id, account_id, ranges, read_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (thread_id, account_id) DO UPDATE SET ranges = excluded.ranges, read_at = excluded.read_at",
+    )
+    .bind(thread_id)
+    .bind(account_id)
+    .bind(ranges.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Makes a new id for a thread or comment.
+pub fn new_content_id() -> Result<String, StoreError> {
+    random_id()
+}
