@@ -17,7 +17,9 @@ pub mod groups;
 pub mod home;
 pub mod info;
 pub mod invitations;
+pub mod search;
 pub mod sign_in;
+pub mod threads;
 
 pub use client_ip::ClientIp;
 pub use context::Ctx;
@@ -86,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .route("/signed-out", get(sign_in::sign_out::show))
         .route("/dashboard", get(dashboard::show))
         .merge(group_routes())
+        .merge(thread_routes())
 }
 
 /// Groups, their pages and invitations.
@@ -140,6 +143,46 @@ fn group_routes() -> Router<AppState> {
             get(self::invitations::show_kept).post(self::invitations::accept),
         )
         .route("/invitations/{token}", get(self::invitations::show))
+}
+
+/// Threads, comments and search.
+fn thread_routes() -> Router<AppState> {
+    use threads::{comments, compose, edit, history, list, manage, new, print, show};
+    Router::new()
+        .route("/search", get(search::show))
+        .route("/g/{handle}/threads", get(list::show))
+        .route("/g/{handle}/threads/new", get(new::show).post(new::submit))
+        .route("/g/{handle}/threads/deleted", get(manage::deleted))
+        .route(
+            "/g/{handle}/threads/deleted/{id}/restore",
+            post(manage::restore),
+        )
+        .route("/t/{id}", get(show::show))
+        .route("/t/{id}/edit", get(edit::show).post(edit::submit))
+        .route("/t/{id}/history", get(history::thread))
+        .route("/t/{id}/print", get(print::show))
+        .route("/t/{id}/move", get(manage::show_move).post(manage::submit_move))
+        .route(
+            "/t/{id}/delete",
+            get(manage::show_delete).post(manage::delete),
+        )
+        .route("/t/{id}/{action}", post(manage::set_state))
+        .route("/t/{id}/comments", post(compose::submit))
+        .route("/t/{id}/comments/new", get(compose::show))
+        .route("/t/{id}/comments/{comment}", get(compose::go_to))
+        .route(
+            "/t/{id}/comments/{comment}/edit",
+            get(comments::show_edit).post(comments::edit),
+        )
+        .route(
+            "/t/{id}/comments/{comment}/delete",
+            get(comments::show_delete).post(comments::delete),
+        )
+        .route("/t/{id}/comments/{comment}/react", post(comments::react))
+        .route(
+            "/t/{id}/comments/{comment}/history",
+            get(history::comment),
+        )
 }
 
 /// The query of a page reached by the redirect that ends a form post: which status message,

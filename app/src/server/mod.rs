@@ -222,11 +222,18 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     };
     info!("Quorum is running at http://{address}/");
     let limits = state.limits.clone();
+    let purging = store.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
         loop {
             every.tick().await;
             limits.prune();
+            // Deleted threads are purged for good once they can no longer be restored.
+            match purging.purge_deleted_threads(crate::store::unix_now()).await {
+                Ok(0) => {}
+                Ok(n) => info!("purged {n} deleted threads"),
+                Err(e) => tracing::warn!("purging deleted threads failed: {e}"),
+            }
         }
     });
     let served = axum::serve(

@@ -394,6 +394,16 @@ impl Store {
         .await?)
     }
 
+    /// The group `id`, for a page that reached it through something inside it (a thread).
+    pub async fn group_by_id(&self, id: &str) -> Result<Option<Group>, StoreError> {
+        Ok(sqlx::query_as(sql!(
+            "SELECT {GROUP_COLUMNS} FROM groups g LEFT JOIN groups p ON p.id = g.parent_id WHERE g.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// How `account_id` stands with a group.
     pub async fn standing(&self, group_id: &str, account_id: &str) -> Result<Standing, StoreError> {
         let role: Option<String> = sqlx::query_scalar(

@@ -28,9 +28,16 @@ impl ButtonStyle {
     }
 }
 
+/// A submit button. `name` and `value`, when given, tell the server which of a form's buttons
+/// was pressed (such as "Preview" beside "Post comment").
 #[component]
-pub fn Button(#[prop(into)] text: String, #[prop(optional)] style: ButtonStyle) -> impl IntoView {
-    view! { <button type="submit" class=style.class()>{text}</button> }
+pub fn Button(
+    #[prop(into)] text: String,
+    #[prop(optional)] style: ButtonStyle,
+    #[prop(optional)] name: Option<&'static str>,
+    #[prop(optional)] value: Option<&'static str>,
+) -> impl IntoView {
+    view! { <button type="submit" class=style.class() name=name value=value>{text}</button> }
 }
 
 #[component]

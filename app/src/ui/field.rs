@@ -20,6 +20,8 @@ pub enum InputKind {
     Email,
     /// Shown as dots; never given a value back after an error.
     Password,
+    /// Words to search for.
+    Search,
 }
 
 impl InputKind {
@@ -28,6 +30,7 @@ impl InputKind {
             Self::Text => "text",
             Self::Email => "email",
             Self::Password => "password",
+            Self::Search => "search",
         }
     }
 }

@@ -14,6 +14,7 @@ mod form;
 mod heading;
 mod layout;
 mod link;
+mod pagination;
 mod table;
 
 pub use banner::{NotificationBanner, SuccessBanner};
@@ -26,6 +27,7 @@ pub use form::Form;
 pub use heading::PageHeading;
 pub use layout::{NavArea, Page};
 pub use link::BackLink;
+pub use pagination::{Pagination, page_href};
 pub use table::Table;
 
 use leptos::prelude::*;

@@ -46,6 +46,11 @@ impl GroupAccess {
             .group_by_handle(&handle.to_lowercase())
             .await?
             .ok_or(AppError::NotFound)?;
+        Self::for_group(state, ctx, group).await
+    }
+
+    /// [`GroupAccess::load`] for a group already read (by id, through something inside it).
+    pub async fn for_group(state: &AppState, ctx: &Ctx, group: Group) -> Result<Self, AppError> {
         let relation = match &ctx.viewer {
             None => Relation::SignedOut,
             Some(viewer) => {

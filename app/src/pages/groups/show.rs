@@ -29,11 +29,15 @@ fn done_message(key: &str) -> Option<&'static str> {
     })
 }
 
+/// How many threads the group page lists (the rest are on the threads page).
+const THREADS_SHOWN: i64 = 5;
+
 /// How many lines of activity the group page shows.
 const ACTIVITY_SHOWN: i64 = 10;
 
 /// What the page shows beyond the group's own settings.
 struct Extras {
+    threads: Option<(Vec<crate::store::ThreadListing>, i64)>,
     subgroups: Option<Vec<GroupListing>>,
     activity: Option<Vec<Activity>>,
     waiting_requests: Option<i64>,
@@ -70,7 +74,17 @@ pub async fn show(
         Ok(permit) => Some(state.store.waiting_request_count(&permit).await?),
         Err(_) => None,
     };
+    let threads = match access.permit(&ctx, Action::ViewContent) {
+        Ok(permit) => Some(
+            state
+                .store
+                .threads_page(&permit, viewer_id.as_deref(), 0, THREADS_SHOWN)
+                .await?,
+        ),
+        Err(_) => None,
+    };
     let extras = Extras {
+        threads,
         subgroups,
         activity,
         waiting_requests,
@@ -111,6 +125,9 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
             .collect_view();
         view! { <h2>"Subgroups"</h2><ul class="q-list">{items}</ul> }
     });
+    let threads = extras
+        .threads
+        .map(|(threads, total)| threads_section(&access, threads, total));
     let activity = extras.activity.map(|items| {
         view! { <h2>"Recent activity"</h2><ActivityList items=items in_group=false/> }
     });
@@ -124,11 +141,43 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
             }}
             {description}
             {joining}
+            {threads}
             {tools}
             {subgroups}
             {activity}
         </Page>
     }
+}
+
+/// The latest threads, with links to all of them, to start one and to search the group.
+fn threads_section(
+    access: &GroupAccess,
+    threads: Vec<crate::store::ThreadListing>,
+    total: i64,
+) -> AnyView {
+    use crate::pages::threads::list::{ThreadList, ThreadListProps};
+    let href = access.href();
+    let name = access.group.name.clone();
+    let start = access.can(Action::StartThread).then(|| {
+        view! { <ButtonLink href=format!("{href}/threads/new") text="Start a thread"/> }
+    });
+    let list = (!threads.is_empty()).then(|| ThreadList(ThreadListProps { threads, level: 3 }));
+    let all = match total {
+        0 => view! { <p>"No threads yet."</p> }.into_any(),
+        n => view! {
+            <p><a href=format!("{href}/threads")>{format!("All threads ({n})")}<span class="q-visually-hidden">{format!(" in {name}")}</span></a></p>
+        }
+        .into_any(),
+    };
+    let search = format!("/search?group={}", access.group.handle);
+    view! {
+        <h2>"Threads"</h2>
+        {start}
+        {list}
+        {all}
+        <p><a href=search>"Search this group"<span class="q-visually-hidden">{format!(" in {}", access.group.name)}</span></a></p>
+    }
+    .into_any()
 }
 
 /// How the person can join, or why they cannot, for everyone who is not a member.
