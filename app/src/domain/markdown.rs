@@ -192,24 +192,38 @@ fn is_inline(tag: &TagEnd) -> bool {
 }
 
 /// Where the headings of user content go in the page's outline. Markdown's `level` is shifted
-/// below the page heading of `under_level` (`#` one level below it), but never more than one
-/// level deeper than the heading before it, so content that starts at `##` or jumps from `#`
-/// to `###` still leaves no level skipped; the deepest is h6.
+/// below the page heading of `under_level` (`#` one level below it), and each heading sits one
+/// level under the nearest open heading of a higher markdown level (or under the page heading
+/// when there is none). So content that starts at `##` or jumps from `#` to `###` leaves no
+/// level skipped, and headings written at the same level stay siblings: `## A` then `## B` are
+/// both one level under the page heading, not B under A. The deepest is h6.
 struct Outline {
     under: usize,
-    last: usize,
+    /// The headings still open: each one's markdown level and the level it was placed at.
+    open: Vec<(usize, usize)>,
 }
 
 impl Outline {
     fn new(under_level: u8) -> Self {
         let under = usize::from(under_level.max(1));
-        Self { under, last: under }
+        Self {
+            under,
+            open: Vec::new(),
+        }
     }
 
     fn place(&mut self, level: HeadingLevel) -> HeadingLevel {
-        let wanted = self.under + level as usize;
-        let placed = wanted.min(self.last + 1).min(6);
-        self.last = placed;
+        let wanted = level as usize;
+        while self
+            .open
+            .last()
+            .is_some_and(|(written, _)| *written >= wanted)
+        {
+            self.open.pop();
+        }
+        let parent = self.open.last().map_or(self.under, |(_, placed)| *placed);
+        let placed = (parent + 1).min(6);
+        self.open.push((wanted, placed));
         HeadingLevel::try_from(placed).unwrap_or(HeadingLevel::H6)
     }
 }

@@ -335,6 +335,15 @@ fn the_outline_never_skips_a_level_whatever_levels_people_use() {
         render("# A\n### C\n# D\n#### E", 2),
         "<h3>A</h3>\n<h4>C</h4>\n<h3>D</h3>\n<h4>E</h4>\n"
     );
+    // Headings written at the same level stay siblings, wherever the first was placed.
+    assert_eq!(
+        render("## A\n## B\n### C\n## D", 1),
+        "<h2>A</h2>\n<h2>B</h2>\n<h3>C</h3>\n<h2>D</h2>\n"
+    );
+    assert_eq!(
+        render("# A\n### B\n### C\n## D", 2),
+        "<h3>A</h3>\n<h4>B</h4>\n<h4>C</h4>\n<h4>D</h4>\n"
+    );
     proptest::proptest!(|(levels in proptest::collection::vec(1usize..=6, 1..12), under in 1u8..=5)| {
         let source: String = levels.iter().map(|l| format!("{} h\n\n", "#".repeat(*l))).collect();
         let html = render(&source, under);
