@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import type { Route } from './routes';
+import type { Route, Step } from './routes';
 
 const run = promisify(execFile);
 
@@ -59,11 +59,16 @@ export async function csrfToken(api: APIRequestContext): Promise<string> {
   return cookie?.value ?? '';
 }
 
-/** Sends a form the way a browser does: with the CSRF token, following the redirect. */
-export async function postForm(api: APIRequestContext, path: string, fields: Record<string, string | string[]>) {
+/** Sends a form the way a browser does: with the CSRF token, following the redirect (unless
+ *  `follow` is false, when the answer is the redirect itself, with its `Location`). */
+export async function postForm(api: APIRequestContext, path: string, fields: Record<string, string | string[]>, follow = true) {
   const body = new URLSearchParams({ csrf_token: await csrfToken(api) });
   for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-  return api.post(path, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: body.toString() });
+  return api.post(path, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    data: body.toString(),
+    ...(follow ? {} : { maxRedirects: 0 }),
+  });
 }
 
 let counter = 0;
@@ -83,44 +88,77 @@ export async function signIn(api: APIRequestContext, named: boolean): Promise<st
   return email;
 }
 
-let handle = '';
+/** The values of this preparation's placeholders: `handle`, and what `before` steps captured. */
+let placeholders: Record<string, string> = {};
 /** A new group handle for each preparation of a state, so states never collide. */
 function uniqueHandle(): string {
   return `qg-${process.pid}-${Date.now()}-${counter++}`;
 }
 
-/** `{handle}` in a route's path, form or answers becomes the group handle of this preparation. */
-export function withHandle(text: string): string {
-  return text.replaceAll('{handle}', handle);
+/** A route's path, form or answers with its placeholders filled in: `{handle}` is the group
+ *  handle of this preparation, `{thread}` (or any name a `before` step captured) its value. */
+export function withPlaceholders(text: string): string {
+  return text.replace(/\{([a-z]+)\}/g, (whole, name: string) => placeholders[name] ?? whole);
 }
 
 /** Where a route's form posts. */
 export function formPath(route: Route, path: string): string {
-  return route.form ? withHandle(route.form) : path;
+  return route.form ? withPlaceholders(route.form) : path;
+}
+
+/** The text of a piece of HTML as a screen reader gets it from a link: tags dropped (visually
+ *  hidden text kept), entities decoded, white space collapsed. */
+function htmlText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (_, e: string) => {
+      const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+      if (e[0] !== '#') return named[e.toLowerCase()];
+      return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Runs one `before` step (see `Step` in routes.ts). Returns the email address it used, if any. */
+async function runStep(api: APIRequestContext, step: Step): Promise<string | undefined> {
+  if (step.signOut) {
+    await postForm(api, '/sign-out', {});
+    return undefined;
+  }
+  if (step.signIn) {
+    await signIn(api, true);
+    return undefined;
+  }
+  const path = withPlaceholders(step.path ?? '');
+  let email: string | undefined;
+  const first = step.first ?? 1;
+  const times = step.repeat ?? 1;
+  for (let n = first; n < first + times; n++) {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(step.fields ?? {})) {
+      fields[name] = value === 'unique' ? uniqueEmail('before') : withPlaceholders(value).replaceAll('{n}', String(n));
+    }
+    email = fields.email ?? fields.addresses ?? email;
+    const answer = await postForm(api, path, fields, false);
+    if (step.repeat && answer.status() >= 400) throw new Error(`before step ${path} ({n} = ${n}) was answered ${answer.status()}`);
+    for (const [name, pattern] of Object.entries(step.capture ?? {})) {
+      const location = answer.headers().location ?? '';
+      const value = location.match(new RegExp(pattern))?.[1];
+      if (!value) throw new Error(`before step ${path} was answered ${answer.status()} to "${location}": no ${name} matching ${pattern}`);
+      placeholders[name] = value;
+    }
+  }
+  return email;
 }
 
 /** Does what must happen before a route's state can be seen, through `api` (which shares its
  *  cookies with the browser page when it is `page.request`). Returns the path to open. */
 export async function prepare(api: APIRequestContext, route: Route): Promise<string> {
-  handle = uniqueHandle();
+  placeholders = { handle: uniqueHandle() };
   if (route.signedIn) await signIn(api, route.signedIn === 'named');
   let lastEmail = '';
-  for (const step of route.before ?? []) {
-    if (step.signOut) {
-      await postForm(api, '/sign-out', {});
-      continue;
-    }
-    if (step.signIn) {
-      await signIn(api, true);
-      continue;
-    }
-    const fields: Record<string, string> = {};
-    for (const [name, value] of Object.entries(step.fields ?? {})) {
-      fields[name] = value === 'unique' ? uniqueEmail('before') : withHandle(value);
-    }
-    lastEmail = fields.email ?? fields.addresses ?? lastEmail;
-    await postForm(api, withHandle(step.path ?? ''), fields);
-  }
+  for (const step of route.before ?? []) lastEmail = (await runStep(api, step)) ?? lastEmail;
   if (route.emailLink) {
     const pattern = route.emailLink === 'invitation'
       ? /https?:\/\/[^\s"<]*\/invitations\/[A-Za-z0-9_-]{43}/
@@ -130,20 +168,21 @@ export async function prepare(api: APIRequestContext, route: Route): Promise<str
     return new URL(link).pathname;
   }
   if (route.followLink) {
-    const html = await (await api.get(withHandle(route.followLink.from))).text();
-    const href = [...html.matchAll(/<a href="([^"]+)"[^>]*>([^<]*)<\/a>/g)].find((m) => m[2] === route.followLink?.text)?.[1];
-    if (!href) throw new Error(`no link "${route.followLink.text}" on ${route.followLink.from}`);
-    return href;
+    const from = withPlaceholders(route.followLink.from);
+    const html = await (await api.get(from)).text();
+    const href = [...html.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].find((m) => htmlText(m[2]) === route.followLink?.text)?.[1];
+    if (!href) throw new Error(`no link "${route.followLink.text}" on ${from}`);
+    return href.replaceAll('&amp;', '&');
   }
-  return withHandle(route.path);
+  return withPlaceholders(route.path);
 }
 
 /** A route's form answers, with "unique" replaced by a new address (so that per-address rate
- *  limits, which the suite does not widen, are never reached by repeating a state) and
- *  `{handle}` by this preparation's group. */
+ *  limits, which the suite does not widen, are never reached by repeating a state) and the
+ *  placeholders filled in. */
 export function answers(route: Route): Record<string, string | string[]> {
   return Object.fromEntries(
-    Object.entries(route.submit ?? {}).map(([k, v]) => [k, v === 'unique' ? uniqueEmail('answer') : Array.isArray(v) ? v : withHandle(v)]),
+    Object.entries(route.submit ?? {}).map(([k, v]) => [k, v === 'unique' ? uniqueEmail('answer') : Array.isArray(v) ? v : withPlaceholders(v)]),
   );
 }
 
@@ -152,21 +191,29 @@ export async function openState(page: Page, route: Route): Promise<number> {
   const path = await prepare(page.request, route);
   const response = await page.goto(path);
   if (!route.submit) return response?.status() ?? 0;
-  const form = route.form ? page.locator(`main form[action="${withHandle(route.form)}"]`) : page.locator('main form').first();
-  await fillForm(form, answers(route));
+  const form = route.form ? page.locator(`main form[action="${withPlaceholders(route.form)}"]`) : page.locator('main form').first();
+  const fields = answers(route);
+  await fillForm(form, fields);
+  // An answer that names one of the form's submit buttons (such as intent=preview) is sent by
+  // pressing that button, as a person would; otherwise the first button sends the form.
+  const buttons = form.locator('button[type="submit"]');
+  const named = await buttons.evaluateAll((bs) => bs.map((b) => [b.getAttribute('name'), b.getAttribute('value')]));
+  const pressed = named.findIndex(([name, value]) => name !== null && name in fields && [fields[name]].flat()[0] === value);
   const [posted] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
-    form.locator('button[type="submit"]').first().click(),
+    buttons.nth(Math.max(pressed, 0)).click(),
   ]);
   await page.waitForLoadState('load');
   return posted.status();
 }
 
-/** Types into text fields and ticks radios and checkboxes, by field name. */
+/** Types into text fields and ticks radios and checkboxes, by field name. A name that belongs to
+ *  a submit button is left for `openState` to press. */
 export async function fillForm(form: Locator, fields: Record<string, string | string[]>) {
   for (const [name, value] of Object.entries(fields)) {
     const controls = form.locator(`[name="${name}"]`);
     const type = await controls.first().getAttribute('type');
+    if (type === 'submit') continue;
     if (type === 'radio' || type === 'checkbox') {
       for (const v of [value].flat()) await form.locator(`[name="${name}"][value="${v}"]`).check();
     } else {
@@ -350,4 +397,37 @@ export async function tabTo(page: Page, role: 'textbox' | 'radio' | 'checkbox' |
     if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
   }
   throw new Error(`Tab never reached the ${role} "${name}"`);
+}
+
+export interface Heading {
+  level: number;
+  text: string;
+}
+
+/** The page's headings in document order, with their levels and text (white space collapsed). */
+export async function headingOutline(page: Page): Promise<Heading[]> {
+  return page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((hs) =>
+    hs.map((h) => ({ level: Number(h.tagName[1]), text: (h.textContent ?? '').replace(/\s+/g, ' ').trim() })),
+  );
+}
+
+/** Skipped heading levels (WCAG 1.3.1, 2.4.10): each heading may go at most one level deeper
+ *  than the one before it. The outline starts under an imagined level 1, so an error summary's
+ *  h2 may come before the page's h1, as the GOV.UK pattern puts it. */
+export function headingProblems(outline: Heading[]): string[] {
+  const problems: string[] = [];
+  let previous = 1;
+  for (const { level, text } of outline) {
+    if (level > previous + 1) problems.push(`h${level} "${text}" follows an h${previous}: h${previous + 1} is skipped`);
+    previous = level;
+  }
+  return problems;
+}
+
+/** The outline as text for a snapshot: one "h<level> text" a line, indented by level, with
+ *  dates and times (which change from run to run) written as "<time>". */
+export function outlineText(outline: Heading[]): string {
+  return outline
+    .map(({ level, text }) => `${'  '.repeat(level - 1)}h${level} ${text.replace(/\b\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} UTC\b/g, '<time>')}`)
+    .join('\n') + '\n';
 }

@@ -1,10 +1,11 @@
-// Every route and state in routes.json, checked the same way: status, title and heading; axe;
-// a keyboard walk; an accessibility-tree snapshot; and Lynx. Playwright runs this file in both
+// Every route and state in routes.json, checked the same way: status, title and heading, and a
+// heading outline that skips no level; axe; a keyboard walk; an accessibility-tree snapshot; and
+// Lynx. Playwright runs this file in both
 // projects, so the status, keyboard, skip-link and snapshot checks also run with JavaScript off
 // (axe and Lynx, being scripts or browsers of their own, and the CSS-only reflow and
 // forced-colours checks run once).
 import { expect, test } from '@playwright/test';
-import { axeProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, servedHtml } from './checks';
+import { axeProblems, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
 import { routes } from './routes';
 
 for (const route of routes) {
@@ -14,8 +15,10 @@ for (const route of routes) {
       await expect(page.locator('html')).toHaveAttribute('lang', 'en');
       await expect(page.locator('h1')).toHaveCount(1);
       await expect(page.locator('h1')).toHaveText(route.h1);
-      await expect(page).toHaveTitle(`${route.errorTitle ? 'Error: ' : ''}${route.h1} – Quorum`);
+      await expect(page).toHaveTitle(`${route.errorTitle ? 'Error: ' : ''}${route.title ?? route.h1} – Quorum`);
       await expect(page.locator('script')).toHaveCount(0);
+      const outline = await headingOutline(page);
+      expect(headingProblems(outline), outlineText(outline)).toEqual([]);
       if (route.errorTitle) {
         const summary = page.getByRole('alert');
         await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
@@ -80,6 +83,7 @@ for (const route of routes) {
     test('accessibility tree snapshot', async ({ page }) => {
       await openState(page, route);
       await expect(page.locator('body')).toMatchAriaSnapshot({ name: `${route.name}.aria.yml` });
+      if (route.outline) expect(outlineText(await headingOutline(page))).toMatchSnapshot(`${route.name}.outline.txt`);
     });
 
     test('Lynx shows the main heading and every label', async ({ page, request }, info) => {

@@ -2,35 +2,70 @@
 // page is added by adding one entry to routes.json.
 import list from './routes.json';
 
+/** Something to do before a state can be seen, as a person would do it. */
+export interface Step {
+  /** Post `fields` to this path (with the CSRF token, as the page's form would). The answer's
+   *  redirect is not followed: what a step needs (a cookie, a Location) is in the answer. */
+  path?: string;
+  /** The form's answers. Placeholders (see `Route.path`) are filled in; the value "unique"
+   *  becomes a new email address; `{n}` becomes the number of the repetition (see `repeat`). */
+  fields?: Record<string, string>;
+  /** Post the same form this many times (1 when absent), `{n}` counting up from `first`; for
+   *  states that need many of something, such as a thread with 200 comments. */
+  repeat?: number;
+  /** The number `{n}` starts from (1 when absent). */
+  first?: number;
+  /** Read values from the `Location` the answer redirects to, for later steps and the path:
+   *  each key becomes the placeholder `{key}`, and its value is a regular expression whose
+   *  first group is taken. For example `{ "thread": "^/t/([0-9a-f]{32})" }` after starting a
+   *  thread, or `{ "comment": "#comment-([0-9a-f]{32})$" }` after posting a comment. The
+   *  preparation fails if the answer does not redirect to a matching address. */
+  capture?: Record<string, string>;
+  /** Sign out. */
+  signOut?: boolean;
+  /** Sign in as a new person (named "Ann Example"). */
+  signIn?: boolean;
+}
+
 export interface Route {
   /** A short unique name: used in test titles and snapshot file names. */
   name: string;
-  /** The URL path to open; `{handle}` is the group handle made for this state. */
+  /** The URL path to open. Placeholders are filled in: `{handle}` is the group handle made for
+   *  this state, and each name a `before` step captured (such as `{thread}`) is its value. */
   path: string;
   /** The text of the page's one h1. */
   h1: string;
+  /** The page's title before " – Quorum", when it is not the h1 (such as "Search: words" or
+   *  "A thread (page 4)"). */
+  title?: string;
   /** The HTTP status the state is served with (200 when absent). */
   status?: number;
   /** When present, the state is reached by filling these fields of the page's form and sending
    *  it. An array value ticks several checkboxes of one name; the value "unique" becomes a new
-   *  email address each time. */
+   *  email address each time. A name and value that belong to one of the form's submit buttons
+   *  (such as `"intent": "preview"`) press that button instead of the first. */
   submit?: Record<string, string | string[]>;
   /** True when the state shows form errors, so its title must start with "Error: ". */
   errorTitle?: boolean;
   /** The action of the form to fill, when the page has several (defaults to the first form
-   *  in main). */
+   *  in main). Placeholders are filled in. */
   form?: string;
   /** Sign in first: "new" stops before choosing a name, "named" goes all the way. */
   signedIn?: 'new' | 'named';
-  /** What to do first, as a person would: post `fields` to `path` (`{handle}` in either is this
-   *  state's group handle, "unique" a new address), sign out, or sign in as a new person. */
-  before?: { path?: string; fields?: Record<string, string>; signOut?: boolean; signIn?: boolean }[];
+  /** What to do first, in order (see `Step`). */
+  before?: Step[];
   /** The path is the link in the last email the `before` steps caused: a sign-in link, or an
    *  invitation's. */
   emailLink?: boolean | 'invitation';
-  /** The path is the target of the link with this text on the page `from`, after the `before`
-   *  steps (for pages whose address holds an id). */
+  /** The path is the target of the link on the page `from` (placeholders filled in), after the
+   *  `before` steps, whose text is `text`: all the text inside the link, visually hidden parts
+   *  included, so it is the link's accessible name ("Reply to your comment", where the page
+   *  shows "Reply"). For pages whose address holds an id. */
   followLink?: { from: string; text: string };
+  /** Also keep the page's heading outline ("h2 Comments", one heading a line, times written as
+   *  "<time>") as a text snapshot, `snapshots/<name>.outline.txt`, for review. Every route's
+   *  outline is checked for skipped levels either way. */
+  outline?: boolean;
 }
 
 export const routes: Route[] = list as Route[];
