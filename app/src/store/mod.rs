@@ -28,8 +28,8 @@ pub use accounts::*;
 pub use comments::*;
 pub use groups::*;
 pub use search::*;
-pub use threads::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+pub use threads::*;
 
 /// Why the store could not be opened or used. The message is for the person running Quorum;
 /// pages never show it.

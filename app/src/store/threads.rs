@@ -87,6 +87,17 @@ pub struct NewThread<'a> {
     pub now: i64,
 }
 
+/// A thread's new title and context, from the edit form.
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadEdit<'a> {
+    pub editor_id: &'a str,
+    pub title: &'a str,
+    pub context: &'a str,
+    /// Members only: `None` leaves it as it is (and outside open groups it is always true).
+    pub private: Option<bool>,
+    pub now: i64,
+}
+
 const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
     COALESCE(a.display_name, 'Deleted account') AS author_name, t.title, t.context, t.private, \
     t.version, t.comment_seq, t.created_at, t.edited_at, t.last_activity_at, t.closed_at, t.pinned_at \
@@ -234,13 +245,16 @@ impl Store {
         &self,
         permit: &Permit,
         thread_id: &str,
-        editor_id: &str,
-        title: &str,
-        context: &str,
-        private: Option<bool>,
-        now: i64,
+        edit: &ThreadEdit<'_>,
     ) -> Result<Option<i64>, StoreError> {
         let (group_id, own_only) = thread_scope(permit)?;
+        let ThreadEdit {
+            editor_id,
+            title,
+            context,
+            private,
+            now,
+        } = *edit;
         let mut tx = self.pool.begin().await?;
         let version: Option<i64> = sqlx::query_scalar(
             "UPDATE threads SET title = ?, context = ?, version = version + 1, edited_at = ?, \
@@ -421,7 +435,11 @@ impl Store {
     }
 
     /// Brings a deleted thread back, with its comments in the search index again.
-    pub async fn restore_thread(&self, permit: &Permit, thread_id: &str) -> Result<bool, StoreError> {
+    pub async fn restore_thread(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+    ) -> Result<bool, StoreError> {
         let group_id = group_of(permit, Action::Moderate)?;
         let mut tx = self.pool.begin().await?;
         let restored: Option<(String, String)> = sqlx::query_as(
@@ -452,10 +470,11 @@ impl Store {
     /// Removes for good the threads deleted more than [`PURGE_AFTER_SECS`] before `now`, with
     /// everything in them. How many went.
     pub async fn purge_deleted_threads(&self, now: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < ?")
-            .bind(now - PURGE_AFTER_SECS)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < ?")
+                .bind(now - PURGE_AFTER_SECS)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected())
     }
 
@@ -498,16 +517,14 @@ pub(super) async fn mark_read_in(
     seqs: &[i64],
     now: i64,
 ) -> Result<(), StoreError> {
-    let text: Option<String> =
-        sqlx::query_scalar("SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?")
-            .bind(thread_id)
-            .bind(account_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let mut ranges = text
-        .as_deref()
-        .map(ReadRanges::parse)
-        .unwrap_or_default();
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?",
+    )
+    .bind(thread_id)
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let mut ranges = text.as_deref().map(ReadRanges::parse).unwrap_or_default();
     let before = ranges.clone();
     ranges.add_all(seqs.iter().copied());
     if text.is_some() && ranges == before {
