@@ -547,3 +547,144 @@ pub(super) async fn mark_read_in(
 pub fn new_content_id() -> Result<String, StoreError> {
     random_id()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::groups::Privacy;
+    use crate::store::test_support::{admin_permit, settings, store};
+    use crate::store::{NewComment, NewMail};
+
+    async fn thread_with_comment(store: &Store) -> (String, String) {
+        store
+            .create_group("g", &settings("garden", Privacy::Open), None, "a1", 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let start = admin_permit(store, "garden", Action::StartThread).await;
+        let thread = NewThread {
+            id: "t1",
+            author_id: "a1",
+            title: "Seeds",
+            context: "Tomato seeds",
+            private: false,
+            now: 10,
+        };
+        store.create_thread(&start, &thread).await.unwrap();
+        let participate = admin_permit(store, "garden", Action::Participate).await;
+        let comment = NewComment {
+            id: "c1",
+            thread_id: "t1",
+            author_id: "a1",
+            reply_to: None,
+            body: "Cucumber too",
+            now: 11,
+        };
+        let no_mail = |_: &crate::store::Mentioned| -> NewMail { unreachable!() };
+        store
+            .post_comment(&participate, &comment, &[], no_mail)
+            .await
+            .unwrap()
+            .unwrap();
+        ("t1".into(), "c1".into())
+    }
+
+    #[tokio::test]
+    async fn a_permit_for_another_action_reads_and_changes_nothing() {
+        let (_dir, store) = store().await;
+        let (thread, comment) = thread_with_comment(&store).await;
+        let members = admin_permit(&store, "garden", Action::ViewMembers).await;
+        assert!(matches!(
+            store.comments_page(&members, &thread, 0, 25).await,
+            Err(StoreError::NotPermitted)
+        ));
+        assert!(matches!(
+            store.delete_thread(&members, &thread, "a1", 12).await,
+            Err(StoreError::NotPermitted)
+        ));
+        assert!(matches!(
+            store.edit_comment(&members, &comment, "a1", "x", 12).await,
+            Err(StoreError::NotPermitted)
+        ));
+        let read = admin_permit(&store, "garden", Action::ViewContent).await;
+        assert_eq!(
+            store
+                .comments_page(&read, &thread, 0, 25)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deleted_thread_is_purged_with_everything_in_it_once_it_cannot_be_restored() {
+        let (_dir, store) = store().await;
+        let (thread, _) = thread_with_comment(&store).await;
+        let moderate = admin_permit(&store, "garden", Action::Moderate).await;
+        assert!(
+            store
+                .delete_thread(&moderate, &thread, "a1", 100)
+                .await
+                .unwrap()
+        );
+        let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM search_text")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(indexed, 0, "search forgets it at once");
+        assert_eq!(
+            store
+                .purge_deleted_threads(100 + PURGE_AFTER_SECS)
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(store.restore_thread(&moderate, &thread).await.unwrap());
+        let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM search_text")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(indexed, 2, "restored with its comment");
+        store
+            .delete_thread(&moderate, &thread, "a1", 200)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .purge_deleted_threads(201 + PURGE_AFTER_SECS)
+                .await
+                .unwrap(),
+            1
+        );
+        for table in [
+            "threads",
+            "comments",
+            "comment_versions",
+            "thread_versions",
+            "thread_reads",
+        ] {
+            let left: i64 = sqlx::query_scalar(sql!("SELECT count(*) FROM {table}"))
+                .fetch_one(&store.pool)
+                .await
+                .unwrap();
+            assert_eq!(left, 0, "{table}");
+        }
+    }
+
+    #[tokio::test]
+    async fn reading_adds_to_what_was_read() {
+        let (_dir, store) = store().await;
+        let (thread, _) = thread_with_comment(&store).await;
+        // Posting marks the author's own comment read.
+        assert_eq!(
+            store.read_ranges(&thread, "a1").await.unwrap().to_string(),
+            "1"
+        );
+        store.mark_read(&thread, "a1", &[3, 2], 20).await.unwrap();
+        assert_eq!(
+            store.read_ranges(&thread, "a1").await.unwrap().to_string(),
+            "1-3"
+        );
+    }
+}
