@@ -547,7 +547,18 @@ fn comment_form(data: &ThreadPage) -> Option<AnyView> {
         );
     }
     if !data.powers.participate {
-        return None;
+        let group = data.access.group.href();
+        let name = data.access.group.group.name.clone();
+        return Some(match data.viewer_id {
+            None => {
+                let next: String =
+                    form_urlencoded::byte_serialize(data.access.href().as_bytes()).collect();
+                view! { <p><a href=format!("/sign-in?next={next}")>"Sign in to take part"</a>" if you are a member of " {name} "."</p> }
+                    .into_any()
+            }
+            Some(_) => view! { <p>"Only members of " <a href=group>{name}</a> " can comment."</p> }
+                .into_any(),
+        });
     }
     let action = format!("{}/comments", data.access.href());
     let members = format!("{}/members", data.access.group.href());
