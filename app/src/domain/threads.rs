@@ -377,7 +377,7 @@ mod tests {
         let mut r = ReadRanges::default();
         r.add(5, 7);
         r.add(1, 2);
-        r.add(3, 3);
+        r.add(3, 4);
         r.add(10, 10);
         assert_eq!(r.to_string(), "1-7,10");
         r.add(8, 9);

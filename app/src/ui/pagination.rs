@@ -124,10 +124,8 @@ mod tests {
             ]
         );
         assert_eq!(numbers(1, 13)[..4], [Some(1), Some(2), Some(3), None]);
-        assert!(
-            render_fragment(|| view! { <Pagination href="/x" page=1 pages=1 label="x"/> })
-                .is_empty()
-        );
+        let none = render_fragment(|| view! { <Pagination href="/x" page=1 pages=1 label="x"/> });
+        assert!(none.trim_start_matches("<!>").is_empty(), "{none}");
     }
 
     #[test]
