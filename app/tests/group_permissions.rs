@@ -325,7 +325,7 @@ async fn every_person_gets_exactly_what_the_table_says_for_every_kind_of_group()
 }
 
 /// Every page and every form under a secret group, as outsiders reach for them.
-const SECRET_URLS: [(&str, &str); 19] = [
+const SECRET_URLS: [(&str, &str); 24] = [
     ("GET", ""),
     ("GET", "/subgroups"),
     ("GET", "/subgroups/new"),
@@ -345,6 +345,39 @@ const SECRET_URLS: [(&str, &str); 19] = [
     ("POST", "/invitations/x/revoke"),
     ("GET", "/requests"),
     ("POST", "/requests/x"),
+    ("GET", "/threads"),
+    ("GET", "/threads/new"),
+    ("POST", "/threads/new"),
+    ("GET", "/threads/deleted"),
+    ("POST", "/threads/deleted/x/restore"),
+];
+
+/// Every page and form of a thread (`/t/<id>…`; `{c}` is one of its comments).
+const THREAD_URLS: [(&str, &str); 24] = [
+    ("GET", ""),
+    ("GET", "/edit"),
+    ("POST", "/edit"),
+    ("GET", "/history"),
+    ("GET", "/print"),
+    ("GET", "/move"),
+    ("POST", "/move"),
+    ("GET", "/delete"),
+    ("POST", "/delete"),
+    ("POST", "/close"),
+    ("POST", "/reopen"),
+    ("POST", "/pin"),
+    ("POST", "/unpin"),
+    ("POST", "/comments"),
+    ("GET", "/comments/new"),
+    ("GET", "/comments/new?reply_to={c}"),
+    ("GET", "/comments/{c}"),
+    ("GET", "/comments/{c}/edit"),
+    ("POST", "/comments/{c}/edit"),
+    ("GET", "/comments/{c}/delete"),
+    ("POST", "/comments/{c}/delete"),
+    ("POST", "/comments/{c}/react"),
+    ("GET", "/comments/{c}/history"),
+    ("GET", "/comments/x/history"),
 ];
 
 #[tokio::test]
@@ -365,6 +398,35 @@ async fn a_secret_group_is_not_found_by_anyone_outside_it_at_any_url() {
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let started = admin
+        .submit(
+            "/g/hidden/threads/new",
+            "/g/hidden/threads/new",
+            &[("title", "Hidden plans"), ("context", "Clandestine words")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let thread = started
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let commented = admin
+        .submit(
+            &thread,
+            &format!("{thread}/comments"),
+            &[("body", "Clandestine comment")],
+        )
+        .await;
+    let comment = commented
+        .location()
+        .unwrap()
+        .split("#comment-")
+        .nth(1)
+        .unwrap()
+        .to_string();
     for browser in [&app.browser(), &outsider] {
         let token = browser.csrf_token("/design/forms").await;
         for (method, path) in SECRET_URLS {
@@ -389,6 +451,41 @@ async fn a_secret_group_is_not_found_by_anyone_outside_it_at_any_url() {
             }
         }
     }
+    for browser in [&app.browser(), &outsider] {
+        let token = browser.csrf_token("/design/forms").await;
+        for (method, path) in THREAD_URLS {
+            let url = format!("{thread}{}", path.replace("{c}", &comment));
+            let reply = if method == "GET" {
+                browser.get(&url).await
+            } else {
+                browser
+                    .send_and_read(browser.post_with_token(
+                        &url,
+                        &token,
+                        "title=x&body=x&reaction=agree&group=hidden",
+                    ))
+                    .await
+            };
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {url}");
+            assert!(
+                !reply.body.contains("Hidden") && !reply.body.contains("Clandestine"),
+                "{method} {url} showed the thread"
+            );
+        }
+        let found = browser.get("/search?q=clandestine").await;
+        assert!(
+            found.body.contains("No threads or comments match"),
+            "search"
+        );
+        assert!(!found.body.contains("Clandestine"));
+    }
+    assert!(
+        admin
+            .get("/search?q=clandestine")
+            .await
+            .body
+            .contains("2 results")
+    );
     // The directory and dashboards never list it either.
     assert!(!outsider.get("/groups").await.body.contains("Hidden"));
     assert!(!outsider.get("/dashboard").await.body.contains("Hidden"));

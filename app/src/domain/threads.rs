@@ -314,7 +314,11 @@ mod tests {
         };
         let errors = check_thread(&answers, true);
         assert_eq!(errors.len(), 3);
-        assert!(check_thread(&answers, false).for_field("visibility").is_none());
+        assert!(
+            check_thread(&answers, false)
+                .for_field("visibility")
+                .is_none()
+        );
         answers.title = "é".repeat(TITLE_MAX);
         answers.context = "é".repeat(CONTEXT_MAX);
         answers.visibility = "private".into();
@@ -330,7 +334,11 @@ mod tests {
     fn a_comment_needs_words_within_its_limit() {
         assert!(check_comment(" \n ").for_field("body").is_some());
         assert!(check_comment(&"a".repeat(COMMENT_MAX)).is_empty());
-        assert!(check_comment(&"a".repeat(COMMENT_MAX + 1)).for_field("body").is_some());
+        assert!(
+            check_comment(&"a".repeat(COMMENT_MAX + 1))
+                .for_field("body")
+                .is_some()
+        );
     }
 
     #[test]
@@ -345,7 +353,9 @@ mod tests {
     #[test]
     fn mentions_are_found_once_and_emails_are_not_mentions() {
         assert_eq!(
-            mentions("Thanks @Ada-Lovelace and @bob! (@ada-lovelace again) mail ada@example.org @- @"),
+            mentions(
+                "Thanks @Ada-Lovelace and @bob! (@ada-lovelace again) mail ada@example.org @- @"
+            ),
             vec!["ada-lovelace", "bob"]
         );
         assert_eq!(mentions("@carol-, see `@dan`"), vec!["carol", "dan"]);
@@ -367,7 +377,7 @@ mod tests {
         let mut r = ReadRanges::default();
         r.add(5, 7);
         r.add(1, 2);
-        r.add(3, 3);
+        r.add(3, 4);
         r.add(10, 10);
         assert_eq!(r.to_string(), "1-7,10");
         r.add(8, 9);
@@ -378,7 +388,15 @@ mod tests {
 
     #[test]
     fn malformed_ranges_read_as_nothing() {
-        for bad in ["x", "3-1", "0-2", "-1", "1-", "1--2", "99999999999999999999"] {
+        for bad in [
+            "x",
+            "3-1",
+            "0-2",
+            "-1",
+            "1-",
+            "1--2",
+            "99999999999999999999",
+        ] {
             assert!(ReadRanges::parse(bad).is_empty(), "{bad}");
         }
     }

@@ -161,7 +161,10 @@ fn thread_routes() -> Router<AppState> {
         .route("/t/{id}/edit", get(edit::show).post(edit::submit))
         .route("/t/{id}/history", get(history::thread))
         .route("/t/{id}/print", get(print::show))
-        .route("/t/{id}/move", get(manage::show_move).post(manage::submit_move))
+        .route(
+            "/t/{id}/move",
+            get(manage::show_move).post(manage::submit_move),
+        )
         .route(
             "/t/{id}/delete",
             get(manage::show_delete).post(manage::delete),
@@ -179,10 +182,7 @@ fn thread_routes() -> Router<AppState> {
             get(comments::show_delete).post(comments::delete),
         )
         .route("/t/{id}/comments/{comment}/react", post(comments::react))
-        .route(
-            "/t/{id}/comments/{comment}/history",
-            get(history::comment),
-        )
+        .route("/t/{id}/comments/{comment}/history", get(history::comment))
 }
 
 /// The query of a page reached by the redirect that ends a form post: which status message,

@@ -129,10 +129,17 @@ pub async fn show(
 
 fn result_view(hit: SearchHit) -> impl IntoView {
     let (href, kind) = if hit.comment_id.is_empty() {
-        (thread_href(&hit.thread_id), format!("Thread started by {}", hit.author_name))
+        (
+            thread_href(&hit.thread_id),
+            format!("Thread started by {}", hit.author_name),
+        )
     } else {
         (
-            format!("{}/comments/{}", thread_href(&hit.thread_id), hit.comment_id),
+            format!(
+                "{}/comments/{}",
+                thread_href(&hit.thread_id),
+                hit.comment_id
+            ),
             format!("Comment by {}", hit.author_name),
         )
     };

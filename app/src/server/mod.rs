@@ -229,7 +229,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             every.tick().await;
             limits.prune();
             // Deleted threads are purged for good once they can no longer be restored.
-            match purging.purge_deleted_threads(crate::store::unix_now()).await {
+            match purging
+                .purge_deleted_threads(crate::store::unix_now())
+                .await
+            {
                 Ok(0) => {}
                 Ok(n) => info!("purged {n} deleted threads"),
                 Err(e) => tracing::warn!("purging deleted threads failed: {e}"),

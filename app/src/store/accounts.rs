@@ -317,13 +317,11 @@ impl Store {
                 2..=49 => format!("{base}-{n}"),
                 _ => format!("{base}-{}", &random_id()?[..6]),
             };
-            let set = sqlx::query(
-                "UPDATE accounts SET handle = ? WHERE id = ? AND handle IS NULL",
-            )
-            .bind(&handle)
-            .bind(account_id)
-            .execute(&self.pool)
-            .await;
+            let set = sqlx::query("UPDATE accounts SET handle = ? WHERE id = ? AND handle IS NULL")
+                .bind(&handle)
+                .bind(account_id)
+                .execute(&self.pool)
+                .await;
             match set {
                 Ok(_) => return Ok(()),
                 Err(e) if super::groups::is_unique_violation(&e) => {}
@@ -335,11 +333,13 @@ impl Store {
 
     /// The handle an account is `@mentioned` by, once it has a name.
     pub async fn mention_handle(&self, account_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT handle FROM accounts WHERE id = ?")
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .flatten())
+        Ok(
+            sqlx::query_scalar("SELECT handle FROM accounts WHERE id = ?")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
     }
 
     pub async fn set_password_hash(

@@ -8,12 +8,12 @@
 
 use sqlx::{Sqlite, Transaction};
 
-use super::threads::{mark_read_in, read_scope};
 use super::groups::group_of;
+use super::threads::{mark_read_in, read_scope};
 use super::{NewMail, Store, StoreError};
 use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
-use crate::domain::threads::{ReadRanges, Reaction};
+use crate::domain::threads::{Reaction, ReadRanges};
 
 /// A comment as shown, with its author's name (and for a reply, its parent's author's) looked
 /// up now.
@@ -101,12 +101,14 @@ pub(super) async fn index_comment(
         .bind(comment_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', ?, ?, ?)")
-        .bind(markdown::plain_text(body, usize::MAX))
-        .bind(thread_id)
-        .bind(comment_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', ?, ?, ?)",
+    )
+    .bind(markdown::plain_text(body, usize::MAX))
+    .bind(thread_id)
+    .bind(comment_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -192,7 +194,8 @@ impl Store {
             return Ok((None, 0));
         }
         let within = vec!["(c.seq BETWEEN ? AND ?)"; gaps.len()].join(" OR ");
-        let filter = format!("c.thread_id = ? AND c.deleted_at IS NULL AND ({within}) AND {IN_SCOPE}");
+        let filter =
+            format!("c.thread_id = ? AND c.deleted_at IS NULL AND ({within}) AND {IN_SCOPE}");
         let bind_all = |sql: sqlx::AssertSqlSafe<String>| {
             let mut query = sqlx::query(sql).bind(thread_id);
             for (a, b) in &gaps {
@@ -288,14 +291,23 @@ impl Store {
         .bind(comment.now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, 1, ?, ?)")
-            .bind(comment.id)
-            .bind(comment.body)
-            .bind(comment.now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, 1, ?, ?)",
+        )
+        .bind(comment.id)
+        .bind(comment.body)
+        .bind(comment.now)
+        .execute(&mut *tx)
+        .await?;
         index_comment(&mut tx, comment.thread_id, comment.id, comment.body).await?;
-        mark_read_in(&mut tx, comment.thread_id, comment.author_id, &[seq], comment.now).await?;
+        mark_read_in(
+            &mut tx,
+            comment.thread_id,
+            comment.author_id,
+            &[seq],
+            comment.now,
+        )
+        .await?;
         if !mentioned.is_empty() {
             let places = vec!["?"; mentioned.len()].join(", ");
             let mut query = sqlx::query_as::<_, Mentioned>(sql!(
@@ -350,13 +362,15 @@ impl Store {
         let Some((version, thread_id)) = edited else {
             return Ok(None);
         };
-        sqlx::query("INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, ?, ?, ?)")
-            .bind(comment_id)
-            .bind(version)
-            .bind(body)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(comment_id)
+        .bind(version)
+        .bind(body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         index_comment(&mut tx, &thread_id, comment_id, body).await?;
         tx.commit().await?;
         Ok(Some(version))

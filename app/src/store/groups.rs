@@ -165,6 +165,8 @@ pub enum MembershipChange {
 pub struct Member {
     pub account_id: String,
     pub name: String,
+    /// What others type to mention them, once they have a name.
+    pub handle: Option<String>,
     role: String,
     pub joined_at: i64,
 }
@@ -486,7 +488,7 @@ impl Store {
     pub async fn members(&self, permit: &Permit) -> Result<Vec<Member>, StoreError> {
         let group_id = group_of(permit, Action::ViewMembers)?;
         Ok(sqlx::query_as(sql!(
-            "SELECT m.account_id, {ACTOR_NAME} AS name, m.role, m.joined_at \
+            "SELECT m.account_id, {ACTOR_NAME} AS name, a.handle, m.role, m.joined_at \
              FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.group_id = ? \
              ORDER BY m.role = 'admin' DESC, name COLLATE NOCASE, m.joined_at"
         ))
@@ -982,36 +984,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::groups::JoinMode;
-    use crate::domain::permissions::{Relation, permit};
-
-    async fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("q.db").display());
-        let store = Store::open(&url).await.unwrap();
-        store.migrate().await.unwrap();
-        store
-            .find_or_create_account("a1", "ann@example.org", 1)
-            .await
-            .unwrap();
-        (dir, store)
-    }
-
-    fn settings(handle: &str, privacy: Privacy) -> Settings {
-        Settings {
-            name: handle.to_string(),
-            handle: handle.to_string(),
-            description: String::new(),
-            privacy,
-            join_mode: JoinMode::Invitation,
-            permissions: MemberPermissions::default(),
-        }
-    }
-
-    async fn admin_permit(store: &Store, handle: &str, action: Action) -> Permit {
-        let group = store.group_by_handle(handle).await.unwrap().unwrap();
-        permit(&group.id, &group.rules(), Relation::Admin, action).unwrap()
-    }
+    use crate::store::test_support::{admin_permit, settings, store};
 
     #[tokio::test]
     async fn privacy_bounds_hold_inside_the_write_whatever_the_form_checked() {

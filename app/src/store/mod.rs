@@ -28,8 +28,8 @@ pub use accounts::*;
 pub use comments::*;
 pub use groups::*;
 pub use search::*;
-pub use threads::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+pub use threads::*;
 
 /// Why the store could not be opened or used. The message is for the person running Quorum;
 /// pages never show it.
@@ -127,6 +127,43 @@ pub(crate) fn unix_now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// What the store's unit tests share: a fresh database with one account ("a1"), group
+/// settings, and an admin's permit.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Store;
+    use crate::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
+    use crate::domain::permissions::{Action, Permit, Relation, permit};
+
+    pub async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("q.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+            .find_or_create_account("a1", "ann@example.org", 1)
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
+    pub fn settings(handle: &str, privacy: Privacy) -> Settings {
+        Settings {
+            name: handle.to_string(),
+            handle: handle.to_string(),
+            description: String::new(),
+            privacy,
+            join_mode: JoinMode::Invitation,
+            permissions: MemberPermissions::default(),
+        }
+    }
+
+    pub async fn admin_permit(store: &Store, handle: &str, action: Action) -> Permit {
+        let group = store.group_by_handle(handle).await.unwrap().unwrap();
+        permit(&group.id, &group.rules(), Relation::Admin, action).unwrap()
+    }
 }
 
 #[cfg(test)]

@@ -87,6 +87,17 @@ pub struct NewThread<'a> {
     pub now: i64,
 }
 
+/// A thread's new title and context, from the edit form.
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadEdit<'a> {
+    pub editor_id: &'a str,
+    pub title: &'a str,
+    pub context: &'a str,
+    /// Members only: `None` leaves it as it is (and outside open groups it is always true).
+    pub private: Option<bool>,
+    pub now: i64,
+}
+
 const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
     COALESCE(a.display_name, 'Deleted account') AS author_name, t.title, t.context, t.private, \
     t.version, t.comment_seq, t.created_at, t.edited_at, t.last_activity_at, t.closed_at, t.pinned_at \
@@ -234,13 +245,16 @@ impl Store {
         &self,
         permit: &Permit,
         thread_id: &str,
-        editor_id: &str,
-        title: &str,
-        context: &str,
-        private: Option<bool>,
-        now: i64,
+        edit: &ThreadEdit<'_>,
     ) -> Result<Option<i64>, StoreError> {
         let (group_id, own_only) = thread_scope(permit)?;
+        let ThreadEdit {
+            editor_id,
+            title,
+            context,
+            private,
+            now,
+        } = *edit;
         let mut tx = self.pool.begin().await?;
         let version: Option<i64> = sqlx::query_scalar(
             "UPDATE threads SET title = ?, context = ?, version = version + 1, edited_at = ?, \
@@ -421,7 +435,11 @@ impl Store {
     }
 
     /// Brings a deleted thread back, with its comments in the search index again.
-    pub async fn restore_thread(&self, permit: &Permit, thread_id: &str) -> Result<bool, StoreError> {
+    pub async fn restore_thread(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+    ) -> Result<bool, StoreError> {
         let group_id = group_of(permit, Action::Moderate)?;
         let mut tx = self.pool.begin().await?;
         let restored: Option<(String, String)> = sqlx::query_as(
@@ -452,10 +470,11 @@ impl Store {
     /// Removes for good the threads deleted more than [`PURGE_AFTER_SECS`] before `now`, with
     /// everything in them. How many went.
     pub async fn purge_deleted_threads(&self, now: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < ?")
-            .bind(now - PURGE_AFTER_SECS)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < ?")
+                .bind(now - PURGE_AFTER_SECS)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected())
     }
 
@@ -498,16 +517,14 @@ pub(super) async fn mark_read_in(
     seqs: &[i64],
     now: i64,
 ) -> Result<(), StoreError> {
-    let text: Option<String> =
-        sqlx::query_scalar("SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?")
-            .bind(thread_id)
-            .bind(account_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let mut ranges = text
-        .as_deref()
-        .map(ReadRanges::parse)
-        .unwrap_or_default();
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?",
+    )
+    .bind(thread_id)
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let mut ranges = text.as_deref().map(ReadRanges::parse).unwrap_or_default();
     let before = ranges.clone();
     ranges.add_all(seqs.iter().copied());
     if text.is_some() && ranges == before {
@@ -529,4 +546,145 @@ pub(super) async fn mark_read_in(
 /// Makes a new id for a thread or comment.
 pub fn new_content_id() -> Result<String, StoreError> {
     random_id()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::groups::Privacy;
+    use crate::store::test_support::{admin_permit, settings, store};
+    use crate::store::{NewComment, NewMail};
+
+    async fn thread_with_comment(store: &Store) -> (String, String) {
+        store
+            .create_group("g", &settings("garden", Privacy::Open), None, "a1", 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let start = admin_permit(store, "garden", Action::StartThread).await;
+        let thread = NewThread {
+            id: "t1",
+            author_id: "a1",
+            title: "Seeds",
+            context: "Tomato seeds",
+            private: false,
+            now: 10,
+        };
+        store.create_thread(&start, &thread).await.unwrap();
+        let participate = admin_permit(store, "garden", Action::Participate).await;
+        let comment = NewComment {
+            id: "c1",
+            thread_id: "t1",
+            author_id: "a1",
+            reply_to: None,
+            body: "Cucumber too",
+            now: 11,
+        };
+        let no_mail = |_: &crate::store::Mentioned| -> NewMail { unreachable!() };
+        store
+            .post_comment(&participate, &comment, &[], no_mail)
+            .await
+            .unwrap()
+            .unwrap();
+        ("t1".into(), "c1".into())
+    }
+
+    #[tokio::test]
+    async fn a_permit_for_another_action_reads_and_changes_nothing() {
+        let (_dir, store) = store().await;
+        let (thread, comment) = thread_with_comment(&store).await;
+        let members = admin_permit(&store, "garden", Action::ViewMembers).await;
+        assert!(matches!(
+            store.comments_page(&members, &thread, 0, 25).await,
+            Err(StoreError::NotPermitted)
+        ));
+        assert!(matches!(
+            store.delete_thread(&members, &thread, "a1", 12).await,
+            Err(StoreError::NotPermitted)
+        ));
+        assert!(matches!(
+            store.edit_comment(&members, &comment, "a1", "x", 12).await,
+            Err(StoreError::NotPermitted)
+        ));
+        let read = admin_permit(&store, "garden", Action::ViewContent).await;
+        assert_eq!(
+            store
+                .comments_page(&read, &thread, 0, 25)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deleted_thread_is_purged_with_everything_in_it_once_it_cannot_be_restored() {
+        let (_dir, store) = store().await;
+        let (thread, _) = thread_with_comment(&store).await;
+        let moderate = admin_permit(&store, "garden", Action::Moderate).await;
+        assert!(
+            store
+                .delete_thread(&moderate, &thread, "a1", 100)
+                .await
+                .unwrap()
+        );
+        let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM search_text")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(indexed, 0, "search forgets it at once");
+        assert_eq!(
+            store
+                .purge_deleted_threads(100 + PURGE_AFTER_SECS)
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(store.restore_thread(&moderate, &thread).await.unwrap());
+        let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM search_text")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(indexed, 2, "restored with its comment");
+        store
+            .delete_thread(&moderate, &thread, "a1", 200)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .purge_deleted_threads(201 + PURGE_AFTER_SECS)
+                .await
+                .unwrap(),
+            1
+        );
+        for table in [
+            "threads",
+            "comments",
+            "comment_versions",
+            "thread_versions",
+            "thread_reads",
+        ] {
+            let left: i64 = sqlx::query_scalar(sql!("SELECT count(*) FROM {table}"))
+                .fetch_one(&store.pool)
+                .await
+                .unwrap();
+            assert_eq!(left, 0, "{table}");
+        }
+    }
+
+    #[tokio::test]
+    async fn reading_adds_to_what_was_read() {
+        let (_dir, store) = store().await;
+        let (thread, _) = thread_with_comment(&store).await;
+        // Posting marks the author's own comment read.
+        assert_eq!(
+            store.read_ranges(&thread, "a1").await.unwrap().to_string(),
+            "1"
+        );
+        store.mark_read(&thread, "a1", &[3, 2], 20).await.unwrap();
+        assert_eq!(
+            store.read_ranges(&thread, "a1").await.unwrap().to_string(),
+            "1-3"
+        );
+    }
 }

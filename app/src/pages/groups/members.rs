@@ -129,7 +129,8 @@ fn member_item(member: Member, base: &str, manage: bool, me: &str) -> impl IntoV
     view! {
         <li class="q-session">
             <h2 class="q-heading-s">{member.name.clone()}{you}</h2>
-            <p>{role_text} ". Joined " <time datetime=iso>{since}</time> "."</p>
+            <p>{role_text} ". Joined " <time datetime=iso>{since}</time> "."
+                {member.handle.clone().map(|h| format!(" Mention them with @{h}."))}</p>
             {actions}
         </li>
     }

@@ -27,9 +27,12 @@ fn notice() -> impl IntoView {
                 <li>"Your groups: which you belong to, your role, when you joined, and any introduction you wrote when asking to join. Members of a group see who its members are; nobody else does, whatever the group’s privacy."</li>
                 <li>"Invitations: the email address someone invited, their message, who sent it and when it was accepted. Only a scrambled (hashed) form of the link is kept."</li>
                 <li>"What happened in each group (who joined, who left, who changed its settings), shown to its members."</li>
+                <li>"Threads and comments you write, and their earlier versions when they are edited, for everyone who may read the thread. A deleted comment’s words and versions are removed at once; a deleted thread is kept for 30 days so that an admin can restore it, then removed for good."</li>
+                <li>"The reactions you give (others see how many, not who), and which comments of each thread you have read, so that Quorum can show you what is new. Only you see what you have read."</li>
+                <li>"Your handle, made from your name the first time you choose one. A member who types it in a comment sends you an email with that comment."</li>
                 <li>"Your email address, the name you choose and, if you set one, a scrambled (hashed) form of your password."</li>
                 <li>"Where you are signed in: the kind of browser and system (such as “Firefox on Linux”), when you signed in and when you were last active. You can see and end these sessions on your account page."</li>
-                <li>"A security log of sign-ins and of what group admins do (settings, roles, removals, requests and invitations): the time, the outcome, the network (IP) address, and a keyed scrambled form of the email address, never the address itself."</li>
+                <li>"A security log of sign-ins and of what group admins do (settings, roles, removals, requests, invitations, and moving or deleting threads and comments): the time, the outcome, the network (IP) address, and a keyed scrambled form of the email address, never the address itself."</li>
                 <li>"For each request to the server: the time, the page asked for (without anything after a question mark), the result and how long it took. These lines are kept to keep the service working and safe."</li>
             </ul>
             <h2>"Cookies"</h2>

@@ -18,8 +18,7 @@ use crate::pages::sign_in::audit_group;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{Comment, unix_now};
 use crate::ui::{
-    Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, Textarea,
-    render_document,
+    Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, Textarea, render_document,
 };
 
 /// The thread and the comment, when the person may read both.
@@ -86,7 +85,14 @@ pub async fn show_edit(
     let (access, comment) = load(&state, &ctx, &id, &comment_id).await?;
     edit_permit(&ctx, &access, &comment)?;
     let body = comment.body.clone();
-    Ok(render_edit(&ctx, &access, &comment, body, FormErrors::new(), false))
+    Ok(render_edit(
+        &ctx,
+        &access,
+        &comment,
+        body,
+        FormErrors::new(),
+        false,
+    ))
 }
 
 /// `POST /t/<id>/comments/<comment>/edit`.
@@ -108,7 +114,13 @@ pub async fn edit(
     if body.trim_end() != comment.body {
         state
             .store
-            .edit_comment(&permit, &comment_id, &viewer.account_id, body.trim_end(), unix_now())
+            .edit_comment(
+                &permit,
+                &comment_id,
+                &viewer.account_id,
+                body.trim_end(),
+                unix_now(),
+            )
             .await?
             .ok_or(AppError::NotFound)?;
     }
@@ -233,7 +245,10 @@ pub async fn delete(
         )
         .await;
     }
-    Ok(see_other(&format!("{}?done=comment-deleted#comments", access.href())))
+    Ok(see_other(&format!(
+        "{}?done=comment-deleted#comments",
+        access.href()
+    )))
 }
 
 /// `POST /t/<id>/comments/<comment>/react`.
@@ -249,7 +264,13 @@ pub async fn react(
     let reaction = Reaction::parse(form.text("reaction")).ok_or(AppError::NotFound)?;
     let taken = state
         .store
-        .toggle_reaction(&permit, &comment_id, &viewer.account_id, reaction, unix_now())
+        .toggle_reaction(
+            &permit,
+            &comment_id,
+            &viewer.account_id,
+            reaction,
+            unix_now(),
+        )
         .await?;
     if !taken {
         return Err(AppError::NotFound);

@@ -42,7 +42,16 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let parent = reply_target(&state, &ctx, &access, &query.reply_to).await?;
-    Ok(render(&ctx, &state, &access, parent, String::new(), FormErrors::new(), false).await?)
+    render(
+        &ctx,
+        &state,
+        &access,
+        parent,
+        String::new(),
+        FormErrors::new(),
+        false,
+    )
+    .await
 }
 
 /// `POST /t/<id>/comments`.
@@ -59,7 +68,10 @@ pub async fn submit(
     let body = form.text("body").to_string();
     let mut errors = check_comment(&body);
     if access.thread.is_closed() {
-        errors.add("body", "This thread has been closed, so it takes no new comments");
+        errors.add(
+            "body",
+            "This thread has been closed, so it takes no new comments",
+        );
     }
     if !errors.is_empty() || wants_preview(&form) {
         let preview = wants_preview(&form);
@@ -152,7 +164,9 @@ pub async fn go_to(
         .await?
         .filter(|c| c.thread_id == id)
         .ok_or(AppError::NotFound)?;
-    Ok(see_other(&comment_href(&state, &access, &comment, "").await?))
+    Ok(see_other(
+        &comment_href(&state, &access, &comment, "").await?,
+    ))
 }
 
 /// The address of a comment on its page of the thread, with `query` (such as `?done=…`).

@@ -14,7 +14,7 @@ use crate::domain::groups::Privacy;
 use crate::domain::threads::{ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
-use crate::store::unix_now;
+use crate::store::{ThreadEdit, unix_now};
 use crate::ui::{
     Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, render_document,
 };
@@ -35,7 +35,12 @@ pub async fn show(
     let answers = ThreadAnswers {
         title: access.thread.title.clone(),
         context: access.thread.context.clone(),
-        visibility: if access.thread.private { "private" } else { "public" }.into(),
+        visibility: if access.thread.private {
+            "private"
+        } else {
+            "public"
+        }
+        .into(),
     };
     Ok(render(&ctx, &access, answers, FormErrors::new(), false))
 }
@@ -62,11 +67,13 @@ pub async fn submit(
         .edit_thread(
             &permit,
             &id,
-            &viewer.account_id,
-            answers.title.trim(),
-            answers.context.trim_end(),
-            private,
-            unix_now(),
+            &ThreadEdit {
+                editor_id: &viewer.account_id,
+                title: answers.title.trim(),
+                context: answers.context.trim_end(),
+                private,
+                now: unix_now(),
+            },
         )
         .await?
         .ok_or(AppError::NotFound)?;

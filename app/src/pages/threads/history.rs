@@ -72,7 +72,8 @@ fn render(
                 format!("Version {}, by {}, ", v.version, v.editor_name)
             };
             let body = markdown::render(&v.body, 2);
-            let version_title = (with_titles).then(|| view! { <p><strong>"Title: "</strong>{v.title.clone()}</p> });
+            let version_title =
+                (with_titles).then(|| view! { <p><strong>"Title: "</strong>{v.title.clone()}</p> });
             view! {
                 <section class="q-version">
                     <h2>{heading}<time datetime=iso_utc(v.at)>{format_utc(v.at)}</time></h2>

@@ -35,7 +35,12 @@ pub async fn show(
     let reader = ctx.viewer.as_ref().map(|v| v.account_id.as_str());
     let (threads, total) = state
         .store
-        .threads_page(&permit, reader, (page - 1) * THREADS_PER_PAGE, THREADS_PER_PAGE)
+        .threads_page(
+            &permit,
+            reader,
+            (page - 1) * THREADS_PER_PAGE,
+            THREADS_PER_PAGE,
+        )
         .await?;
     let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
     if page > pages {

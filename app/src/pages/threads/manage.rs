@@ -92,7 +92,10 @@ pub async fn submit_move(
         None
     } else {
         match GroupAccess::load(&state, &ctx, &chosen).await {
-            Ok(group) => group.permit(&ctx, Action::Moderate).ok().map(|p| (group, p)),
+            Ok(group) => group
+                .permit(&ctx, Action::Moderate)
+                .ok()
+                .map(|p| (group, p)),
             Err(_) => None,
         }
     };
@@ -108,7 +111,14 @@ pub async fn submit_move(
     {
         return Err(AppError::NotFound);
     }
-    audit_group(&state, "thread_moved", &viewer.account_id, &group.group.id, ip).await;
+    audit_group(
+        &state,
+        "thread_moved",
+        &viewer.account_id,
+        &group.group.id,
+        ip,
+    )
+    .await;
     Ok(see_other(&format!("{}?done=moved", access.href())))
 }
 
@@ -249,34 +259,41 @@ pub async fn deleted(
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
     let permit = access.permit(&ctx, Action::Moderate)?;
     let threads = state.store.deleted_threads(&permit).await?;
+    let items_empty = threads.is_empty();
     let crumbs = access.crumbs(DELETED_TITLE);
     let caption = access.group.name.clone();
     let href = access.href();
     let days = PURGE_AFTER_SECS / 86_400;
-    let lead = format!("A deleted thread can be restored for {days} days, then it is gone for good.");
-    let items = threads
-        .into_iter()
-        .map(|t| {
-            let purge = format_utc(t.deleted_at + PURGE_AFTER_SECS);
-            let text = format!("Restore \u{201c}{}\u{201d}", t.title);
-            view! {
-                <li class="q-session">
-                    <h2 class="q-heading-s">{t.title.clone()}</h2>
-                    <p>{format!("Deleted by {} on {}. Gone for good after {purge}.", t.deleted_by_name, format_utc(t.deleted_at))}</p>
-                    <Form action=format!("{href}/threads/deleted/{}/restore", t.id) label=text.clone()>
-                        <Button text=text style=ButtonStyle::Secondary/>
-                    </Form>
-                </li>
-            }
-        })
-        .collect_view();
+    let lead =
+        format!("A deleted thread can be restored for {days} days, then it is gone for good.");
     Ok(html(
         StatusCode::OK,
         render_document(&ctx.page(), move || {
+            let items = threads
+            .into_iter()
+            .map(|t| {
+                let purge = format_utc(t.deleted_at + PURGE_AFTER_SECS);
+                let text = format!("Restore \u{201c}{}\u{201d}", t.title);
+                view! {
+                    <li class="q-session">
+                        <h2 class="q-heading-s">{t.title.clone()}</h2>
+                        <p>{format!("Deleted by {} on {}. Gone for good after {purge}.", t.deleted_by_name, format_utc(t.deleted_at))}</p>
+                        <Form action=format!("{href}/threads/deleted/{}/restore", t.id) label=text.clone()>
+                            <Button text=text style=ButtonStyle::Secondary/>
+                        </Form>
+                    </li>
+                }
+            })
+            .collect_view();
+            let items = if items_empty {
+                view! { <p>"There are no deleted threads."</p> }.into_any()
+            } else {
+                view! { <ul class="q-list">{items}</ul> }.into_any()
+            };
             view! {
                 <Page title=DELETED_TITLE area=NavArea::Groups breadcrumbs=crumbs>
                     <PageHeading text=DELETED_TITLE caption=caption lead=lead/>
-                    <ul class="q-list">{items}</ul>
+                    {items}
                 </Page>
             }
         }),
@@ -297,6 +314,16 @@ pub async fn restore(
     if !state.store.restore_thread(&permit, &id).await? {
         return Err(AppError::NotFound);
     }
-    audit_group(&state, "thread_restored", &viewer.account_id, &access.group.id, ip).await;
-    Ok(see_other(&format!("{}?done=restored", super::thread_href(&id))))
+    audit_group(
+        &state,
+        "thread_restored",
+        &viewer.account_id,
+        &access.group.id,
+        ip,
+    )
+    .await;
+    Ok(see_other(&format!(
+        "{}?done=restored",
+        super::thread_href(&id)
+    )))
 }

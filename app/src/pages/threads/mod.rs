@@ -63,7 +63,9 @@ impl ThreadAccess {
         } else {
             Action::ViewContent
         };
-        self.group.permit(ctx, action).map_err(|_| AppError::NotFound)
+        self.group
+            .permit(ctx, action)
+            .map_err(|_| AppError::NotFound)
     }
 
     /// Whether the person signed in wrote the thread.

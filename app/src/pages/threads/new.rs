@@ -17,8 +17,8 @@ use crate::pages::groups::GroupAccess;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{NewThread, new_content_id, unix_now};
 use crate::ui::{
-    Button, ButtonStyle, Choice, Crumb, ErrorSummary, Form, NavArea, Page, PageHeading,
-    RadioGroup, TextInput, Textarea, render_document,
+    Button, ButtonStyle, Choice, Crumb, ErrorSummary, Form, NavArea, Page, PageHeading, RadioGroup,
+    TextInput, Textarea, render_document,
 };
 
 const TITLE: &str = "Start a thread";
@@ -139,8 +139,9 @@ pub fn ThreadFields(
 ) -> impl IntoView {
     let visibility = open.then(|| {
         let choices = vec![
-            Choice::new("public", "Anyone")
-                .with_hint("Anyone can read it, as they can read the group. Only members can comment."),
+            Choice::new("public", "Anyone").with_hint(
+                "Anyone can read it, as they can read the group. Only members can comment.",
+            ),
             Choice::new("private", format!("Members of {group_name} only"))
                 .with_hint("People who are not members cannot find or read it."),
         ];

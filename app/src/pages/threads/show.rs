@@ -123,7 +123,12 @@ pub async fn show(
     }
     let comments = state
         .store
-        .comments_page(&permit, &id, (page - 1) * COMMENTS_PER_PAGE, COMMENTS_PER_PAGE)
+        .comments_page(
+            &permit,
+            &id,
+            (page - 1) * COMMENTS_PER_PAGE,
+            COMMENTS_PER_PAGE,
+        )
         .await?;
     let viewer_id = ctx.viewer.as_ref().map(|v| v.account_id.clone());
     let ids: Vec<String> = comments.iter().map(|c| c.id.clone()).collect();
@@ -157,7 +162,10 @@ pub async fn show(
         }
         let seen: Vec<i64> = comments.iter().map(|c| c.seq).collect();
         if !seen.is_empty() {
-            state.store.mark_read(&id, viewer, &seen, unix_now()).await?;
+            state
+                .store
+                .mark_read(&id, viewer, &seen, unix_now())
+                .await?;
         }
         if access.group.can(Action::Participate) {
             viewer_handle = state.store.mention_handle(viewer).await?;
@@ -259,8 +267,7 @@ fn thread_status(data: &ThreadPage) -> Option<AnyView> {
     if thread.pinned_at.is_some() {
         notes.push("Pinned to the top of the group\u{2019}s threads.".to_string());
     }
-    if thread.private && data.access.group.group.privacy() == crate::domain::groups::Privacy::Open
-    {
+    if thread.private && data.access.group.group.privacy() == crate::domain::groups::Privacy::Open {
         notes.push("Only members can read this thread.".to_string());
     }
     if let Some(closed) = thread.closed_at {
@@ -270,7 +277,10 @@ fn thread_status(data: &ThreadPage) -> Option<AnyView> {
         ));
     }
     (!notes.is_empty()).then(|| {
-        let items = notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view();
+        let items = notes
+            .into_iter()
+            .map(|n| view! { <p>{n}</p> })
+            .collect_view();
         view! { <div class="q-inset">{items}</div> }.into_any()
     })
 }
@@ -285,13 +295,24 @@ fn thread_tools(data: &ThreadPage) -> AnyView {
     };
     let mut links = Vec::new();
     if data.can_change && !thread.is_closed() {
-        links.push(view! { <li><a href=format!("{href}/edit")>{of("Edit the thread")}</a></li> }.into_any());
+        links.push(
+            view! { <li><a href=format!("{href}/edit")>{of("Edit the thread")}</a></li> }
+                .into_any(),
+        );
     }
     if data.can_change {
-        links.push(view! { <li><a href=format!("{href}/move")>{of("Move to another group")}</a></li> }.into_any());
-        links.push(view! { <li><a href=format!("{href}/delete")>{of("Delete the thread")}</a></li> }.into_any());
+        links.push(
+            view! { <li><a href=format!("{href}/move")>{of("Move to another group")}</a></li> }
+                .into_any(),
+        );
+        links.push(
+            view! { <li><a href=format!("{href}/delete")>{of("Delete the thread")}</a></li> }
+                .into_any(),
+        );
     }
-    links.push(view! { <li><a href=format!("{href}/print")>{of("Printable version")}</a></li> }.into_any());
+    links.push(
+        view! { <li><a href=format!("{href}/print")>{of("Printable version")}</a></li> }.into_any(),
+    );
     let buttons = data.can_change.then(|| {
         let (close_path, close_text) = if thread.is_closed() {
             ("reopen", "Reopen the thread")
@@ -327,9 +348,9 @@ fn thread_tools(data: &ThreadPage) -> AnyView {
 }
 
 /// The comments of the page, each reply inside the comment it answers when both are here.
-fn comment_list(data: &ThreadPage) -> AnyView {
+fn comment_list(data: &ThreadPage) -> Option<AnyView> {
     if data.comments.is_empty() {
-        return ().into_any();
+        return None;
     }
     let mut items: Vec<AnyView> = Vec::new();
     let mut i = 0;
@@ -347,8 +368,8 @@ fn comment_list(data: &ThreadPage) -> AnyView {
             .iter()
             .map(|reply| comment_view(data, reply, 4))
             .collect();
-        let replies = (!replies.is_empty())
-            .then(|| view! { <div class="q-replies">{replies}</div> });
+        let replies =
+            (!replies.is_empty()).then(|| view! { <div class="q-replies">{replies}</div> });
         items.push(
             view! {
                 <div class="q-comment-group">{comment_view(data, comment, 3)}{replies}</div>
@@ -357,7 +378,7 @@ fn comment_list(data: &ThreadPage) -> AnyView {
         );
         i = j;
     }
-    items.into_view().into_any()
+    Some(items.into_view().into_any())
 }
 
 /// One comment: an `article` headed by its author and time.
@@ -370,11 +391,14 @@ fn comment_view(data: &ThreadPage, comment: &Comment, level: u8) -> AnyView {
     } else {
         format!("{}, ", comment.author_name)
     };
-    let time = (!comment.deleted).then(|| view! { <time datetime=when.0.clone()>{when.1.clone()}</time> });
+    let time =
+        (!comment.deleted).then(|| view! { <time datetime=when.0.clone()>{when.1.clone()}</time> });
     let heading = if level == 3 {
-        view! { <h3 id=heading_id.clone() class="q-comment__heading">{heading_text}{time}</h3> }.into_any()
+        view! { <h3 id=heading_id.clone() class="q-comment__heading">{heading_text}{time}</h3> }
+            .into_any()
     } else {
-        view! { <h4 id=heading_id.clone() class="q-comment__heading">{heading_text}{time}</h4> }.into_any()
+        view! { <h4 id=heading_id.clone() class="q-comment__heading">{heading_text}{time}</h4> }
+            .into_any()
     };
     if comment.deleted {
         return view! {
@@ -516,12 +540,25 @@ fn comment_actions(data: &ThreadPage, comment: &Comment) -> Option<AnyView> {
 }
 
 /// The form at the foot of the page: for members while the thread is open.
-fn comment_form(data: &ThreadPage) -> AnyView {
+fn comment_form(data: &ThreadPage) -> Option<AnyView> {
     if data.access.thread.is_closed() {
-        return view! { <p>"This thread is closed, so it takes no new comments."</p> }.into_any();
+        return Some(
+            view! { <p>"This thread is closed, so it takes no new comments."</p> }.into_any(),
+        );
     }
     if !data.powers.participate {
-        return ().into_any();
+        let group = data.access.group.href();
+        let name = data.access.group.group.name.clone();
+        return Some(match data.viewer_id {
+            None => {
+                let next: String =
+                    form_urlencoded::byte_serialize(data.access.href().as_bytes()).collect();
+                view! { <p><a href=format!("/sign-in?next={next}")>"Sign in to take part"</a>" if you are a member of " {name} "."</p> }
+                    .into_any()
+            }
+            Some(_) => view! { <p>"Only members of " <a href=group>{name}</a> " can comment."</p> }
+                .into_any(),
+        });
     }
     let action = format!("{}/comments", data.access.href());
     let members = format!("{}/members", data.access.group.href());
@@ -545,4 +582,5 @@ fn comment_form(data: &ThreadPage) -> AnyView {
         </Form>
     }
     .into_any()
+    .into()
 }
