@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { Route, Step } from './routes';
 
 const run = promisify(execFile);
@@ -388,15 +388,43 @@ export async function htmlErrors(documents: Record<string, string>): Promise<Rec
   }
 }
 
-/** Presses Tab until the element with this accessible role and name has focus, as a keyboard
- *  user moves through a page. */
-export async function tabTo(page: Page, role: 'textbox' | 'radio' | 'checkbox' | 'button' | 'link', name: string | RegExp) {
-  const target = page.getByRole(role, { name, exact: typeof name === 'string' });
+/** Presses Tab until the element with this accessible role and name (inside `within`, the
+ *  whole page by default) has focus, as a keyboard user moves through a page. */
+export async function tabTo(
+  page: Page,
+  role: 'textbox' | 'radio' | 'checkbox' | 'button' | 'link',
+  name: string | RegExp,
+  within: Page | Locator = page,
+) {
+  await tabToElement(page, within.getByRole(role, { name, exact: typeof name === 'string' }), `the ${role} "${name}"`);
+}
+
+/** Presses Tab until `target` (one element) has focus; `description` names it in the error. */
+export async function tabToElement(page: Page, target: Locator, description = String(target)) {
   for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');
     if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
   }
-  throw new Error(`Tab never reached the ${role} "${name}"`);
+  throw new Error(`Tab never reached ${description}`);
+}
+
+/** Signs in a new person with the keyboard, from the sign-in page, by the code from their
+ *  email, and names them. */
+export async function signInByKeyboard(page: Page, email: string, name: string) {
+  await tabTo(page, 'textbox', 'Email address');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveTitle('Check your email – Quorum');
+  const signInMail = await latestEmail(email, /Subject: (Create your Quorum account|Sign in to Quorum)/);
+  const code = signInMail.match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
+  await tabTo(page, 'textbox', 'Code from the email');
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveTitle('What should we call you? – Quorum');
+  await tabTo(page, 'textbox', 'Your name');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('link', { name: `Your account (${name})` })).toBeVisible();
 }
 
 export interface Heading {

@@ -1,26 +1,8 @@
 // Groups as people use them, with the keyboard alone, in both projects (JavaScript on and off):
 // a new person creates a group and invites someone by email; the invitee opens the link from
 // the email (delivered over SMTP to the suite's sink), makes an account and joins.
-import { expect, test, type Page } from '@playwright/test';
-import { latestEmail, tabTo, uniqueEmail } from './checks';
-
-/** Signs in a new person with the keyboard, by the code from their email, and names them. */
-async function signInByKeyboard(page: Page, email: string, name: string) {
-  await tabTo(page, 'textbox', 'Email address');
-  await page.keyboard.type(email);
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveTitle('Check your email – Quorum');
-  const signInMail = await latestEmail(email, /Subject: (Create your Quorum account|Sign in to Quorum)/);
-  const code = signInMail.match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
-  await tabTo(page, 'textbox', 'Code from the email');
-  await page.keyboard.type(code);
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveTitle('What should we call you? – Quorum');
-  await tabTo(page, 'textbox', 'Your name');
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('link', { name: `Your account (${name})` })).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { latestEmail, signInByKeyboard, tabTo, uniqueEmail } from './checks';
 
 test('a new person creates a group, invites someone, and the invitee joins, by keyboard alone', async ({ page, browser }, info) => {
   test.setTimeout(90_000);
