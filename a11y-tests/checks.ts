@@ -120,6 +120,9 @@ function htmlText(html: string): string {
     .trim();
 }
 
+/** Comments of a few hundred characters with some markdown, each different, for `{sample}`. */
+const SAMPLES: string[] = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'comments.json'), 'utf8'));
+
 /** Runs one `before` step (see `Step` in routes.ts). Returns the email address it used, if any. */
 async function runStep(api: APIRequestContext, step: Step): Promise<string | undefined> {
   if (step.signOut) {
@@ -137,7 +140,9 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
   for (let n = first; n < first + times; n++) {
     const fields: Record<string, string> = {};
     for (const [name, value] of Object.entries(step.fields ?? {})) {
-      fields[name] = value === 'unique' ? uniqueEmail('before') : withPlaceholders(value).replaceAll('{n}', String(n));
+      fields[name] = value === 'unique'
+        ? uniqueEmail('before')
+        : withPlaceholders(value).replaceAll('{n}', String(n)).replaceAll('{sample}', SAMPLES[(n - 1) % SAMPLES.length]);
     }
     email = fields.email ?? fields.addresses ?? email;
     const answer = await postForm(api, path, fields, false);
@@ -223,17 +228,22 @@ export async function fillForm(form: Locator, fields: Record<string, string | st
 }
 
 /** What a browser sends for a route's form: the form's hidden fields (except the CSRF token,
- *  which `postForm` adds) with the route's answers over them. */
+ *  which `postForm` adds) and the radios and checkboxes ticked as it comes, with the route's
+ *  answers over them. */
 export async function formFields(api: APIRequestContext, route: Route, path: string): Promise<Record<string, string | string[]>> {
   const html = await (await api.get(path)).text();
   const action = formPath(route, path);
   const form = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes(`action="${action}"`)) ?? '';
-  const hidden: Record<string, string | string[]> = {};
-  for (const [input] of form.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+  const sent: Record<string, string | string[]> = {};
+  for (const [input] of form.matchAll(/<input\b[^>]*>/g)) {
     const name = input.match(/name="([^"]*)"/)?.[1];
-    if (name && name !== 'csrf_token') hidden[name] = input.match(/value="([^"]*)"/)?.[1] ?? '';
+    const type = input.match(/type="([^"]*)"/)?.[1];
+    const value = input.match(/value="([^"]*)"/)?.[1] ?? '';
+    if (!name || name === 'csrf_token') continue;
+    if (type === 'hidden') sent[name] = value;
+    else if ((type === 'radio' || type === 'checkbox') && /\schecked\b/.test(input)) sent[name] = name in sent ? [sent[name], value].flat() : value;
   }
-  return { ...hidden, ...answers(route) };
+  return { ...sent, ...answers(route) };
 }
 
 /** The HTML exactly as the server sends it for a route's state (not the browser's DOM). */

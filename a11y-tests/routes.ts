@@ -8,7 +8,10 @@ export interface Step {
    *  redirect is not followed: what a step needs (a cookie, a Location) is in the answer. */
   path?: string;
   /** The form's answers. Placeholders (see `Route.path`) are filled in; the value "unique"
-   *  becomes a new email address; `{n}` becomes the number of the repetition (see `repeat`). */
+   *  becomes a new email address; `{n}` becomes the number of the repetition (see `repeat`),
+   *  and `{sample}` the n-th of the different comments in `fixtures/comments.json` (a few
+   *  hundred characters of markdown each), so that a page of them weighs what varied writing
+   *  weighs when compressed. */
   fields?: Record<string, string>;
   /** Post the same form this many times (1 when absent), `{n}` counting up from `first`; for
    *  states that need many of something, such as a thread with 200 comments. */
