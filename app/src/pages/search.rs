@@ -64,12 +64,15 @@ pub async fn show(
                     group_handle: (!group.is_empty()).then_some(group.as_str()),
                 },
                 &words,
-                (page - 1) * PER_PAGE,
+                (page - 1).saturating_mul(PER_PAGE),
                 PER_PAGE,
             )
             .await?
     };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    if page > pages {
+        return Err(AppError::NotFound);
+    }
     let searched = !words.is_empty();
     let status = if errors.is_empty() {
         StatusCode::OK

@@ -11,6 +11,7 @@ use super::new::{ThreadFields, answers_from};
 use super::{Preview, ThreadAccess, wants_preview};
 use crate::AppState;
 use crate::domain::groups::Privacy;
+use crate::domain::permissions::Action;
 use crate::domain::threads::{ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
@@ -56,12 +57,14 @@ pub async fn submit(
     let permit = access.change_permit(&ctx)?;
     let viewer = ctx.require_viewer()?;
     let answers = answers_from(&form);
-    let open = access.group.group.privacy() == Privacy::Open;
+    let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
     let errors = check_thread(&answers, open);
     if !errors.is_empty() || wants_preview(&form) {
         return Ok(render(&ctx, &access, answers, errors, wants_preview(&form)));
     }
-    let private = open.then(|| answers.visibility == "private");
+    // Making a members-only thread public would publish members' comments: only admins may.
+    let private =
+        (open && access.group.can(Action::Moderate)).then(|| answers.visibility == "private");
     state
         .store
         .edit_thread(
@@ -90,7 +93,7 @@ fn render(
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/edit", access.href());
     let name = access.group.group.name.clone();
-    let open = access.group.group.privacy() == Privacy::Open;
+    let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
