@@ -7,7 +7,6 @@
 //! JavaScript; searching changes nothing.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -74,11 +73,7 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let searched = !words.is_empty();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let title = match (searched, page) {
         (true, 1) => format!("Search: {}", words.join(" ")),

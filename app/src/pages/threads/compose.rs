@@ -4,7 +4,6 @@
 //! writer can see what they reply to without the thread.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -233,11 +232,7 @@ async fn render(
     let action = format!("{}/comments", access.href());
     let thread_title = access.thread.title.clone();
     let members = format!("{}/members", access.group.href());
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let own = handle
         .map(|h| format!(" Your own handle is @{h}."))

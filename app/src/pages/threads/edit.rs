@@ -3,7 +3,6 @@
 //! thread.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -94,11 +93,7 @@ fn render(
     let action = format!("{}/edit", access.href());
     let name = access.group.group.name.clone();
     let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let caption = access.thread.title.clone();
     let back = access.href();

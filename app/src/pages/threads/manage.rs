@@ -144,11 +144,7 @@ async fn render_move(
     let action = format!("{}/move", access.href());
     let back = access.href();
     let has_errors = !errors.is_empty();
-    let status = if has_errors {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::form_status(has_errors);
     let from = access.group.group.name.clone();
     Ok(html(
         status,
