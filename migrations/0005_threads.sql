@@ -4,7 +4,7 @@
 
 -- The name members are mentioned by: `@handle`. Given when a name is first chosen.
 ALTER TABLE accounts ADD COLUMN handle TEXT;
-UPDATE accounts SET handle = 'member-' || substr(id, 1, 8) WHERE display_name IS NOT NULL;
+UPDATE accounts SET handle = 'member-' || substr(id, 1, 16) WHERE display_name IS NOT NULL;
 CREATE UNIQUE INDEX accounts_handle ON accounts (handle);
 
 CREATE TABLE threads (
@@ -20,6 +20,7 @@ CREATE TABLE threads (
     edited_at        BIGINT,
     last_activity_at BIGINT  NOT NULL,
     closed_at        BIGINT,
+    closed_by        TEXT    REFERENCES accounts (id) ON DELETE SET NULL,
     pinned_at        BIGINT,
     deleted_at       BIGINT,                       -- hidden at once, purged after a while
     deleted_by       TEXT    REFERENCES accounts (id) ON DELETE SET NULL
@@ -62,6 +63,7 @@ CREATE TABLE comment_versions (
     comment_id TEXT    NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
     version    INTEGER NOT NULL,
     body       TEXT    NOT NULL,
+    editor_id  TEXT    REFERENCES accounts (id) ON DELETE SET NULL,
     at         BIGINT  NOT NULL,
     PRIMARY KEY (comment_id, version)
 );

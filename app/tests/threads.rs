@@ -492,10 +492,23 @@ async fn admins_pin_move_and_authors_delete_their_threads() {
         "{list}"
     );
 
-    // Bob may not move it (he runs no other group); Ann moves it to her closed group, where it
-    // becomes members only: same address, Bob can no longer read it.
-    let moving = bob.get(&format!("{older}/move")).await;
-    assert!(text(&moving).contains("you are not an admin of any other group"));
+    // A thread an admin closed stays closed until an admin reopens it, even for its author.
+    ann.submit(&older, &format!("{older}/close"), &[]).await;
+    let closed_page = bob.get(&older).await;
+    assert!(!closed_page.body.contains("Reopen the thread"));
+    let token = bob.csrf_token(&older).await;
+    bob.send_and_read(bob.post_with_token(&format!("{older}/reopen"), &token, ""))
+        .await;
+    assert!(text(&bob.get(&older).await).contains("This thread is closed"));
+    ann.submit(&older, &format!("{older}/reopen"), &[]).await;
+
+    // Moving takes everyone's comments elsewhere, so it is for admins of both groups. Ann
+    // moves it to her closed group, where it becomes members only: same address, and Bob, who
+    // is not a member there, can no longer read it.
+    assert_eq!(
+        bob.get(&format!("{older}/move")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let nowhere = ann
         .submit(&format!("{older}/move"), &format!("{older}/move"), &[])
         .await;
@@ -532,5 +545,5 @@ async fn admins_pin_move_and_authors_delete_their_threads() {
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!(audited, 2);
+    assert_eq!(audited, 3, "a move is logged in both groups");
 }

@@ -123,6 +123,8 @@ impl Reaction {
 
 /// The longest mention handle, in characters.
 pub const HANDLE_MAX: usize = 24;
+/// The most people one comment can mention (and so email).
+pub const MENTIONS_MAX: usize = 20;
 
 /// The handles `@mentioned` in `text`, lower-cased, each once, in the order first written.
 ///
@@ -146,7 +148,6 @@ pub fn mentions(text: &str) -> Vec<String> {
         let handle: String = chars[i + 1..]
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == '-')
-            .take(HANDLE_MAX + 1)
             .collect::<String>()
             .to_ascii_lowercase();
         let handle = handle.trim_end_matches('-').to_string();
@@ -155,6 +156,9 @@ pub fn mentions(text: &str) -> Vec<String> {
         }
         if seen.insert(handle.clone()) {
             found.push(handle);
+            if found.len() == MENTIONS_MAX {
+                break;
+            }
         }
     }
     found
@@ -171,7 +175,8 @@ pub fn handle_from_name(name: &str) -> String {
             handle.push('-');
         }
     }
-    let mut handle: String = handle.chars().take(HANDLE_MAX - 5).collect();
+    // Room is left for a suffix of up to 7 characters ("-" and 6 more) when the handle is taken.
+    let mut handle: String = handle.chars().take(HANDLE_MAX - 7).collect();
     while handle.ends_with('-') {
         handle.pop();
     }
@@ -360,6 +365,9 @@ mod tests {
         );
         assert_eq!(mentions("@carol-, see `@dan`"), vec!["carol", "dan"]);
         assert!(mentions(&format!("@{}", "a".repeat(HANDLE_MAX + 1))).is_empty());
+        assert!(mentions(&format!("@{}-more", "a".repeat(HANDLE_MAX))).is_empty());
+        let many: String = (0..30).map(|n| format!("@m{n} ")).collect();
+        assert_eq!(mentions(&many).len(), MENTIONS_MAX);
         assert_eq!(mentions("**@eve**"), vec!["eve"]);
     }
 
@@ -368,7 +376,7 @@ mod tests {
         assert_eq!(handle_from_name("Ada Lovelace"), "ada-lovelace");
         assert_eq!(handle_from_name("  José  O'Neil "), "jos-o-neil");
         assert_eq!(handle_from_name("李小龙"), "member");
-        assert!(handle_from_name(&"abc ".repeat(40)).len() <= HANDLE_MAX - 5);
+        assert!(handle_from_name(&"abc ".repeat(40)).len() <= HANDLE_MAX - 7);
         assert!(!handle_from_name("a b c d e f g h i j k l m n").ends_with('-'));
     }
 

@@ -193,6 +193,16 @@ pub struct DoneQuery {
     pub done: String,
 }
 
+/// The status of a form page: 422 when it shows errors, 200 otherwise (a first view or a
+/// preview).
+pub fn form_status(has_errors: bool) -> StatusCode {
+    if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 /// A rendered document as an HTML response.
 pub fn html(status: StatusCode, document: String) -> Response {
     (

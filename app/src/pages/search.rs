@@ -7,7 +7,6 @@
 //! JavaScript; searching changes nothing.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -64,18 +63,17 @@ pub async fn show(
                     group_handle: (!group.is_empty()).then_some(group.as_str()),
                 },
                 &words,
-                (page - 1) * PER_PAGE,
+                (page - 1).saturating_mul(PER_PAGE),
                 PER_PAGE,
             )
             .await?
     };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    if page > pages {
+        return Err(AppError::NotFound);
+    }
     let searched = !words.is_empty();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let title = match (searched, page) {
         (true, 1) => format!("Search: {}", words.join(" ")),

@@ -305,29 +305,42 @@ impl Store {
     /// is `@mentioned` by, made from the name ("ada-lovelace", then "ada-lovelace-2", …); the
     /// handle then stays, so that mentions already written keep working.
     pub async fn set_display_name(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET display_name = ? WHERE id = ?")
-            .bind(name)
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        let base = crate::domain::threads::handle_from_name(name);
-        for n in 1..=50u32 {
-            let handle = match n {
-                1 => base.clone(),
-                2..=49 => format!("{base}-{n}"),
-                _ => format!("{base}-{}", &random_id()?[..6]),
+        let mut tx = self.pool.begin().await?;
+        let handle: Option<Option<String>> = sqlx::query_scalar(
+            "UPDATE accounts SET display_name = ? WHERE id = ? RETURNING handle",
+        )
+        .bind(name)
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if matches!(handle, Some(None)) {
+            let base = crate::domain::threads::handle_from_name(name);
+            let taken: Vec<String> =
+                sqlx::query_scalar("SELECT handle FROM accounts WHERE handle = ? OR handle LIKE ?")
+                    .bind(&base)
+                    .bind(format!("{base}-%"))
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let handle = match (1..=99u32)
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}-{n}")
+                    }
+                })
+                .find(|h| !taken.contains(h))
+            {
+                Some(free) => free,
+                None => format!("{base}-{}", &random_id()?[..6]),
             };
-            let set = sqlx::query("UPDATE accounts SET handle = ? WHERE id = ? AND handle IS NULL")
-                .bind(&handle)
+            sqlx::query("UPDATE accounts SET handle = ? WHERE id = ?")
+                .bind(handle)
                 .bind(account_id)
-                .execute(&self.pool)
-                .await;
-            match set {
-                Ok(_) => return Ok(()),
-                Err(e) if super::groups::is_unique_violation(&e) => {}
-                Err(e) => return Err(e.into()),
-            }
+                .execute(&mut *tx)
+                .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

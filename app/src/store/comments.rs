@@ -78,8 +78,13 @@ pub enum CommentProblem {
     ParentGone,
 }
 
+/// How many stretches of unread comment numbers a search for the first unread looks at: each
+/// is two bound values, well within SQLite's limit.
+const UNREAD_STRETCHES: usize = 400;
+
 const COMMENT: &str = "SELECT c.id, c.thread_id, c.seq, c.root_seq, c.parent_id, \
-    CASE WHEN c.parent_id IS NULL THEN NULL ELSE COALESCE(pa.display_name, 'Deleted account') END AS parent_author_name, \
+    CASE WHEN c.parent_id IS NULL OR p.deleted_at IS NOT NULL THEN NULL \
+    ELSE COALESCE(pa.display_name, 'Deleted account') END AS parent_author_name, \
     c.author_id, COALESCE(a.display_name, 'Deleted account') AS author_name, c.body, c.version, \
     c.created_at, c.edited_at, c.deleted_at IS NOT NULL AS deleted \
     FROM comments c JOIN threads t ON t.id = c.thread_id \
@@ -134,12 +139,17 @@ impl Store {
         .await?)
     }
 
-    /// How many comments (placeholders included) a thread shows in all.
-    pub async fn comment_total(&self, permit: &Permit, thread_id: &str) -> Result<i64, StoreError> {
+    /// How many places a thread's comments take (placeholders of deleted comments included),
+    /// and how many comments it has (without them).
+    pub async fn comment_total(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+    ) -> Result<(i64, i64), StoreError> {
         let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_scalar(sql!(
-            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id \
-             WHERE c.thread_id = ? AND {IN_SCOPE}"
+        Ok(sqlx::query_as(sql!(
+            "SELECT count(*), COALESCE(sum(c.deleted_at IS NULL), 0) FROM comments c \
+             JOIN threads t ON t.id = c.thread_id WHERE c.thread_id = ? AND {IN_SCOPE}"
         ))
         .bind(thread_id)
         .bind(group_id)
@@ -180,7 +190,7 @@ impl Store {
     }
 
     /// The first comment in reading order that the reader has not seen, and how many they have
-    /// not seen (counting at most the first 50 unread stretches).
+    /// not seen (looking at most at the first [`UNREAD_STRETCHES`] unread stretches).
     pub async fn first_unread(
         &self,
         permit: &Permit,
@@ -189,7 +199,7 @@ impl Store {
         ranges: &ReadRanges,
     ) -> Result<(Option<Comment>, i64), StoreError> {
         let (group_id, private_too) = read_scope(permit)?;
-        let gaps = ranges.gaps(comment_seq, 50);
+        let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
         if gaps.is_empty() {
             return Ok((None, 0));
         }
@@ -264,8 +274,7 @@ impl Store {
             Some(reply_to) => {
                 let parent: Option<(String, i64)> = sqlx::query_as(
                     "SELECT COALESCE(p.parent_id, p.id), p.root_seq FROM comments p \
-                     WHERE p.id = ? AND p.thread_id = ? AND \
-                     (p.deleted_at IS NULL OR p.parent_id IS NULL)",
+                     WHERE p.id = ? AND p.thread_id = ? AND p.deleted_at IS NULL",
                 )
                 .bind(reply_to)
                 .bind(comment.thread_id)
@@ -292,10 +301,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, 1, ?, ?)",
+            "INSERT INTO comment_versions (comment_id, version, body, editor_id, at) VALUES (?, 1, ?, ?, ?)",
         )
         .bind(comment.id)
         .bind(comment.body)
+        .bind(comment.author_id)
         .bind(comment.now)
         .execute(&mut *tx)
         .await?;
@@ -363,11 +373,12 @@ impl Store {
             return Ok(None);
         };
         sqlx::query(
-            "INSERT INTO comment_versions (comment_id, version, body, at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO comment_versions (comment_id, version, body, editor_id, at) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(comment_id)
         .bind(version)
         .bind(body)
+        .bind(editor_id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -387,7 +398,7 @@ impl Store {
             "SELECT v.version, '' AS title, v.body, \
              COALESCE(a.display_name, 'Deleted account') AS editor_name, v.at \
              FROM comment_versions v JOIN comments c ON c.id = v.comment_id \
-             JOIN threads t ON t.id = c.thread_id LEFT JOIN accounts a ON a.id = c.author_id \
+             JOIN threads t ON t.id = c.thread_id LEFT JOIN accounts a ON a.id = v.editor_id \
              WHERE v.comment_id = ? AND {IN_SCOPE} ORDER BY v.version DESC"
         ))
         .bind(comment_id)

@@ -31,6 +31,7 @@ pub struct Thread {
     pub edited_at: Option<i64>,
     pub last_activity_at: i64,
     pub closed_at: Option<i64>,
+    pub closed_by: Option<String>,
     pub pinned_at: Option<i64>,
 }
 
@@ -54,6 +55,9 @@ pub struct ThreadListing {
     pub comment_seq: i64,
     /// The reader's read ranges, when they have opened the thread.
     pub ranges: Option<String>,
+    /// How many of its comments the reader has not read (filled in by the page).
+    #[sqlx(skip)]
+    pub unread: i64,
 }
 
 /// A deleted thread an admin can still restore.
@@ -100,7 +104,7 @@ pub struct ThreadEdit<'a> {
 
 const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
     COALESCE(a.display_name, 'Deleted account') AS author_name, t.title, t.context, t.private, \
-    t.version, t.comment_seq, t.created_at, t.edited_at, t.last_activity_at, t.closed_at, t.pinned_at \
+    t.version, t.comment_seq, t.created_at, t.edited_at, t.last_activity_at, t.closed_at, t.closed_by, t.pinned_at \
     FROM threads t LEFT JOIN accounts a ON a.id = t.author_id";
 
 /// A thread is readable by members of its group, and by anyone who may read the group's
@@ -313,8 +317,10 @@ impl Store {
         .await?)
     }
 
-    /// Closes (no more comments, replies, reactions or edits) or reopens a thread. Whether it
-    /// changed.
+    /// Closes (no more comments, replies, reactions or edits) or reopens a thread. With a
+    /// `Participate` permit, authors close their own threads and reopen them only when they
+    /// closed them themselves: a thread an admin closed stays closed until an admin reopens it.
+    /// Whether it changed.
     pub async fn set_thread_closed(
         &self,
         permit: &Permit,
@@ -324,18 +330,23 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (group_id, own_only) = thread_scope(permit)?;
-        let done = sqlx::query(
-            "UPDATE threads SET closed_at = CASE WHEN ? THEN ? ELSE NULL END \
-             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?)",
-        )
-        .bind(closed)
-        .bind(now)
-        .bind(thread_id)
-        .bind(group_id)
-        .bind(own_only)
-        .bind(actor_id)
-        .execute(&self.pool)
-        .await?;
+        let statement = if closed {
+            "UPDATE threads SET closed_at = ?1, closed_by = ?2 \
+             WHERE id = ?3 AND group_id = ?4 AND deleted_at IS NULL AND closed_at IS NULL \
+             AND (?5 = 0 OR author_id = ?2)"
+        } else {
+            "UPDATE threads SET closed_at = NULL, closed_by = NULL \
+             WHERE id = ?3 AND group_id = ?4 AND deleted_at IS NULL AND closed_at IS NOT NULL \
+             AND (?5 = 0 OR (author_id = ?2 AND closed_by = ?2)) AND ?1 IS NOT NULL"
+        };
+        let done = sqlx::query(statement)
+            .bind(now)
+            .bind(actor_id)
+            .bind(thread_id)
+            .bind(group_id)
+            .bind(own_only)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -481,14 +492,18 @@ impl Store {
     /// The comments of a thread a person has seen.
     pub async fn read_ranges(
         &self,
+        permit: &Permit,
         thread_id: &str,
         account_id: &str,
     ) -> Result<ReadRanges, StoreError> {
+        let (group_id, _) = read_scope(permit)?;
         let text: Option<String> = sqlx::query_scalar(
-            "SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?",
+            "SELECT r.ranges FROM thread_reads r JOIN threads t ON t.id = r.thread_id \
+             WHERE r.thread_id = ? AND r.account_id = ? AND t.group_id = ?",
         )
         .bind(thread_id)
         .bind(account_id)
+        .bind(group_id)
         .fetch_optional(&self.pool)
         .await?;
         Ok(text.map(|t| ReadRanges::parse(&t)).unwrap_or_default())
@@ -497,12 +512,25 @@ impl Store {
     /// Records that a person has now seen the comments numbered `seqs`.
     pub async fn mark_read(
         &self,
+        permit: &Permit,
         thread_id: &str,
         account_id: &str,
         seqs: &[i64],
         now: i64,
     ) -> Result<(), StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
         let mut tx = self.pool.begin().await?;
+        let readable: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM threads WHERE id = ? AND group_id = ? AND (private = 0 OR ?)",
+        )
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if readable.is_none() {
+            return Err(StoreError::NotPermitted);
+        }
         mark_read_in(&mut tx, thread_id, account_id, seqs, now).await?;
         tx.commit().await?;
         Ok(())
@@ -525,6 +553,10 @@ pub(super) async fn mark_read_in(
     .fetch_optional(&mut **tx)
     .await?;
     let mut ranges = text.as_deref().map(ReadRanges::parse).unwrap_or_default();
+    if ranges.is_empty() && text.as_deref().is_some_and(|t| !t.is_empty()) {
+        // Stored ranges that cannot be read are left alone rather than overwritten.
+        return Ok(());
+    }
     let before = ranges.clone();
     ranges.add_all(seqs.iter().copied());
     if text.is_some() && ranges == before {
@@ -677,13 +709,25 @@ mod tests {
         let (_dir, store) = store().await;
         let (thread, _) = thread_with_comment(&store).await;
         // Posting marks the author's own comment read.
+        let read = admin_permit(&store, "garden", Action::ViewContent).await;
         assert_eq!(
-            store.read_ranges(&thread, "a1").await.unwrap().to_string(),
+            store
+                .read_ranges(&read, &thread, "a1")
+                .await
+                .unwrap()
+                .to_string(),
             "1"
         );
-        store.mark_read(&thread, "a1", &[3, 2], 20).await.unwrap();
+        store
+            .mark_read(&read, &thread, "a1", &[3, 2], 20)
+            .await
+            .unwrap();
         assert_eq!(
-            store.read_ranges(&thread, "a1").await.unwrap().to_string(),
+            store
+                .read_ranges(&read, &thread, "a1")
+                .await
+                .unwrap()
+                .to_string(),
             "1-3"
         );
     }

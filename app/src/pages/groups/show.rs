@@ -75,12 +75,14 @@ pub async fn show(
         Err(_) => None,
     };
     let threads = match access.permit(&ctx, Action::ViewContent) {
-        Ok(permit) => Some(
-            state
+        Ok(permit) => {
+            let (mut threads, total) = state
                 .store
                 .threads_page(&permit, viewer_id.as_deref(), 0, THREADS_SHOWN)
-                .await?,
-        ),
+                .await?;
+            crate::pages::threads::list::count_unread(&state, &ctx, &access, &mut threads).await?;
+            Some((threads, total))
+        }
         Err(_) => None,
     };
     let extras = Extras {

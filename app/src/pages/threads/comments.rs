@@ -148,11 +148,7 @@ fn render_edit(
             comment.author_name
         )
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let back = access.href();
     html(

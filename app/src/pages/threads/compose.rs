@@ -4,7 +4,6 @@
 //! writer can see what they reply to without the thread.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -22,6 +21,9 @@ use crate::ui::{
     Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, Textarea, page_href,
     render_document,
 };
+
+const PARENT_GONE: &str =
+    "The comment you replied to has been deleted. Post your words as a new comment instead";
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ReplyQuery {
@@ -64,9 +66,16 @@ pub async fn submit(
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
     let permit = access.group.permit(&ctx, Action::Participate)?;
     let viewer = ctx.require_viewer()?;
-    let parent = reply_target(&state, &ctx, &access, form.text("reply_to")).await?;
     let body = form.text("body").to_string();
     let mut errors = check_comment(&body);
+    // A comment deleted while the reply was written: the words are kept, to post on their own.
+    let parent = match reply_target(&state, &ctx, &access, form.text("reply_to")).await {
+        Err(AppError::NotFound) => {
+            errors.add("body", PARENT_GONE);
+            None
+        }
+        found => found?,
+    };
     if access.thread.is_closed() {
         errors.add(
             "body",
@@ -139,10 +148,7 @@ pub async fn submit(
                     "This thread has been closed, so it takes no new comments",
                     parent,
                 ),
-                CommentProblem::ParentGone => (
-                    "The comment you replied to has been deleted. Post your words as a new comment instead",
-                    None,
-                ),
+                CommentProblem::ParentGone => (PARENT_GONE, None),
             };
             errors.add("body", message);
             render(&ctx, &state, &access, parent, body, errors, false).await
@@ -226,11 +232,7 @@ async fn render(
     let action = format!("{}/comments", access.href());
     let thread_title = access.thread.title.clone();
     let members = format!("{}/members", access.group.href());
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let own = handle
         .map(|h| format!(" Your own handle is @{h}."))

@@ -3,7 +3,6 @@
 //! thread.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -11,6 +10,7 @@ use super::new::{ThreadFields, answers_from};
 use super::{Preview, ThreadAccess, wants_preview};
 use crate::AppState;
 use crate::domain::groups::Privacy;
+use crate::domain::permissions::Action;
 use crate::domain::threads::{ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
@@ -56,12 +56,14 @@ pub async fn submit(
     let permit = access.change_permit(&ctx)?;
     let viewer = ctx.require_viewer()?;
     let answers = answers_from(&form);
-    let open = access.group.group.privacy() == Privacy::Open;
+    let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
     let errors = check_thread(&answers, open);
     if !errors.is_empty() || wants_preview(&form) {
         return Ok(render(&ctx, &access, answers, errors, wants_preview(&form)));
     }
-    let private = open.then(|| answers.visibility == "private");
+    // Making a members-only thread public would publish members' comments: only admins may.
+    let private =
+        (open && access.group.can(Action::Moderate)).then(|| answers.visibility == "private");
     state
         .store
         .edit_thread(
@@ -90,12 +92,8 @@ fn render(
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/edit", access.href());
     let name = access.group.group.name.clone();
-    let open = access.group.group.privacy() == Privacy::Open;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let caption = access.thread.title.clone();
     let back = access.href();

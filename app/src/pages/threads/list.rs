@@ -38,7 +38,7 @@ pub async fn show(
         .threads_page(
             &permit,
             reader,
-            (page - 1) * THREADS_PER_PAGE,
+            (page - 1).saturating_mul(THREADS_PER_PAGE),
             THREADS_PER_PAGE,
         )
         .await?;
@@ -46,6 +46,8 @@ pub async fn show(
     if page > pages {
         return Err(AppError::NotFound);
     }
+    let mut threads = threads;
+    count_unread(&state, &ctx, &access, &mut threads).await?;
     let done = (query.done == "thread-deleted").then_some("The thread has been deleted.");
     let crumbs = access.crumbs(TITLE);
     let caption = access.group.name.clone();
@@ -85,6 +87,31 @@ pub async fn show(
     ))
 }
 
+/// Fills in how many comments of each thread the reader has not read, for threads they have
+/// opened before (comments deleted since are not counted).
+pub async fn count_unread(
+    state: &AppState,
+    ctx: &Ctx,
+    access: &GroupAccess,
+    threads: &mut [ThreadListing],
+) -> Result<(), AppError> {
+    let permit = match access.permit(ctx, Action::Participate) {
+        Ok(permit) => permit,
+        Err(_) => access.permit(ctx, Action::ViewContent)?,
+    };
+    for thread in threads.iter_mut() {
+        let Some(ranges) = thread.ranges.as_deref().map(ReadRanges::parse) else {
+            continue;
+        };
+        let (_, unread) = state
+            .store
+            .first_unread(&permit, &thread.id, thread.comment_seq, &ranges)
+            .await?;
+        thread.unread = unread;
+    }
+    Ok(())
+}
+
 /// Threads as a list of headed items: title (a link), who started it, when it was last active,
 /// its comments, and whether it is pinned, closed or members only.
 #[component]
@@ -111,18 +138,8 @@ pub fn ThreadList(
                 1 => "1 comment".to_string(),
                 n => format!("{n} comments"),
             };
-            let unread = t
-                .ranges
-                .as_deref()
-                .map(ReadRanges::parse)
-                .map(|r| {
-                    r.gaps(t.comment_seq, usize::MAX)
-                        .iter()
-                        .map(|(a, b)| b - a + 1)
-                        .sum::<i64>()
-                })
-                .filter(|n| *n > 0)
-                .map(|n| format!(", {n} new since you last read it"));
+            let unread = (t.unread > 0)
+                .then(|| format!(", {} new since you last read it", t.unread));
             let notes = (!notes.is_empty()).then(|| format!("{}. ", notes.join(". ")));
             let link = view! { <a href=thread_href(&t.id)>{t.title.clone()}</a> };
             let heading = if level == 2 {

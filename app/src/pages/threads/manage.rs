@@ -52,7 +52,9 @@ pub async fn set_state(
         _ => return Err(AppError::NotFound),
     };
     if !changed {
-        return Err(AppError::NotFound);
+        // Already so (a second press), or an author reopening what an admin closed: the page
+        // shows the thread as it is.
+        return Ok(see_other(&access.href()));
     }
     let done = match action.as_str() {
         "close" => "closed",
@@ -72,7 +74,7 @@ pub async fn show_move(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
-    access.change_permit(&ctx)?;
+    access.group.permit(&ctx, Action::Moderate)?;
     render_move(&state, &ctx, &access, None, FormErrors::new()).await
 }
 
@@ -85,7 +87,8 @@ pub async fn submit_move(
     form: FormData,
 ) -> Result<Response, AppError> {
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
-    let from = access.change_permit(&ctx)?;
+    // Moving takes everyone's comments elsewhere, so it is for admins of both groups.
+    let from = access.group.permit(&ctx, Action::Moderate)?;
     let viewer = ctx.require_viewer()?;
     let chosen = form.text("group").to_string();
     let destination = if chosen.is_empty() || chosen == access.group.group.handle {
@@ -111,14 +114,9 @@ pub async fn submit_move(
     {
         return Err(AppError::NotFound);
     }
-    audit_group(
-        &state,
-        "thread_moved",
-        &viewer.account_id,
-        &group.group.id,
-        ip,
-    )
-    .await;
+    for group_id in [&access.group.group.id, &group.group.id] {
+        audit_group(&state, "thread_moved", &viewer.account_id, group_id, ip).await;
+    }
     Ok(see_other(&format!("{}?done=moved", access.href())))
 }
 
@@ -146,11 +144,7 @@ async fn render_move(
     let action = format!("{}/move", access.href());
     let back = access.href();
     let has_errors = !errors.is_empty();
-    let status = if has_errors {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::form_status(has_errors);
     let from = access.group.group.name.clone();
     Ok(html(
         status,
@@ -161,7 +155,7 @@ async fn render_move(
                     <PageHeading text=MOVE_TITLE caption=caption lead=format!("The thread is in {from} now.")/>
                     {if groups.is_empty() {
                         view! {
-                            <p>"You can move a thread only to a group where you are an admin, and you are not an admin of any other group."</p>
+                            <p>"You can move a thread only to another group where you are an admin, and you are not an admin of any other group."</p>
                         }
                         .into_any()
                     } else {

@@ -3,7 +3,6 @@
 //! as it will look, without JavaScript.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -94,11 +93,7 @@ fn render(
     let action = format!("{}/threads/new", access.href());
     let name = access.group.name.clone();
     let open = access.group.privacy() == Privacy::Open;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(!errors.is_empty());
     let has_errors = !errors.is_empty();
     let lead = if open {
         format!("A thread is a discussion in {name}. Members can comment and reply.")

@@ -36,9 +36,10 @@ pub async fn show(
         .map(|c| {
             let level = if c.parent_id.is_some() { 4 } else { 3 };
             let who = if c.deleted {
-                "Deleted comment".to_string()
-            } else if let Some(parent) = &c.parent_author_name {
+                "Deleted comment".to_string()} else if let Some(parent) = &c.parent_author_name {
                 format!("{} (reply to {parent}), ", c.author_name)
+            } else if c.parent_id.is_some() {
+                format!("{} (reply to a deleted comment), ", c.author_name)
             } else {
                 format!("{}, ", c.author_name)
             };

@@ -103,6 +103,8 @@ struct ThreadPage {
     powers: CommentPowers,
     can_change: bool,
     can_moderate: bool,
+    /// Admins reopen any thread; authors only one they closed themselves.
+    can_reopen: bool,
     done: Option<&'static str>,
 }
 
@@ -115,8 +117,8 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
     let permit = access.read_permit(&ctx)?;
-    let total = state.store.comment_total(&permit, &id).await?;
-    let pages = ((total + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE).max(1);
+    let (places, total) = state.store.comment_total(&permit, &id).await?;
+    let pages = ((places + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE).max(1);
     let page = page_number(query.page.as_deref());
     if page > pages {
         return Err(AppError::NotFound);
@@ -143,7 +145,7 @@ pub async fn show(
     let mut unread = None;
     let mut viewer_handle = None;
     if let Some(viewer) = &viewer_id {
-        let ranges = state.store.read_ranges(&id, viewer).await?;
+        let ranges = state.store.read_ranges(&permit, &id, viewer).await?;
         if !ranges.is_empty() {
             let (first, count) = state
                 .store
@@ -164,7 +166,7 @@ pub async fn show(
         if !seen.is_empty() {
             state
                 .store
-                .mark_read(&id, viewer, &seen, unix_now())
+                .mark_read(&permit, &id, viewer, &seen, unix_now())
                 .await?;
         }
         if access.group.can(Action::Participate) {
@@ -175,6 +177,10 @@ pub async fn show(
     let data = ThreadPage {
         can_change: access.can_change(&ctx),
         can_moderate: access.group.can(Action::Moderate),
+        can_reopen: access.group.can(Action::Moderate)
+            || (access.is_author(&ctx)
+                && access.thread.closed_by.is_some()
+                && access.thread.closed_by == viewer_id),
         access,
         comments,
         reactions,
@@ -300,11 +306,13 @@ fn thread_tools(data: &ThreadPage) -> AnyView {
                 .into_any(),
         );
     }
-    if data.can_change {
+    if data.can_moderate {
         links.push(
             view! { <li><a href=format!("{href}/move")>{of("Move to another group")}</a></li> }
                 .into_any(),
         );
+    }
+    if data.can_change {
         links.push(
             view! { <li><a href=format!("{href}/delete")>{of("Delete the thread")}</a></li> }
                 .into_any(),
@@ -313,7 +321,12 @@ fn thread_tools(data: &ThreadPage) -> AnyView {
     links.push(
         view! { <li><a href=format!("{href}/print")>{of("Printable version")}</a></li> }.into_any(),
     );
-    let buttons = data.can_change.then(|| {
+    let may_toggle = if thread.is_closed() {
+        data.can_reopen
+    } else {
+        data.can_change
+    };
+    let buttons = may_toggle.then(|| {
         let (close_path, close_text) = if thread.is_closed() {
             ("reopen", "Reopen the thread")
         } else {
@@ -411,15 +424,19 @@ fn comment_view(data: &ThreadPage, comment: &Comment, level: u8) -> AnyView {
     }
     // A reply whose comment is on an earlier page says which comment it answers.
     let in_reply = (level == 3)
-        .then_some(comment.parent_author_name.clone())
+        .then_some(comment.parent_id.as_ref())
         .flatten()
+        .map(|_| match &comment.parent_author_name {
+            Some(parent) => format!("the comment by {parent}"),
+            None => "a deleted comment".to_string(),
+        })
         .map(|parent| {
             let parent_href = format!(
                 "{}/comments/{}",
                 super::thread_href(&comment.thread_id),
                 comment.parent_id.clone().unwrap_or_default()
             );
-            view! { <p class="q-meta">"In reply to " <a href=parent_href>{format!("the comment by {parent}")}</a></p> }
+            view! { <p class="q-meta">"In reply to " <a href=parent_href>{parent}</a></p> }
         });
     let body = markdown::render(&comment.body, level);
     let edited = comment.edited_at.map(|at| {
@@ -494,7 +511,7 @@ fn reactions_view(data: &ThreadPage, comment: &Comment) -> Option<AnyView> {
         view! {
             <details class="q-details">
                 <summary>"React"<span class="q-visually-hidden">{format!(" to the comment by {}", comment.author_name)}</span></summary>
-                <crate::ui::Form action=action label="Reactions">
+                <crate::ui::Form action=action label=format!("Reactions to the comment by {}", comment.author_name)>
                     <div class="q-button-group">{buttons}</div>
                 </crate::ui::Form>
             </details>
