@@ -19,10 +19,10 @@ export interface Step {
   /** The number `{n}` starts from (1 when absent). */
   first?: number;
   /** Read values from the `Location` the answer redirects to, for later steps and the path:
-   *  each key becomes the placeholder `{key}`, and its value is a regular expression whose
-   *  first group is taken. For example `{ "thread": "^/t/([0-9a-f]{32})" }` after starting a
-   *  thread, or `{ "comment": "#comment-([0-9a-f]{32})$" }` after posting a comment. The
-   *  preparation fails if the answer does not redirect to a matching address. */
+   *  each key (lower-case letters) becomes the placeholder `{key}`, and its value is a regular
+   *  expression whose first group is taken. For example `{ "thread": "^/t/([0-9a-f]{32})" }`
+   *  after starting a thread, or `{ "comment": "#comment-([0-9a-f]{32})$" }` after posting a
+   *  comment. The preparation fails if the answer does not redirect to a matching address. */
   capture?: Record<string, string>;
   /** Sign out. */
   signOut?: boolean;
@@ -66,7 +66,7 @@ export interface Route {
    *  shows "Reply"). For pages whose address holds an id. */
   followLink?: { from: string; text: string };
   /** Also keep the page's heading outline ("h2 Comments", one heading a line, times written as
-   *  "<time>") as a text snapshot, `snapshots/<name>.outline.txt`, for review. Every route's
+   *  "<time>") as a text snapshot, `snapshots/<name>-outline.txt`, for review. Every route's
    *  outline is checked for skipped levels either way. */
   outline?: boolean;
 }
