@@ -68,7 +68,7 @@ pub async fn show(
             )
             .await?
     };
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pages = crate::ui::page_count(total, PER_PAGE);
     if page > pages {
         return Err(AppError::NotFound);
     }

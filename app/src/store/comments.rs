@@ -117,6 +117,25 @@ pub(super) async fn index_comment(
     Ok(())
 }
 
+/// The condition of a comment of the thread, not deleted, whose number falls in one of
+/// `stretches` unread stretches, within what the permit reads. Bound by `bind_unread!`.
+fn unread_filter(stretches: usize) -> String {
+    let within = vec!["(c.seq BETWEEN ? AND ?)"; stretches].join(" OR ");
+    format!("c.thread_id = ? AND c.deleted_at IS NULL AND ({within}) AND {IN_SCOPE}")
+}
+
+/// Binds the values of [`unread_filter`] to `query`, in its order: the thread, each stretch's
+/// first and last number, then the read scope.
+macro_rules! bind_unread {
+    ($query:expr, $thread_id:expr, $gaps:expr, $scope:expr) => {{
+        let mut query = $query.bind($thread_id);
+        for (first, last) in $gaps {
+            query = query.bind(*first).bind(*last);
+        }
+        query.bind($scope.0).bind($scope.1)
+    }};
+}
+
 impl Store {
     /// Comments of a thread in reading order, `limit` of them from `offset`.
     pub async fn comments_page(
@@ -189,51 +208,47 @@ impl Store {
         .await?)
     }
 
-    /// The first comment in reading order that the reader has not seen, and how many they have
-    /// not seen (looking at most at the first [`UNREAD_STRETCHES`] unread stretches).
+    /// How many comments of a thread the reader has not seen (looking at most at the first
+    /// [`UNREAD_STRETCHES`] unread stretches); deleted comments are not counted.
+    pub async fn unread_count(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+        comment_seq: i64,
+        ranges: &ReadRanges,
+    ) -> Result<i64, StoreError> {
+        let scope = read_scope(permit)?;
+        let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
+        if gaps.is_empty() {
+            return Ok(0);
+        }
+        let filter = unread_filter(gaps.len());
+        let query = sqlx::query_scalar(sql!(
+            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE {filter}"
+        ));
+        let query = bind_unread!(query, thread_id, &gaps, scope);
+        Ok(query.fetch_one(&self.pool).await?)
+    }
+
+    /// The first comment in reading order that the reader has not seen.
     pub async fn first_unread(
         &self,
         permit: &Permit,
         thread_id: &str,
         comment_seq: i64,
         ranges: &ReadRanges,
-    ) -> Result<(Option<Comment>, i64), StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
+    ) -> Result<Option<Comment>, StoreError> {
+        let scope = read_scope(permit)?;
         let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
         if gaps.is_empty() {
-            return Ok((None, 0));
+            return Ok(None);
         }
-        let within = vec!["(c.seq BETWEEN ? AND ?)"; gaps.len()].join(" OR ");
-        let filter =
-            format!("c.thread_id = ? AND c.deleted_at IS NULL AND ({within}) AND {IN_SCOPE}");
-        let bind_all = |sql: sqlx::AssertSqlSafe<String>| {
-            let mut query = sqlx::query(sql).bind(thread_id);
-            for (a, b) in &gaps {
-                query = query.bind(*a).bind(*b);
-            }
-            query.bind(group_id).bind(private_too)
-        };
-        let count: i64 = sqlx::Row::get(
-            &bind_all(sql!(
-                "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE {filter}"
-            ))
-            .fetch_one(&self.pool)
-            .await?,
-            0,
-        );
-        let mut first = sqlx::query_as(sql!(
+        let filter = unread_filter(gaps.len());
+        let query = sqlx::query_as(sql!(
             "{COMMENT} WHERE {filter} ORDER BY c.root_seq, c.seq LIMIT 1"
-        ))
-        .bind(thread_id);
-        for (a, b) in &gaps {
-            first = first.bind(*a).bind(*b);
-        }
-        let first = first
-            .bind(group_id)
-            .bind(private_too)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok((first, count))
+        ));
+        let query = bind_unread!(query, thread_id, &gaps, scope);
+        Ok(query.fetch_optional(&self.pool).await?)
     }
 
     /// Every comment of a thread in reading order (for the printable view).

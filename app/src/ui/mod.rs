@@ -27,7 +27,7 @@ pub use form::Form;
 pub use heading::PageHeading;
 pub use layout::{NavArea, Page};
 pub use link::BackLink;
-pub use pagination::{Pagination, page_href};
+pub use pagination::{Pagination, page_count, page_href};
 pub use table::Table;
 
 use leptos::prelude::*;

@@ -27,6 +27,12 @@ fn numbers(page: i64, pages: i64) -> Vec<Option<i64>> {
     out
 }
 
+/// How many pages `total` items make at `per_page` a page: at least one, so that an empty list
+/// still has its first page.
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
+}
+
 /// `href` with `page` added to its query (page 1 is the plain `href`), then `fragment`.
 pub fn page_href(href: &str, page: i64, fragment: &str) -> String {
     let join = if href.contains('?') { '&' } else { '?' };

@@ -38,7 +38,7 @@ pub async fn show(
         .store
         .open_groups((page - 1).saturating_mul(PAGE_SIZE), PAGE_SIZE)
         .await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = crate::ui::page_count(total, PAGE_SIZE);
     if page > pages {
         return Err(AppError::NotFound);
     }

@@ -42,7 +42,7 @@ pub async fn show(
             THREADS_PER_PAGE,
         )
         .await?;
-    let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
+    let pages = crate::ui::page_count(total, THREADS_PER_PAGE);
     if page > pages {
         return Err(AppError::NotFound);
     }
@@ -103,11 +103,10 @@ pub async fn count_unread(
         let Some(ranges) = thread.ranges.as_deref().map(ReadRanges::parse) else {
             continue;
         };
-        let (_, unread) = state
+        thread.unread = state
             .store
-            .first_unread(&permit, &thread.id, thread.comment_seq, &ranges)
+            .unread_count(&permit, &thread.id, thread.comment_seq, &ranges)
             .await?;
-        thread.unread = unread;
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ use crate::pages::{AppError, Ctx, html};
 use crate::store::{Comment, ReactionCount, unix_now};
 use crate::ui::{
     Button, ButtonStyle, Crumb, Form, NavArea, Page, Pagination, SuccessBanner, Textarea,
-    page_href, render_document,
+    render_document,
 };
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -118,7 +118,7 @@ pub async fn show(
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
     let permit = access.read_permit(&ctx)?;
     let (places, total) = state.store.comment_total(&permit, &id).await?;
-    let pages = ((places + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE).max(1);
+    let pages = crate::ui::page_count(places, COMMENTS_PER_PAGE);
     let page = page_number(query.page.as_deref());
     if page > pages {
         return Err(AppError::NotFound);
@@ -147,18 +147,16 @@ pub async fn show(
     if let Some(viewer) = &viewer_id {
         let ranges = state.store.read_ranges(&permit, &id, viewer).await?;
         if !ranges.is_empty() {
-            let (first, count) = state
+            let first = state
                 .store
                 .first_unread(&permit, &id, access.thread.comment_seq, &ranges)
                 .await?;
             if let Some(first) = first {
-                let before = state.store.comments_before(&first).await?;
-                let on_page = before / COMMENTS_PER_PAGE + 1;
-                let href = page_href(
-                    &access.href(),
-                    on_page,
-                    &format!("#{}", comment_anchor(&first.id)),
-                );
+                let count = state
+                    .store
+                    .unread_count(&permit, &id, access.thread.comment_seq, &ranges)
+                    .await?;
+                let href = super::compose::comment_href(&state, &access, &first, "").await?;
                 unread = Some((href, count));
             }
         }
