@@ -3,6 +3,7 @@
 pub mod groups;
 pub mod markdown;
 pub mod permissions;
+pub mod polls;
 pub mod threads;
 pub mod time;
 pub mod validation;
