@@ -84,8 +84,12 @@ impl PollKind {
     /// One sentence on what the kind is for, shown when choosing one.
     pub fn explanation(self) -> &'static str {
         match self {
-            Self::Proposal => "Put a proposal to the group: people agree, abstain, disagree or block, consent or object, or give advice",
-            Self::SenseCheck => "Check how people feel before a proposal: looks good, not sure, or concerned",
+            Self::Proposal => {
+                "Put a proposal to the group: people agree, abstain, disagree or block, consent or object, or give advice"
+            }
+            Self::SenseCheck => {
+                "Check how people feel before a proposal: looks good, not sure, or concerned"
+            }
             Self::Count => "See who is in, against a target number",
             Self::Question => "Ask a question that people answer in their own words",
             Self::Choose => "People choose one option, or several",
@@ -269,7 +273,9 @@ impl RankedMethod {
     pub fn label(self) -> &'static str {
         match self {
             Self::Borda => "Borda count: points for each place",
-            Self::InstantRunoff => "Instant runoff: last place is eliminated until one has a majority",
+            Self::InstantRunoff => {
+                "Instant runoff: last place is eliminated until one has a majority"
+            }
         }
     }
 }
@@ -279,9 +285,27 @@ pub const OPTIONS_MAX: usize = 20;
 /// The form field of each option's input, by number, for error messages that link to it
 /// ("none of the above" included, so one more than [`OPTIONS_MAX`]).
 pub const OPTION_FIELDS: [&str; OPTIONS_MAX + 1] = [
-    "option-0", "option-1", "option-2", "option-3", "option-4", "option-5", "option-6",
-    "option-7", "option-8", "option-9", "option-10", "option-11", "option-12", "option-13",
-    "option-14", "option-15", "option-16", "option-17", "option-18", "option-19", "option-20",
+    "option-0",
+    "option-1",
+    "option-2",
+    "option-3",
+    "option-4",
+    "option-5",
+    "option-6",
+    "option-7",
+    "option-8",
+    "option-9",
+    "option-10",
+    "option-11",
+    "option-12",
+    "option-13",
+    "option-14",
+    "option-15",
+    "option-16",
+    "option-17",
+    "option-18",
+    "option-19",
+    "option-20",
 ];
 
 /// Everything about a poll that checking a ballot and counting ballots depend on.

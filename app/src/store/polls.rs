@@ -1,0 +1,783 @@
+//! Polls: starting one in a thread, casting and changing ballots, who has and has not voted,
+//! closing (by hand or when the time comes) and the outcome.
+//!
+//! As for threads, every read and change takes a [`Permit`] and reaches only polls in threads of
+//! the permit's group; private threads need the members' permit. Casting a ballot is one
+//! `BEGIN IMMEDIATE` transaction whose statements carry their own conditions (the poll is open,
+//! the person may vote, a secret ballot is cast once), so two requests from the same person
+//! cannot both count, however they interleave.
+//!
+//! Secret ballots: see `migrations/0006_polls.sql`. Nothing here selects from `ballots` and
+//! `poll_participants` together, and a secret ballot is written with no voter and no time.
+
+use sqlx::Row;
+
+use super::groups::group_of;
+use super::threads::read_scope;
+use super::{NewMail, Store, StoreError, random_id};
+use crate::domain::permissions::{Action, Permit};
+use crate::domain::polls::setup::PollSpec;
+use crate::domain::polls::{
+    Ballot, HideResults, PollKind, PollRules, RankedMethod, ReasonMode, Template,
+};
+
+/// A poll as stored, with its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poll {
+    pub id: String,
+    pub thread_id: String,
+    pub author_id: Option<String>,
+    pub author_name: String,
+    pub kind: PollKind,
+    pub template: Option<Template>,
+    pub title: String,
+    pub details: String,
+    pub created_at: i64,
+    pub closes_at: i64,
+    pub closed_at: Option<i64>,
+    pub anonymous: bool,
+    pub hide_results: HideResults,
+    pub allow_change: bool,
+    pub voters_only: bool,
+    pub rules: PollRules,
+    pub options: Vec<PollOption>,
+    pub outcome: Option<Outcome>,
+}
+
+impl Poll {
+    /// Closed by hand, by the job, or past its time and waiting for the job.
+    pub fn is_closed(&self, now: i64) -> bool {
+        self.closed_at.is_some() || self.closes_at <= now
+    }
+
+    pub fn labels(&self) -> Vec<String> {
+        self.options.iter().map(|o| o.label.clone()).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollOption {
+    pub number: usize,
+    pub label: String,
+    /// A meeting poll's time.
+    pub starts_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub statement: String,
+    /// A meeting poll's chosen time.
+    pub option: Option<usize>,
+    pub by_name: String,
+    pub at: i64,
+}
+
+/// A poll in a thread's list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PollListing {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub closes_at: i64,
+    pub closed_at: Option<i64>,
+    pub voted: i64,
+}
+
+/// One person's current ballot in an open (not secret) poll, or a secret ballot's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownBallot {
+    /// `None` in a secret ballot.
+    pub voter_name: Option<String>,
+    pub ballot: Ballot,
+    pub reason: Option<String>,
+    pub cast_at: Option<i64>,
+    /// How many times the person changed their vote.
+    pub changes: i64,
+}
+
+/// Why a ballot was not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastProblem {
+    Closed,
+    /// The poll is for named people only, and this person is not one of them.
+    NotAVoter,
+    /// A secret ballot, or a poll that does not allow changes, and the person has voted.
+    AlreadyVoted,
+}
+
+/// Why an outcome was not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeProblem {
+    StillOpen,
+}
+
+/// A poll closed by the job, for the email to its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedPoll {
+    pub id: String,
+    pub title: String,
+    pub author_email: String,
+    pub author_name: String,
+}
+
+/// A member to tell about an outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub name: String,
+}
+
+/// Marks as stored: "option=value" pairs separated by ";".
+pub fn encode_marks(ballot: &Ballot) -> String {
+    ballot
+        .marks
+        .iter()
+        .map(|(option, value)| format!("{option}={value}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Marks read back; anything unreadable is skipped (it cannot be written by [`encode_marks`]).
+pub fn decode_marks(text: &str) -> Ballot {
+    Ballot {
+        marks: text
+            .split(';')
+            .filter_map(|pair| {
+                let (option, value) = pair.split_once('=')?;
+                Some((option.parse().ok()?, value.parse().ok()?))
+            })
+            .collect(),
+    }
+}
+
+const POLL: &str = "SELECT p.id, p.thread_id, p.author_id, \
+    COALESCE(a.display_name, 'Deleted account') AS author_name, p.kind, p.template, p.title, \
+    p.details, p.created_at, p.closes_at, p.closed_at, p.anonymous, p.hide_results, \
+    p.reason_mode, p.reason_max, p.allow_change, p.voters_only, p.none_of_the_above, \
+    p.min_choices, p.max_choices, p.score_min, p.score_max, p.dot_total, p.method, \
+    p.count_target, p.outcome, p.outcome_option, p.outcome_at, \
+    COALESCE(o.display_name, 'Deleted account') AS outcome_by_name \
+    FROM polls p JOIN threads t ON t.id = p.thread_id \
+    LEFT JOIN accounts a ON a.id = p.author_id LEFT JOIN accounts o ON o.id = p.outcome_by";
+
+/// Polls in threads of the group, readable under the permit: `{VISIBLE}` binds the group.
+const VISIBLE: &str = "t.group_id = ? AND t.deleted_at IS NULL";
+
+fn poll_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Poll, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let kind = PollKind::parse(&kind).unwrap_or(PollKind::Question);
+    let template: Option<String> = row.try_get("template")?;
+    let hide: String = row.try_get("hide_results")?;
+    let reason: String = row.try_get("reason_mode")?;
+    let method: String = row.try_get("method")?;
+    let reason_max: i64 = row.try_get("reason_max")?;
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let outcome_option: Option<i64> = row.try_get("outcome_option")?;
+    let outcome_at: Option<i64> = row.try_get("outcome_at")?;
+    Ok(Poll {
+        id: row.try_get("id")?,
+        thread_id: row.try_get("thread_id")?,
+        author_id: row.try_get("author_id")?,
+        author_name: row.try_get("author_name")?,
+        kind,
+        template: template.as_deref().and_then(Template::parse),
+        title: row.try_get("title")?,
+        details: row.try_get("details")?,
+        created_at: row.try_get("created_at")?,
+        closes_at: row.try_get("closes_at")?,
+        closed_at: row.try_get("closed_at")?,
+        anonymous: row.try_get("anonymous")?,
+        hide_results: HideResults::parse(&hide).unwrap_or(HideResults::UntilClosed),
+        allow_change: row.try_get("allow_change")?,
+        voters_only: row.try_get("voters_only")?,
+        rules: PollRules {
+            kind,
+            option_count: 0,
+            none_of_the_above: row.try_get("none_of_the_above")?,
+            min_choices: row.try_get("min_choices")?,
+            max_choices: row.try_get("max_choices")?,
+            score_min: row.try_get("score_min")?,
+            score_max: row.try_get("score_max")?,
+            dot_total: row.try_get("dot_total")?,
+            method: RankedMethod::parse(&method).unwrap_or(RankedMethod::Borda),
+            count_target: row.try_get("count_target")?,
+            reason: ReasonMode::parse(&reason).unwrap_or(ReasonMode::Optional),
+            reason_max: usize::try_from(reason_max).unwrap_or(0),
+        },
+        options: Vec::new(),
+        outcome: match (outcome, outcome_at) {
+            (Some(statement), Some(at)) => Some(Outcome {
+                statement,
+                option: outcome_option.and_then(|n| usize::try_from(n).ok()),
+                by_name: row.try_get("outcome_by_name")?,
+                at,
+            }),
+            _ => None,
+        },
+    })
+}
+
+impl Store {
+    /// The thread a poll is in, to find the group to decide with. Reads nothing else.
+    pub async fn poll_thread_id(&self, poll_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT thread_id FROM polls WHERE id = ?")
+                .bind(poll_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The poll, if it is in a thread the permit may read.
+    pub async fn poll(&self, permit: &Permit, poll_id: &str) -> Result<Option<Poll>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        let row = sqlx::query(sql!(
+            "{POLL} WHERE p.id = ? AND {VISIBLE} AND (t.private = 0 OR ?)"
+        ))
+        .bind(poll_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut poll = poll_from_row(&row)?;
+        let options: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT number, label, starts_at FROM poll_options WHERE poll_id = ? ORDER BY number",
+        )
+        .bind(poll_id)
+        .fetch_all(&self.pool)
+        .await?;
+        poll.options = options
+            .into_iter()
+            .map(|(number, label, starts_at)| PollOption {
+                number: usize::try_from(number).unwrap_or(0),
+                label,
+                starts_at,
+            })
+            .collect();
+        poll.rules.option_count = poll.options.len();
+        Ok(Some(poll))
+    }
+
+    /// The polls of a thread, newest first, with how many people have voted.
+    pub async fn thread_polls(
+        &self,
+        permit: &Permit,
+        thread_id: &str,
+    ) -> Result<Vec<PollListing>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
+             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) AS voted \
+             FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE p.thread_id = ? AND {VISIBLE} AND (t.private = 0 OR ?) \
+             ORDER BY p.created_at DESC, p.id"
+        ))
+        .bind(thread_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Starts a poll in an open thread of the permit's group. Returns the handles in
+    /// `spec.voters` that are not members of the group, and stores nothing, when there are any.
+    pub async fn create_poll(
+        &self,
+        permit: &Permit,
+        id: &str,
+        thread_id: &str,
+        author_id: &str,
+        spec: &PollSpec,
+        now: i64,
+    ) -> Result<Result<(), Vec<String>>, StoreError> {
+        let group_id = group_of(permit, Action::StartPoll)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut voter_ids = Vec::new();
+        let mut unknown = Vec::new();
+        for handle in &spec.voters {
+            let id: Option<String> = sqlx::query_scalar(
+                "SELECT a.id FROM accounts a JOIN memberships m ON m.account_id = a.id \
+                 WHERE a.handle = ? AND m.group_id = ?",
+            )
+            .bind(handle)
+            .bind(group_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match id {
+                Some(id) => voter_ids.push(id),
+                None => unknown.push(handle.clone()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Ok(Err(unknown));
+        }
+        let r = &spec.rules;
+        let inserted = sqlx::query(
+            "INSERT INTO polls (id, thread_id, author_id, kind, template, title, details, \
+             created_at, closes_at, anonymous, hide_results, reason_mode, reason_max, \
+             allow_change, voters_only, none_of_the_above, min_choices, max_choices, score_min, \
+             score_max, dot_total, method, count_target) \
+             SELECT ?, t.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
+             FROM threads t WHERE t.id = ? AND t.group_id = ? AND t.deleted_at IS NULL \
+             AND t.closed_at IS NULL",
+        )
+        .bind(id)
+        .bind(author_id)
+        .bind(spec.kind.as_str())
+        .bind(spec.template.map(Template::as_str))
+        .bind(&spec.title)
+        .bind(&spec.details)
+        .bind(now)
+        .bind(spec.closes_at)
+        .bind(spec.anonymous)
+        .bind(spec.hide_results.as_str())
+        .bind(r.reason.as_str())
+        .bind(i64::try_from(r.reason_max).unwrap_or(i64::MAX))
+        .bind(spec.allow_change)
+        .bind(!voter_ids.is_empty())
+        .bind(r.none_of_the_above)
+        .bind(r.min_choices)
+        .bind(r.max_choices)
+        .bind(r.score_min)
+        .bind(r.score_max)
+        .bind(r.dot_total)
+        .bind(r.method.as_str())
+        .bind(r.count_target)
+        .bind(thread_id)
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::NotPermitted);
+        }
+        for (number, label) in spec.options.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO poll_options (poll_id, number, label, starts_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(i64::try_from(number).unwrap_or(i64::MAX))
+            .bind(label)
+            .bind(spec.times.get(number).copied())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for voter in &voter_ids {
+            sqlx::query(
+                "INSERT INTO poll_voters (poll_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(voter)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE threads SET last_activity_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(thread_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Whether the person may vote in the poll: a member (the permit), and named when the poll
+    /// is for named people only.
+    pub async fn may_vote(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+        account_id: &str,
+    ) -> Result<bool, StoreError> {
+        let group_id = group_of(permit, Action::Participate)?;
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE p.id = ? AND t.group_id = ? AND (p.voters_only = 0 OR EXISTS \
+             (SELECT 1 FROM poll_voters v WHERE v.poll_id = p.id AND v.account_id = ?)))",
+        )
+        .bind(poll_id)
+        .bind(group_id)
+        .bind(account_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Whether the person has voted (in any poll, secret or not).
+    pub async fn has_voted(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+        account_id: &str,
+    ) -> Result<bool, StoreError> {
+        let _ = group_of(permit, Action::Participate)?;
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM poll_participants WHERE poll_id = ? AND account_id = ?)",
+        )
+        .bind(poll_id)
+        .bind(account_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The person's current ballot and reason in a poll that is not secret.
+    pub async fn own_ballot(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+        account_id: &str,
+    ) -> Result<Option<(Ballot, Option<String>)>, StoreError> {
+        let _ = group_of(permit, Action::Participate)?;
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT marks, reason FROM ballots WHERE poll_id = ? AND voter_id = ? \
+             AND replaced_at IS NULL",
+        )
+        .bind(poll_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(marks, reason)| (decode_marks(&marks), reason)))
+    }
+
+    /// Casts, or changes, the person's ballot: counted exactly once whatever else happens at
+    /// the same time. `ballot` must have been checked against the poll's rules.
+    pub async fn cast_ballot(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+        account_id: &str,
+        ballot: &Ballot,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<Result<(), CastProblem>, StoreError> {
+        let group_id = group_of(permit, Action::Participate)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let poll: Option<(bool, bool, bool, bool)> = sqlx::query_as(
+            "SELECT p.anonymous, p.allow_change, \
+             p.closed_at IS NULL AND p.closes_at > ?, \
+             p.voters_only = 0 OR EXISTS (SELECT 1 FROM poll_voters v \
+                 WHERE v.poll_id = p.id AND v.account_id = ?) \
+             FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE p.id = ? AND t.group_id = ? AND t.deleted_at IS NULL",
+        )
+        .bind(now)
+        .bind(account_id)
+        .bind(poll_id)
+        .bind(group_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((anonymous, allow_change, open, eligible)) = poll else {
+            return Err(StoreError::NotPermitted);
+        };
+        if !open {
+            return Ok(Err(CastProblem::Closed));
+        }
+        if !eligible {
+            return Ok(Err(CastProblem::NotAVoter));
+        }
+        let first_vote = sqlx::query(
+            "INSERT INTO poll_participants (poll_id, account_id, voted_at) VALUES (?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(poll_id)
+        .bind(account_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !first_vote && (anonymous || !allow_change) {
+            return Ok(Err(CastProblem::AlreadyVoted));
+        }
+        let marks = encode_marks(ballot);
+        if anonymous {
+            sqlx::query(
+                "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
+                 VALUES (?, ?, NULL, NULL, ?, ?)",
+            )
+            .bind(random_id()?)
+            .bind(poll_id)
+            .bind(&marks)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE ballots SET replaced_at = ? \
+                 WHERE poll_id = ? AND voter_id = ? AND replaced_at IS NULL",
+            )
+            .bind(now)
+            .bind(poll_id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(random_id()?)
+            .bind(poll_id)
+            .bind(account_id)
+            .bind(now)
+            .bind(&marks)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Every current ballot of a poll the permit may read, for the tally. In a secret ballot
+    /// they come in the order of their random keys, which says nothing of who cast them.
+    pub async fn poll_ballots(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+    ) -> Result<Vec<Ballot>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        let marks: Vec<String> = sqlx::query_scalar(sql!(
+            "SELECT b.marks FROM ballots b JOIN polls p ON p.id = b.poll_id \
+             JOIN threads t ON t.id = p.thread_id \
+             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (t.private = 0 OR ?) \
+             ORDER BY b.id"
+        ))
+        .bind(poll_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(marks.iter().map(|m| decode_marks(m)).collect())
+    }
+
+    /// Who voted what, for the results. In a secret ballot: the reasons only, without names
+    /// or times.
+    pub async fn shown_ballots(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+    ) -> Result<Vec<ShownBallot>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        let rows = sqlx::query(sql!(
+            "SELECT CASE WHEN p.anonymous = 1 THEN NULL \
+                ELSE COALESCE(a.display_name, 'Deleted account') END AS voter_name, \
+             b.marks, b.reason, b.cast_at, \
+             CASE WHEN p.anonymous = 1 THEN 0 ELSE (SELECT COUNT(*) FROM ballots old \
+                WHERE old.poll_id = b.poll_id AND old.voter_id = b.voter_id \
+                AND old.replaced_at IS NOT NULL) END AS changes \
+             FROM ballots b JOIN polls p ON p.id = b.poll_id \
+             JOIN threads t ON t.id = p.thread_id \
+             LEFT JOIN accounts a ON a.id = b.voter_id AND p.anonymous = 0 \
+             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (t.private = 0 OR ?) \
+             AND (p.anonymous = 0 OR b.reason IS NOT NULL) \
+             ORDER BY CASE WHEN p.anonymous = 1 THEN b.id ELSE voter_name END"
+        ))
+        .bind(poll_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let marks: String = row.try_get("marks")?;
+                Ok(ShownBallot {
+                    voter_name: row.try_get("voter_name")?,
+                    ballot: decode_marks(&marks),
+                    reason: row.try_get("reason")?,
+                    cast_at: row.try_get("cast_at")?,
+                    changes: row.try_get("changes")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// The names of those who may vote and have not, in alphabetical order.
+    pub async fn not_voted(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_scalar(sql!(
+            "SELECT COALESCE(a.display_name, a.email) AS name FROM polls p \
+             JOIN threads t ON t.id = p.thread_id \
+             JOIN memberships m ON m.group_id = t.group_id \
+             JOIN accounts a ON a.id = m.account_id \
+             WHERE p.id = ? AND {VISIBLE} AND (t.private = 0 OR ?) \
+             AND (p.voters_only = 0 OR EXISTS (SELECT 1 FROM poll_voters v \
+                 WHERE v.poll_id = p.id AND v.account_id = a.id)) \
+             AND NOT EXISTS (SELECT 1 FROM poll_participants pp \
+                 WHERE pp.poll_id = p.id AND pp.account_id = a.id) \
+             ORDER BY name"
+        ))
+        .bind(poll_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many people may vote, and how many have.
+    pub async fn turnout(&self, permit: &Permit, poll_id: &str) -> Result<(i64, i64), StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT \
+             (SELECT COUNT(*) FROM memberships m WHERE m.group_id = t.group_id \
+                AND (p.voters_only = 0 OR EXISTS (SELECT 1 FROM poll_voters v \
+                    WHERE v.poll_id = p.id AND v.account_id = m.account_id))), \
+             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) \
+             FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE p.id = ? AND {VISIBLE} AND (t.private = 0 OR ?)"
+        ))
+        .bind(poll_id)
+        .bind(group_id)
+        .bind(private_too)
+        .fetch_optional(&self.pool)
+        .await?
+        .unwrap_or((0, 0)))
+    }
+
+    /// Closes a poll now. A `Moderate` permit closes any poll of the group; a `Participate`
+    /// permit only the person's own. Returns whether it was open.
+    pub async fn close_poll(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+        account_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (group_id, own_only) = super::threads::thread_scope(permit)?;
+        let closed = sqlx::query(
+            "UPDATE polls SET closed_at = ?, closes_at = MIN(closes_at, ?) \
+             WHERE id = ? AND closed_at IS NULL \
+             AND (? = 0 OR author_id = ?) \
+             AND thread_id IN (SELECT id FROM threads WHERE group_id = ? AND deleted_at IS NULL)",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(poll_id)
+        .bind(own_only)
+        .bind(account_id)
+        .bind(group_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(closed.rows_affected() == 1)
+    }
+
+    /// Closes every open poll whose time has come, and puts in the outbox, in the same
+    /// transaction, the email asking each author for the outcome.
+    pub async fn close_due_polls(
+        &self,
+        now: i64,
+        mail_for: impl Fn(&ClosedPoll) -> NewMail,
+    ) -> Result<Vec<ClosedPoll>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let rows = sqlx::query(
+            "UPDATE polls SET closed_at = closes_at WHERE closed_at IS NULL AND closes_at <= ? \
+             RETURNING id, title, author_id",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut closed = Vec::new();
+        for row in rows {
+            let author_id: Option<String> = row.try_get("author_id")?;
+            let author: Option<(String, String)> =
+                match author_id {
+                    Some(id) => sqlx::query_as(
+                        "SELECT email, COALESCE(display_name, email) FROM accounts WHERE id = ?",
+                    )
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?,
+                    None => None,
+                };
+            if let Some((author_email, author_name)) = author {
+                let poll = ClosedPoll {
+                    id: row.try_get("id")?,
+                    title: row.try_get("title")?,
+                    author_email,
+                    author_name,
+                };
+                Store::enqueue_mail_in(&mut tx, &mail_for(&poll)).await?;
+                closed.push(poll);
+            }
+        }
+        tx.commit().await?;
+        Ok(closed)
+    }
+
+    /// The members to tell about an outcome.
+    pub async fn outcome_recipients(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+    ) -> Result<Vec<Recipient>, StoreError> {
+        let (group_id, _) = super::threads::thread_scope(permit)?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT a.email, COALESCE(a.display_name, a.email) FROM polls p \
+             JOIN threads t ON t.id = p.thread_id \
+             JOIN memberships m ON m.group_id = t.group_id \
+             JOIN accounts a ON a.id = m.account_id \
+             WHERE p.id = ? AND t.group_id = ? ORDER BY a.email",
+        )
+        .bind(poll_id)
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(email, name)| Recipient { email, name })
+            .collect())
+    }
+
+    /// Writes (or rewrites) the outcome of a closed poll: the author's or an admin's. The
+    /// emails go in the outbox in the same transaction, the first time only.
+    #[expect(clippy::too_many_arguments, reason = "one outcome, each part named")]
+    pub async fn set_outcome(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+        account_id: &str,
+        statement: &str,
+        option: Option<usize>,
+        now: i64,
+        mails: &[NewMail],
+    ) -> Result<Result<(), OutcomeProblem>, StoreError> {
+        let (group_id, own_only) = super::threads::thread_scope(permit)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let first: Option<bool> = sqlx::query_scalar(
+            "UPDATE polls SET closed_at = COALESCE(closed_at, closes_at), \
+             outcome_at = COALESCE(outcome_at, ?), outcome = ?, outcome_option = ?, \
+             outcome_by = COALESCE(outcome_by, ?) \
+             WHERE id = ? AND (closed_at IS NOT NULL OR closes_at <= ?) \
+             AND (? = 0 OR author_id = ?) \
+             AND thread_id IN (SELECT id FROM threads WHERE group_id = ? AND deleted_at IS NULL) \
+             RETURNING outcome_at = ?",
+        )
+        .bind(now)
+        .bind(statement)
+        .bind(option.and_then(|n| i64::try_from(n).ok()))
+        .bind(account_id)
+        .bind(poll_id)
+        .bind(now)
+        .bind(own_only)
+        .bind(account_id)
+        .bind(group_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(first) = first else {
+            return Ok(Err(OutcomeProblem::StillOpen));
+        };
+        if first {
+            for mail in mails {
+                Store::enqueue_mail_in(&mut tx, mail).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
