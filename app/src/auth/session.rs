@@ -21,6 +21,8 @@ pub struct Viewer {
     pub has_password: bool,
     /// The public id of the session in use, to mark "this device" on the account page.
     pub session_id: String,
+    /// The zone the person reads times in (IANA name, "UTC" until they choose one).
+    pub time_zone: String,
 }
 
 impl Viewer {

@@ -31,6 +31,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
                         display_name: row.display_name,
                         has_password: row.has_password,
                         session_id: row.public_id,
+                        time_zone: row.time_zone,
                     })
                 }
                 Ok(None) => stale_session = true,

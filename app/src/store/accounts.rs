@@ -58,6 +58,8 @@ pub struct SessionAccount {
     pub email: String,
     pub display_name: Option<String>,
     pub has_password: bool,
+    /// The zone the person reads times in (IANA name).
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -100,6 +102,16 @@ pub struct AuditEvent<'a> {
 }
 
 impl Store {
+    /// Sets the zone a person reads and writes times in. `zone` must be a known IANA name.
+    pub async fn set_time_zone(&self, account_id: &str, zone: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET time_zone = ? WHERE id = ?")
+            .bind(zone)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// A named secret of this instance, made on first use and kept in the database.
     pub async fn instance_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
         sqlx::query("INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
@@ -407,9 +419,10 @@ impl Store {
             display_name: Option<String>,
             password_hash: Option<String>,
             last_seen_at: i64,
+            time_zone: String,
         }
         let row: Option<Row> = sqlx::query_as(
-            "SELECT s.public_id, a.id AS account_id, a.email, a.display_name, a.password_hash, s.last_seen_at \
+            "SELECT s.public_id, a.id AS account_id, a.email, a.display_name, a.password_hash, s.last_seen_at, a.time_zone \
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?",
         )
         .bind(id_hash)
@@ -422,6 +435,7 @@ impl Store {
             display_name,
             password_hash,
             last_seen_at,
+            time_zone,
         }) = row
         else {
             return Ok(None);
@@ -443,6 +457,7 @@ impl Store {
             email,
             display_name,
             has_password: password_hash.is_some(),
+            time_zone,
         }))
     }
 

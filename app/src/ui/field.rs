@@ -22,6 +22,10 @@ pub enum InputKind {
     Password,
     /// Words to search for.
     Search,
+    /// A date and time without a zone (`datetime-local`). Browsers without a picker show a
+    /// text box; the hint gives the format, `2026-12-03T10:00`, which is also accepted with a
+    /// space for the `T`.
+    DateTimeLocal,
 }
 
 impl InputKind {
@@ -31,6 +35,7 @@ impl InputKind {
             Self::Email => "email",
             Self::Password => "password",
             Self::Search => "search",
+            Self::DateTimeLocal => "datetime-local",
         }
     }
 }
@@ -113,6 +118,41 @@ pub fn Textarea(
                 aria-describedby=describedby
                 aria-invalid=invalid
             >{text}</textarea>
+        </div>
+    }
+}
+
+/// A drop-down list, for one choice among many (a time zone, a rank), where radios would be
+/// too long. A native `select`: arrow keys and typing the first letters move through it, and
+/// it is announced with its label, hint and error like any field.
+#[component]
+pub fn Select(
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    /// `(value, text)` pairs, in order.
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let describedby = described_by(name, hint.is_some(), error.is_some());
+    let has_error = error.is_some();
+    let invalid = has_error.then_some("true");
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let chosen = value == selected;
+            view! { <option value=value selected=chosen>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class=group_class(has_error)>
+            <label class="q-label" for=name>{label}</label>
+            <FieldHint id=name hint=hint/>
+            <FieldError id=name error=error/>
+            <select class="q-select" id=name name=name aria-describedby=describedby aria-invalid=invalid>
+                {options}
+            </select>
         </div>
     }
 }

@@ -22,7 +22,7 @@ pub use breadcrumbs::{Breadcrumbs, Crumb};
 pub use button::{Button, ButtonLink, ButtonStyle};
 pub use choices::{CheckboxGroup, Choice, RadioGroup};
 pub use error_summary::ErrorSummary;
-pub use field::{InputKind, TextInput, Textarea};
+pub use field::{InputKind, Select, TextInput, Textarea};
 pub use form::Form;
 pub use heading::PageHeading;
 pub use layout::{NavArea, Page};

@@ -262,7 +262,7 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
     };
     if answers.anonymous && answers.allow_change {
         errors.add(
-            "allow_change",
+            "settings",
             "A secret ballot cannot be changed once cast, because nothing links a person to their ballot. Untick \u{201c}People can change their vote\u{201d}, or untick \u{201c}Secret ballot\u{201d}",
         );
     }

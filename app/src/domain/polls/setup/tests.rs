@@ -74,7 +74,7 @@ fn every_problem_is_reported_at_once_in_page_order() {
             "title",
             "options",
             "closes_at",
-            "allow_change",
+            "settings",
             "min_choices",
             "max_choices"
         ]
