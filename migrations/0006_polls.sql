@@ -111,3 +111,6 @@ WHEN (NEW.voter_id IS NOT NULL OR NEW.cast_at IS NOT NULL OR NEW.replaced_at IS 
 BEGIN
     SELECT RAISE(ABORT, 'a secret ballot has no voter and no time');
 END;
+
+-- An iCalendar event sent with an email (a meeting poll's outcome), blanked once sent.
+ALTER TABLE outbox ADD COLUMN calendar TEXT;

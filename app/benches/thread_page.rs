@@ -372,6 +372,7 @@ fn no_mail() -> NewMail {
         body_text: String::new(),
         body_html: String::new(),
         message_id_domain: "localhost".into(),
+        calendar: None,
     }
 }
 

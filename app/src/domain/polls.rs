@@ -9,6 +9,7 @@
 //! every kind in the same two tables and the tallies are plain functions of that list.
 
 pub mod ballot;
+pub mod calendar;
 pub mod setup;
 pub mod tally;
 

@@ -9,7 +9,8 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 
 use crate::store::OutboxMail;
 
@@ -26,17 +27,27 @@ pub enum BuildError {
 pub fn build(from: &Mailbox, mail: &OutboxMail) -> Result<Message, BuildError> {
     let to: Mailbox = mail.recipient.parse().map_err(|_| BuildError::Recipient)?;
     let written = UNIX_EPOCH + Duration::from_secs(u64::try_from(mail.created_at).unwrap_or(0));
-    Message::builder()
+    let message = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(mail.subject.as_str())
         .date(written)
-        .message_id(Some(mail.message_id.clone()))
-        .multipart(MultiPart::alternative_plain_html(
-            mail.body_text.clone(),
-            mail.body_html.clone(),
-        ))
-        .map_err(|_| BuildError::Assemble)
+        .message_id(Some(mail.message_id.clone()));
+    let alternative =
+        MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone());
+    let body = match &mail.calendar {
+        // The event goes after the text as an attachment, so every mail program shows the
+        // message as usual and offers the event to add to a calendar.
+        Some(calendar) => MultiPart::mixed().multipart(alternative).singlepart(
+            Attachment::new("invite.ics".to_string()).body(
+                calendar.clone(),
+                ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .map_err(|_| BuildError::Assemble)?,
+            ),
+        ),
+        None => alternative,
+    };
+    message.multipart(body).map_err(|_| BuildError::Assemble)
 }
 
 #[cfg(test)]
@@ -53,6 +64,7 @@ mod tests {
             message_id: "<0123@example.org>".into(),
             created_at: 1_763_800_000,
             attempts: 1,
+            calendar: None,
         }
     }
 

@@ -88,6 +88,7 @@ pub struct Mailer {
     store: Store,
     wake: Arc<Notify>,
     message_id_domain: Arc<str>,
+    calendar: None,
 }
 
 /// Owns the background sender; [`MailerHandle::shutdown`] stops it cleanly.
@@ -148,6 +149,7 @@ impl Mailer {
             body_text: email.text,
             body_html: email.html,
             message_id_domain: self.message_id_domain.to_string(),
+            calendar: None,
         }
     }
 

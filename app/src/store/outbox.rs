@@ -22,6 +22,8 @@ pub struct NewMail {
     pub body_html: String,
     /// The domain part of the Message-ID, such as the sender's domain.
     pub message_id_domain: String,
+    /// An iCalendar event to attach as `invite.ics`, such as a meeting's chosen time.
+    pub calendar: Option<String>,
 }
 
 /// An email claimed for delivery.
@@ -37,6 +39,7 @@ pub struct OutboxMail {
     pub created_at: i64,
     /// Attempts so far, this one included.
     pub attempts: i64,
+    pub calendar: Option<String>,
 }
 
 impl Store {
@@ -58,7 +61,7 @@ impl Store {
         let now = unix_now();
         sqlx::query(
             "INSERT INTO outbox (id, recipient, subject, body_text, body_html, message_id, \
-             created_at, next_attempt_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+             created_at, next_attempt_at, attempts, calendar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
         )
         .bind(&id)
         .bind(&mail.recipient)
@@ -68,6 +71,7 @@ impl Store {
         .bind(&message_id)
         .bind(now)
         .bind(now)
+        .bind(&mail.calendar)
         .execute(&mut *conn)
         .await?;
         Ok(id)
@@ -91,7 +95,7 @@ impl Store {
                AND sent_at IS NULL AND failed_at IS NULL \
                AND (claimed_until IS NULL OR claimed_until <= ?2) \
              RETURNING id, recipient, subject, body_text, body_html, message_id, created_at, \
-                 attempts",
+                 attempts, calendar",
         )
         .bind(now.saturating_add(lease_secs))
         .bind(now)
@@ -110,6 +114,7 @@ impl Store {
                     message_id: row.try_get("message_id")?,
                     created_at: row.try_get("created_at")?,
                     attempts: row.try_get("attempts")?,
+                    calendar: row.try_get("calendar")?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -121,7 +126,7 @@ impl Store {
     /// Records delivery and blanks the bodies, which may hold single-use tokens.
     pub async fn mark_mail_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET sent_at = ?, body_text = '', body_html = '', \
+            "UPDATE outbox SET sent_at = ?, body_text = '', body_html = '', calendar = NULL, \
              claimed_until = NULL, last_error = NULL WHERE id = ? AND sent_at IS NULL",
         )
         .bind(now)
@@ -202,6 +207,7 @@ mod tests {
             body_text: "text with token abc".into(),
             body_html: "<p>html with token abc</p>".into(),
             message_id_domain: "example.org".into(),
+            calendar: None,
         }
     }
 

@@ -190,6 +190,7 @@ async fn closed_polls_take_no_ballots_and_the_job_closes_them_once_with_one_emai
         body_text: String::new(),
         body_html: String::new(),
         message_id_domain: "example.org".into(),
+        calendar: None,
     };
     assert!(
         store
@@ -226,6 +227,7 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
         body_text: String::new(),
         body_html: String::new(),
         message_id_domain: "example.org".into(),
+        calendar: None,
     }];
     assert_eq!(
         store

@@ -1,0 +1,271 @@
+//! Closing a poll early (`/p/<id>/close`, which asks to confirm first) and writing its outcome
+//! (`/p/<id>/outcome`), for the poll's author and the group's admins. The first outcome is
+//! emailed to every member; a meeting poll's outcome names the chosen time and carries it as an
+//! `invite.ics` event.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use leptos::prelude::*;
+
+use super::PollAccess;
+use crate::AppState;
+use crate::domain::markdown;
+use crate::domain::polls::PollKind;
+use crate::domain::polls::calendar::{Event, ics};
+use crate::domain::polls::setup::check_outcome;
+use crate::domain::time::zones;
+use crate::domain::validation::FormErrors;
+use crate::mail::{Block, Email};
+use crate::pages::threads::MARKDOWN_HINT;
+use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::store::{NewMail, OutcomeProblem, unix_now};
+use crate::ui::{
+    Button, Choice, ErrorSummary, Form, NavArea, Page, PageHeading, RadioGroup, Textarea,
+    render_document,
+};
+
+const CLOSE_TITLE: &str = "Close the poll now?";
+const OUTCOME_TITLE: &str = "Outcome";
+
+/// `GET /p/<id>/close`.
+pub async fn show_close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let access = PollAccess::load(&state, &ctx, &id).await?;
+    access.change_permit(&ctx)?;
+    if access.is_closed() {
+        return Ok(see_other(&access.href()));
+    }
+    let crumbs = access.crumbs("Close");
+    let caption = access.poll.title.clone();
+    let action = format!("{}/close", access.href());
+    let lead = format!(
+        "Voting ends at once, instead of at the closing time ({}). Nobody can vote after this, and it cannot be undone.",
+        zones::format_in_zone(access.poll.closes_at, &access.zone)
+    );
+    Ok(html(
+        axum::http::StatusCode::OK,
+        render_document(&ctx.page(), move || {
+            view! {
+                <Page title=CLOSE_TITLE area=NavArea::Groups breadcrumbs=crumbs>
+                    <PageHeading text=CLOSE_TITLE caption=caption lead=lead/>
+                    <Form action=action>
+                        <Button text="Close the poll"/>
+                    </Form>
+                </Page>
+            }
+        }),
+    ))
+}
+
+/// `POST /p/<id>/close`.
+pub async fn close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let access = PollAccess::load(&state, &ctx, &id).await?;
+    let permit = access.change_permit(&ctx)?;
+    let viewer = ctx.require_viewer()?;
+    state
+        .store
+        .close_poll(&permit, &access.poll.id, &viewer.account_id, unix_now())
+        .await?;
+    Ok(see_other(&format!("{}?done=closed", access.href())))
+}
+
+/// `GET /p/<id>/outcome`.
+pub async fn show_outcome(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let access = PollAccess::load(&state, &ctx, &id).await?;
+    access.change_permit(&ctx)?;
+    if !access.is_closed() {
+        return Err(AppError::NotFound);
+    }
+    let (statement, chosen) = access
+        .poll
+        .outcome
+        .as_ref()
+        .map(|o| (o.statement.clone(), o.option.map(|n| n.to_string())))
+        .unwrap_or_default();
+    Ok(render_outcome(&ctx, &access, statement, chosen, FormErrors::new()))
+}
+
+/// `POST /p/<id>/outcome`.
+pub async fn submit_outcome(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let access = PollAccess::load(&state, &ctx, &id).await?;
+    let permit = access.change_permit(&ctx)?;
+    let viewer = ctx.require_viewer()?;
+    if !access.is_closed() {
+        return Err(AppError::NotFound);
+    }
+    let statement = form.text("statement").to_string();
+    let chosen = form.choice("chosen");
+    let poll = &access.poll;
+    let option = match check_outcome(
+        poll.kind,
+        &statement,
+        chosen.as_deref(),
+        poll.options.len(),
+    ) {
+        Ok(option) => option,
+        Err(errors) => return Ok(render_outcome(&ctx, &access, statement, chosen, errors)),
+    };
+    let now = unix_now();
+    let mails = if poll.outcome.is_none() {
+        outcome_mails(&state, &access, &permit, &statement, option, now).await?
+    } else {
+        Vec::new()
+    };
+    let saved = state
+        .store
+        .set_outcome(
+            &permit,
+            &poll.id,
+            &viewer.account_id,
+            statement.trim_end(),
+            option,
+            now,
+            &mails,
+        )
+        .await?;
+    state.mailer.wake();
+    match saved {
+        Ok(()) => Ok(see_other(&format!("{}?done=outcome", access.href()))),
+        Err(OutcomeProblem::StillOpen) => Err(AppError::NotFound),
+    }
+}
+
+async fn outcome_mails(
+    state: &AppState,
+    access: &PollAccess,
+    permit: &crate::domain::permissions::Permit,
+    statement: &str,
+    option: Option<usize>,
+    now: i64,
+) -> Result<Vec<NewMail>, AppError> {
+    let poll = &access.poll;
+    let link = format!("{}/p/{}", state.config.public_url, poll.id);
+    let start = option
+        .and_then(|n| poll.options.get(n))
+        .and_then(|o| o.starts_at);
+    let calendar = start.map(|start| {
+        let domain = state
+            .config
+            .public_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("quorum")
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("quorum")
+            .to_string();
+        ics(&Event {
+            uid: &format!("poll-{}@{domain}", poll.id),
+            stamp: now,
+            start,
+            duration_minutes: 60,
+            summary: &poll.title,
+            description: &format!("{}\n\n{link}", markdown::plain_text(statement, 2_000)),
+            url: &link,
+        })
+    });
+    let summary = markdown::plain_text(statement, 2_000);
+    let recipients = state.store.outcome_recipients(permit, &poll.id).await?;
+    Ok(recipients
+        .into_iter()
+        .map(|person| {
+            let mut blocks = vec![Block::Paragraph(format!(
+                "The {} \u{201c}{}\u{201d} in {} has closed, and this is its outcome:",
+                super::noun(poll.kind),
+                poll.title,
+                access.thread.group.group.name
+            ))];
+            if let Some(start) = start {
+                blocks.push(Block::Paragraph(format!(
+                    "The meeting is on {}. The attached invite.ics adds it to your calendar.",
+                    zones::format_in_zone(start, &jiff::tz::TimeZone::UTC)
+                )));
+            }
+            blocks.push(Block::Paragraph(summary.clone()));
+            blocks.push(Block::Link {
+                text: "See the results and the outcome on Quorum".into(),
+                href: link.clone(),
+            });
+            blocks.push(Block::Paragraph(
+                "You get this email because you are a member of the group.".into(),
+            ));
+            let mut mail = state.mailer.prepare(Email::compose(
+                &person.email,
+                format!("Outcome: {}", poll.title),
+                &blocks,
+            ));
+            mail.calendar = calendar.clone();
+            mail
+        })
+        .collect())
+}
+
+fn render_outcome(
+    ctx: &Ctx,
+    access: &PollAccess,
+    statement: String,
+    chosen: Option<String>,
+    errors: FormErrors,
+) -> Response {
+    let crumbs = access.crumbs(OUTCOME_TITLE);
+    let caption = access.poll.title.clone();
+    let action = format!("{}/outcome", access.href());
+    let has_errors = !errors.is_empty();
+    let first = access.poll.outcome.is_none();
+    let lead = if first {
+        "Say what was decided and what happens next. Every member of the group gets it by email."
+    } else {
+        "Correct the outcome. Members were emailed the first version and are not emailed again."
+    };
+    let times = (access.poll.kind == PollKind::Meeting).then(|| {
+        let choices: Vec<Choice> = access
+            .labels()
+            .into_iter()
+            .enumerate()
+            .map(|(n, label)| Choice::new(n.to_string(), label))
+            .collect();
+        view! {
+            <RadioGroup name="chosen" legend="When is the meeting?"
+                hint="The email carries the time as a calendar event." choices=choices
+                selected=chosen error=errors.for_field("chosen")/>
+        }
+    });
+    let heading = if first {
+        "Write the outcome"
+    } else {
+        "Edit the outcome"
+    };
+    html(
+        crate::pages::form_status(has_errors),
+        render_document(&ctx.page(), move || {
+            view! {
+                <Page title=heading has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
+                    <ErrorSummary errors=errors.clone()/>
+                    <PageHeading text=heading caption=caption lead=lead/>
+                    <Form action=action>
+                        {times}
+                        <Textarea name="statement" label="Outcome statement" hint=MARKDOWN_HINT
+                            value=statement error=errors.for_field("statement") rows=8/>
+                        <Button text="Save outcome"/>
+                    </Form>
+                </Page>
+            }
+        }),
+    )
+}
