@@ -88,7 +88,6 @@ pub struct Mailer {
     store: Store,
     wake: Arc<Notify>,
     message_id_domain: Arc<str>,
-    calendar: None,
 }
 
 /// Owns the background sender; [`MailerHandle::shutdown`] stops it cleanly.

@@ -17,6 +17,7 @@ pub mod groups;
 pub mod home;
 pub mod info;
 pub mod invitations;
+pub mod polls;
 pub mod search;
 pub mod sign_in;
 pub mod threads;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/sign-out", post(sign_in::sign_out::submit))
         .route("/account", get(account::show))
         .route("/account/name", post(account::save_name))
+        .route("/account/time-zone", post(account::save_time_zone))
         .route("/account/email", post(account::email::request))
         .route(
             "/account/email/confirm/{token}",
@@ -89,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::show))
         .merge(group_routes())
         .merge(thread_routes())
+        .merge(poll_routes())
 }
 
 /// Groups, their pages and invitations.
@@ -146,6 +149,20 @@ fn group_routes() -> Router<AppState> {
 }
 
 /// Threads, comments and search.
+/// Decisions: starting a poll in a thread, and the poll's own pages.
+fn poll_routes() -> Router<AppState> {
+    use polls::{manage, new, show, vote};
+    Router::new()
+        .route("/t/{id}/polls/new", get(new::show).post(new::submit))
+        .route("/p/{id}", get(show::show))
+        .route("/p/{id}/vote", post(vote::submit))
+        .route("/p/{id}/close", get(manage::show_close).post(manage::close))
+        .route(
+            "/p/{id}/outcome",
+            get(manage::show_outcome).post(manage::submit_outcome),
+        )
+}
+
 fn thread_routes() -> Router<AppState> {
     use threads::{comments, compose, edit, history, list, manage, new, print, show};
     Router::new()

@@ -239,6 +239,31 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             }
         }
     });
+    // Polls close on time: the page already treats a poll past its time as closed, and this
+    // job records it and asks the author for the outcome by email.
+    let closing = store.clone();
+    let closing_mailer = state.mailer.clone();
+    let public_url = state.config.public_url.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            let mail_for = |poll: &crate::store::ClosedPoll| {
+                crate::pages::polls::closed_poll_mail(&closing_mailer, &public_url, poll)
+            };
+            match closing
+                .close_due_polls(crate::store::unix_now(), mail_for)
+                .await
+            {
+                Ok(closed) if closed.is_empty() => {}
+                Ok(closed) => {
+                    info!("closed {} polls at their closing time", closed.len());
+                    closing_mailer.wake();
+                }
+                Err(e) => tracing::warn!("closing polls failed: {e}"),
+            }
+        }
+    });
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

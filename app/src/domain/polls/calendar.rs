@@ -101,7 +101,10 @@ mod tests {
             description: &description,
             url: "https://quorum.example.org/p/p1",
         });
-        assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{text}");
+        assert!(
+            text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+            "{text}"
+        );
         assert!(text.contains("\r\nDTSTART:20261203T100000Z\r\n"), "{text}");
         assert!(text.contains("\r\nDURATION:PT60M\r\n"));
         assert!(text.contains("\r\nSUMMARY:Planning\\, round 2\r\n"));
@@ -111,6 +114,9 @@ mod tests {
             assert!(!line.contains('\n'));
         }
         let unfolded = text.replace("\r\n ", "");
-        assert!(unfolded.contains("DESCRIPTION:We meet\\, as agreed\\; bring notes\\\\ideas.\\nÉtienne"));
+        assert!(
+            unfolded
+                .contains("DESCRIPTION:We meet\\, as agreed\\; bring notes\\\\ideas.\\nÉtienne")
+        );
     }
 }

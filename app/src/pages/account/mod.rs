@@ -15,12 +15,12 @@ use super::sign_in::welcome::check_name;
 use super::{AppError, Ctx, DoneQuery, FormData, html, see_other};
 use crate::AppState;
 use crate::auth::session::Viewer;
-use crate::domain::time::format_utc;
+use crate::domain::time::{format_utc, zones};
 use crate::domain::validation::FormErrors;
 use crate::store::SessionSummary;
 use crate::ui::{
     Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading,
-    SuccessBanner, TextInput, render_document,
+    Select, SuccessBanner, TextInput, render_document,
 };
 
 const TITLE: &str = "Your account";
@@ -39,6 +39,7 @@ pub struct AccountView {
 fn done_message(key: &str) -> Option<&'static str> {
     Some(match key {
         "name" => "Your name has been saved.",
+        "time-zone" => "Your time zone has been saved. Times are now shown in it.",
         "email-sent" => {
             "We have sent a link to your new email address. Your address changes when you open it."
         }
@@ -78,6 +79,27 @@ pub async fn render(
     Ok(html(status, page))
 }
 
+/// `POST /account/time-zone`.
+pub async fn save_time_zone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let viewer = ctx.require_viewer()?;
+    let zone = form.text("time_zone").trim().to_string();
+    if zones::zone(&zone).is_none() {
+        let mut errors = FormErrors::new();
+        errors.add("time_zone", "Choose your time zone from the list");
+        let view = AccountView {
+            errors,
+            ..AccountView::default()
+        };
+        return render(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    state.store.set_time_zone(&viewer.account_id, &zone).await?;
+    Ok(see_other("/account?done=time-zone"))
+}
+
 /// `POST /account/name`.
 pub async fn save_name(
     State(state): State<AppState>,
@@ -115,6 +137,12 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
         errors.for_field("new_password"),
     );
     let new_email = view.new_email.clone();
+    let zone_error = errors.for_field("time_zone");
+    let zone_options: Vec<(String, String)> = zones::names()
+        .into_iter()
+        .map(|z| (z.clone(), z.replace('_', " ")))
+        .collect();
+    let time_zone = viewer.time_zone.clone();
     let current = viewer.session_id.clone();
     let others = sessions.iter().filter(|s| s.public_id != current).count();
     let session_items = sessions
@@ -149,6 +177,14 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
                 <TextInput name="name" label="Name" hint="The name other members of your groups see." value=name
                     autocomplete="name" error=name_error/>
                 <Button text="Save name" style=ButtonStyle::Secondary/>
+            </Form>
+
+            <h2>"Time zone"</h2>
+            <Form action="/account/time-zone" label="Time zone">
+                <Select name="time_zone" label="Your time zone"
+                    hint="Poll closing times and meeting times are shown in it, and new polls start in it."
+                    options=zone_options selected=time_zone error=zone_error/>
+                <Button text="Save time zone" style=ButtonStyle::Secondary/>
             </Form>
 
             <h2>"Email address"</h2>

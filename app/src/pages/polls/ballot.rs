@@ -106,12 +106,13 @@ pub fn BallotFields(
                     selected=answers.chosen.clone() error=errors.for_field(CHOSEN_FIELD)/>
             }.into_any())
         }
-        PollKind::Proposal | PollKind::SenseCheck | PollKind::Count | PollKind::Choose => {
-            Some(view! {
+        PollKind::Proposal | PollKind::SenseCheck | PollKind::Count | PollKind::Choose => Some(
+            view! {
                 <RadioGroup name=CHOICE_FIELD legend=legend.clone() choices=numbered(&labels)
                     selected=answers.choice.clone() error=errors.for_field(CHOICE_FIELD)/>
-            }.into_any())
-        }
+            }
+            .into_any(),
+        ),
         PollKind::Score => {
             let scale: Vec<Choice> = (rules.score_min..=rules.score_max)
                 .map(|s| Choice::new(s.to_string(), s.to_string()))
@@ -132,13 +133,16 @@ pub fn BallotFields(
                     }
                 })
                 .collect_view();
-            Some(view! {
-                <fieldset class="q-fieldset q-scale">
-                    <legend class="q-fieldset__legend">"Give each option a score"</legend>
-                    <p class="q-hint">{hint}</p>
-                    {groups}
-                </fieldset>
-            }.into_any())
+            Some(
+                view! {
+                    <fieldset class="q-fieldset q-scale">
+                        <legend class="q-fieldset__legend">"Give each option a score"</legend>
+                        <p class="q-hint">{hint}</p>
+                        {groups}
+                    </fieldset>
+                }
+                .into_any(),
+            )
         }
         PollKind::DotVote => {
             let boxes = OPTION_FIELDS
@@ -212,20 +216,26 @@ pub fn BallotFields(
                     }
                 })
                 .collect_view();
-            Some(view! {
-                <fieldset class="q-fieldset">
-                    <legend class="q-fieldset__legend">"Can you come?"</legend>
-                    <p class="q-hint">"Times are in your time zone. Answer for every time."</p>
-                    {groups}
-                </fieldset>
-            }.into_any())
+            Some(
+                view! {
+                    <fieldset class="q-fieldset">
+                        <legend class="q-fieldset__legend">"Can you come?"</legend>
+                        <p class="q-hint">"Times are in your time zone. Answer for every time."</p>
+                        {groups}
+                    </fieldset>
+                }
+                .into_any(),
+            )
         }
     };
     let reason = match (rules.kind, rules.reason) {
-        (PollKind::Question, _) => Some(view! {
-            <Textarea name=REASON_FIELD label="Your answer" hint="Up to 500 characters."
-                value=answers.reason.clone() error=errors.for_field(REASON_FIELD) rows=4/>
-        }.into_any()),
+        (PollKind::Question, _) => Some(
+            view! {
+                <Textarea name=REASON_FIELD label="Your answer" hint="Up to 500 characters."
+                    value=answers.reason.clone() error=errors.for_field(REASON_FIELD) rows=4/>
+            }
+            .into_any(),
+        ),
         (_, ReasonMode::Off) => None,
         (_, mode) => {
             let label = if mode == ReasonMode::Required {
@@ -287,7 +297,9 @@ mod tests {
         let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal).to_vec();
         assert_eq!(
             words,
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
         );
     }
 }

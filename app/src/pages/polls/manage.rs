@@ -93,7 +93,13 @@ pub async fn show_outcome(
         .as_ref()
         .map(|o| (o.statement.clone(), o.option.map(|n| n.to_string())))
         .unwrap_or_default();
-    Ok(render_outcome(&ctx, &access, statement, chosen, FormErrors::new()))
+    Ok(render_outcome(
+        &ctx,
+        &access,
+        statement,
+        chosen,
+        FormErrors::new(),
+    ))
 }
 
 /// `POST /p/<id>/outcome`.
@@ -112,12 +118,7 @@ pub async fn submit_outcome(
     let statement = form.text("statement").to_string();
     let chosen = form.choice("chosen");
     let poll = &access.poll;
-    let option = match check_outcome(
-        poll.kind,
-        &statement,
-        chosen.as_deref(),
-        poll.options.len(),
-    ) {
+    let option = match check_outcome(poll.kind, &statement, chosen.as_deref(), poll.options.len()) {
         Ok(option) => option,
         Err(errors) => return Ok(render_outcome(&ctx, &access, statement, chosen, errors)),
     };

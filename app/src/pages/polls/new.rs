@@ -206,12 +206,18 @@ fn render(
 #[component]
 fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl IntoView {
     let (title_label, title_hint) = match kind {
-        PollKind::Question => ("Question", "What you are asking, in 150 characters or fewer."),
+        PollKind::Question => (
+            "Question",
+            "What you are asking, in 150 characters or fewer.",
+        ),
         PollKind::Proposal => (
             "Proposal",
             "What you propose, in a short sentence of 150 characters or fewer.",
         ),
-        _ => ("Title", "What people are deciding, in 150 characters or fewer."),
+        _ => (
+            "Title",
+            "What people are deciding, in 150 characters or fewer.",
+        ),
     };
     let template = (kind == PollKind::Proposal).then(|| {
         let choices: Vec<Choice> = Template::ALL

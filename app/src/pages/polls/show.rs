@@ -19,8 +19,8 @@ use crate::domain::validation::FormErrors;
 use crate::pages::{AppError, Ctx, DoneQuery, html};
 use crate::store::ShownBallot;
 use crate::ui::{
-    Button, ButtonLink, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading,
-    SuccessBanner, Table, render_document,
+    Button, ButtonLink, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, SuccessBanner,
+    Table, render_document,
 };
 
 fn done_message(key: &str) -> Option<&'static str> {
@@ -38,7 +38,9 @@ fn done_message(key: &str) -> Option<&'static str> {
 pub enum Standing {
     SignedOut,
     /// Signed in but not a member, or not one of the named voters.
-    NotAVoter { named_only: bool },
+    NotAVoter {
+        named_only: bool,
+    },
     /// May vote: `voted` when they have, with their ballot in words unless it is secret.
     Voter {
         voted: bool,
@@ -77,7 +79,9 @@ impl PollPage {
             (Some(_), None) => Standing::NotAVoter { named_only: false },
             (Some(viewer), Some(permit)) => {
                 if store.may_vote(permit, &poll.id, &viewer.account_id).await? {
-                    let voted = store.has_voted(permit, &poll.id, &viewer.account_id).await?;
+                    let voted = store
+                        .has_voted(permit, &poll.id, &viewer.account_id)
+                        .await?;
                     let mine = if poll.anonymous {
                         None
                     } else {
@@ -121,12 +125,7 @@ impl PollPage {
                 _ => false,
             };
         let form = if can_vote_now {
-            Some(form.unwrap_or_else(|| {
-                (
-                    BallotAnswers::default(),
-                    FormErrors::new(),
-                )
-            }))
+            Some(form.unwrap_or_else(|| (BallotAnswers::default(), FormErrors::new())))
         } else {
             None
         };
@@ -195,18 +194,29 @@ pub fn render(ctx: &Ctx, page: PollPage) -> Response {
     let status = format!(
         "{}. {voted} of {eligible} {} voted.",
         access.status_line(),
-        if eligible == 1 { "person has" } else { "people have" }
+        if eligible == 1 {
+            "person has"
+        } else {
+            "people have"
+        }
     );
-    let secrecy = poll.anonymous.then_some(
-        "Secret ballot: nobody, admins included, can see who voted what.",
-    );
+    let secrecy = poll
+        .anonymous
+        .then_some("Secret ballot: nobody, admins included, can see who voted what.");
     let details = (!poll.details.trim().is_empty()).then(|| markdown::render(&poll.details, 2));
     let href = access.href();
     let closed = access.is_closed();
     let outcome = poll.outcome.clone().map(|o| {
-        let chosen = o.option.and_then(|n| poll.options.get(n)).and_then(|opt| opt.starts_at).map(|at| {
-            format!("The meeting is on {}.", zones::format_in_zone(at, &access.zone))
-        });
+        let chosen = o
+            .option
+            .and_then(|n| poll.options.get(n))
+            .and_then(|opt| opt.starts_at)
+            .map(|at| {
+                format!(
+                    "The meeting is on {}.",
+                    zones::format_in_zone(at, &access.zone)
+                )
+            });
         let by = format!(
             "Written by {} on {}",
             o.by_name,
@@ -228,7 +238,10 @@ pub fn render(ctx: &Ctx, page: PollPage) -> Response {
         let body = if names.is_empty() {
             view! { <p>"Everyone who can vote has voted."</p> }.into_any()
         } else {
-            let items = names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view();
+            let items = names
+                .into_iter()
+                .map(|n| view! { <li>{n}</li> })
+                .collect_view();
             view! { <ul class="q-list">{items}</ul> }.into_any()
         };
         view! {
@@ -322,19 +335,22 @@ fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {
         }
         Standing::Voter { .. } => None,
     };
-    let form = page.form.clone().map(|(answers, errors)| {
+    let rules = poll.rules.clone();
+    let labels = labels.to_vec();
+    let anonymous = poll.anonymous;
+    let form = page.form.clone().map(move |(answers, errors)| {
         let legend = match poll.kind {
             PollKind::Proposal | PollKind::SenseCheck => "Your position".to_string(),
             PollKind::Count => "Are you in?".to_string(),
             _ => "Your choice".to_string(),
         };
-        let secret = poll.anonymous.then(|| {
+        let secret = anonymous.then(|| {
             view! { <p class="q-hint">"Secret ballot: once cast, your vote cannot be changed."</p> }
         });
         view! {
             {secret}
             <Form action=format!("{href}/vote") label="Your ballot">
-                <BallotFields rules=poll.rules.clone() labels=labels.to_vec() answers=answers errors=errors legend=legend/>
+                <BallotFields rules=rules labels=labels answers=answers errors=errors legend=legend/>
                 <p class="q-hint">"Next you can check your vote before it counts."</p>
                 <Button text="Continue"/>
             </Form>
@@ -387,7 +403,11 @@ fn results_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> 
             "Results of \u{201c}{}\u{201d}: {} {} counted",
             poll.title,
             results.counted,
-            if results.counted == 1 { "vote" } else { "votes" }
+            if results.counted == 1 {
+                "vote"
+            } else {
+                "votes"
+            }
         );
         view! { <Table caption=caption head=head rows=rows row_headers=true numeric=numeric/> }
     });

@@ -80,7 +80,12 @@ pub async fn submit(
     }
 }
 
-fn render_check(ctx: &Ctx, access: &PollAccess, ballot: &Ballot, answers: BallotAnswers) -> Response {
+fn render_check(
+    ctx: &Ctx,
+    access: &PollAccess,
+    ballot: &Ballot,
+    answers: BallotAnswers,
+) -> Response {
     let poll = &access.poll;
     let lines = describe(&poll.rules, &access.labels(), ballot);
     let reason = answers.reason.trim().to_string();

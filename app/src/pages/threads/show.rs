@@ -17,6 +17,7 @@ use leptos::prelude::*;
 
 use super::{MARKDOWN_HINT, ThreadAccess, comment_anchor};
 use crate::AppState;
+use crate::domain::polls::PollKind;
 use crate::domain::markdown;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{COMMENTS_PER_PAGE, Reaction};
@@ -105,6 +106,9 @@ struct ThreadPage {
     can_moderate: bool,
     /// Admins reopen any thread; authors only one they closed themselves.
     can_reopen: bool,
+    /// The thread's polls, newest first, and whether the person may start one.
+    polls: Vec<crate::store::PollListing>,
+    can_start_poll: bool,
     done: Option<&'static str>,
 }
 
@@ -172,7 +176,11 @@ pub async fn show(
         }
     }
     let powers = CommentPowers::of(&access);
+    let polls = state.store.thread_polls(&permit, &id).await?;
+    let can_start_poll = access.group.can(Action::StartPoll) && !access.thread.is_closed();
     let data = ThreadPage {
+        polls,
+        can_start_poll,
         can_change: access.can_change(&ctx),
         can_moderate: access.group.can(Action::Moderate),
         can_reopen: access.group.can(Action::Moderate)
@@ -241,6 +249,7 @@ fn thread_page(data: ThreadPage) -> impl IntoView {
         <Pagination href=href.clone() page=data.page pages=data.pages label="Pages of comments" fragment="#comments"/>
     };
     let form = comment_form(&data);
+    let decisions = decisions(&data);
     let group_name = data.access.group.group.name.clone();
     view! {
         <Page title=title area=NavArea::Groups breadcrumbs=crumbs>
@@ -253,6 +262,7 @@ fn thread_page(data: ThreadPage) -> impl IntoView {
                 {context}
                 {edited}
                 {tools}
+                {decisions}
                 <h2 id="comments">"Comments"</h2>
                 <p>{comments_heading}</p>
                 {unread}
@@ -598,4 +608,41 @@ fn comment_form(data: &ThreadPage) -> Option<AnyView> {
     }
     .into_any()
     .into()
+}
+
+/// The thread's polls, each with its kind, state and turnout, and "Start a poll" for those who
+/// may. Shown only when there is something to list or do.
+fn decisions(data: &ThreadPage) -> Option<impl IntoView + use<>> {
+    if data.polls.is_empty() && !data.can_start_poll {
+        return None;
+    }
+    let now = unix_now();
+    let items = data
+        .polls
+        .iter()
+        .map(|p| {
+            let kind = PollKind::parse(&p.kind).map_or("Poll", PollKind::label);
+            let state = if p.closed_at.is_some() || p.closes_at <= now {
+                "closed"
+            } else {
+                "open"
+            };
+            let voted = match p.voted {
+                1 => "1 vote".to_string(),
+                n => format!("{n} votes"),
+            };
+            let href = crate::pages::polls::poll_href(&p.id);
+            view! { <li><a href=href>{p.title.clone()}</a>" " <span class="q-meta">{format!("{kind}, {state}, {voted}")}</span></li> }
+        })
+        .collect_view();
+    let list = (!data.polls.is_empty()).then(|| view! { <ul class="q-list">{items}</ul> });
+    let start = data.can_start_poll.then(|| {
+        let href = format!("{}/polls/new", data.access.href());
+        view! { <p><a href=href>"Start a poll"</a></p> }
+    });
+    Some(view! {
+        <h2 id="decisions">"Decisions"</h2>
+        {list}
+        {start}
+    })
 }
