@@ -16,52 +16,11 @@ mod support;
 
 use reqwest::StatusCode;
 use support::browser::{Browser, Reply, strip_tags};
-use support::journey::{signed_in_browser_named, start_with_mail};
+use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
 use support::open_database;
 
 fn text(reply: &Reply) -> String {
     strip_tags(&reply.body)
-}
-
-async fn create_group(browser: &Browser, name: &str, handle: &str, privacy: &str) -> Reply {
-    let join_mode = if privacy == "open" {
-        "open"
-    } else {
-        "invitation"
-    };
-    let created = browser
-        .submit(
-            "/groups/new",
-            "/groups/new",
-            &[
-                ("name", name),
-                ("handle", handle),
-                ("privacy", privacy),
-                ("join_mode", join_mode),
-            ],
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
-    created
-}
-
-/// Starts a thread and returns its path, `/t/<id>`.
-async fn start_thread(browser: &Browser, handle: &str, title: &str, context: &str) -> String {
-    let page = format!("/g/{handle}/threads/new");
-    let started = browser
-        .submit(
-            &page,
-            &page,
-            &[
-                ("title", title),
-                ("context", context),
-                ("visibility", "public"),
-            ],
-        )
-        .await;
-    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-    let location = started.location().unwrap();
-    location.split('?').next().unwrap().to_string()
 }
 
 /// Posts a comment (or a reply to `reply_to`) and returns the redirect.

@@ -245,7 +245,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let closing_mailer = state.mailer.clone();
     let public_url = state.config.public_url.clone();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(30));
+        let mut every = tokio::time::interval(Duration::from_secs(10));
         loop {
             every.tick().await;
             let mail_for = |poll: &crate::store::ClosedPoll| {

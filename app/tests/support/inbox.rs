@@ -128,7 +128,8 @@ pub fn header(raw: &str, name: &str) -> Option<String> {
     })
 }
 
-/// The decoded `text/plain` part of a message (or its body, when it is not multipart).
+/// The decoded `text/plain` part of a message (or its body, when it is not multipart), found
+/// inside nested multiparts too.
 pub fn text_part(raw: &str) -> String {
     let Some(boundary) = header(raw, "Content-Type").and_then(|content_type| {
         let after = &content_type[content_type.find("boundary=")? + "boundary=".len()..];
@@ -155,6 +156,12 @@ pub fn text_part(raw: &str) -> String {
             continue;
         };
         let part_headers = format!("{part_headers}\r\n\r\n");
+        // A message with an attachment nests the text in a multipart/alternative part.
+        if header(&part_headers, "Content-Type")
+            .is_some_and(|kind| kind.to_ascii_lowercase().starts_with("multipart/"))
+        {
+            return text_part(part);
+        }
         let is_text = header(&part_headers, "Content-Type")
             .is_some_and(|kind| kind.to_ascii_lowercase().starts_with("text/plain"));
         if is_text {

@@ -123,3 +123,45 @@ pub async fn signed_in_browser_named(
     assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
     browser
 }
+
+/// Creates a group through its form: open groups let anyone join, others are by invitation.
+pub async fn create_group(browser: &Browser, name: &str, handle: &str, privacy: &str) -> Reply {
+    let join_mode = if privacy == "open" {
+        "open"
+    } else {
+        "invitation"
+    };
+    let created = browser
+        .submit(
+            "/groups/new",
+            "/groups/new",
+            &[
+                ("name", name),
+                ("handle", handle),
+                ("privacy", privacy),
+                ("join_mode", join_mode),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    created
+}
+
+/// Starts a thread and returns its path, `/t/<id>`.
+pub async fn start_thread(browser: &Browser, handle: &str, title: &str, context: &str) -> String {
+    let page = format!("/g/{handle}/threads/new");
+    let started = browser
+        .submit(
+            &page,
+            &page,
+            &[
+                ("title", title),
+                ("context", context),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let location = started.location().unwrap();
+    location.split('?').next().unwrap().to_string()
+}

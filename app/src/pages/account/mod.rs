@@ -19,8 +19,8 @@ use crate::domain::time::{format_utc, zones};
 use crate::domain::validation::FormErrors;
 use crate::store::SessionSummary;
 use crate::ui::{
-    Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading,
-    Select, SuccessBanner, TextInput, render_document,
+    Button, ButtonStyle, Crumb, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, Select,
+    SuccessBanner, TextInput, render_document,
 };
 
 const TITLE: &str = "Your account";

@@ -176,6 +176,14 @@ pub fn render(ctx: &Ctx, page: PollPage) -> Response {
         .form
         .as_ref()
         .is_some_and(|(_, errors)| !errors.is_empty());
+    html(
+        crate::pages::form_status(has_errors),
+        render_document(&ctx.page(), move || poll_page(page, has_errors)),
+    )
+}
+
+/// The page itself, built inside the document so its forms carry the CSRF token.
+fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
     let access = &page.access;
     let poll = access.poll.clone();
     let labels = access.labels();
@@ -272,10 +280,7 @@ pub fn render(ctx: &Ctx, page: PollPage) -> Response {
         .as_ref()
         .map(|(_, e)| e.clone())
         .unwrap_or_default();
-    html(
-        crate::pages::form_status(has_errors),
-        render_document(&ctx.page(), move || {
-            view! {
+    view! {
                 <Page title=title.clone() has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
                     <ErrorSummary errors=form_errors/>
                     <SuccessBanner message=done.map(Into::into)/>
@@ -291,9 +296,7 @@ pub fn render(ctx: &Ctx, page: PollPage) -> Response {
                         {not_voted}
                     </article>
                 </Page>
-            }
-        }),
-    )
+    }
 }
 
 fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {

@@ -35,6 +35,22 @@ pub async fn submit(
     let labels = access.labels();
     let answers = answers_from(&form, rules.option_count);
     let intent = form.text("intent").to_string();
+    if access.is_closed() {
+        let mut errors = FormErrors::new();
+        errors.add("vote", refusal(CastProblem::Closed));
+        return Ok(render_refused(&ctx, &access, errors));
+    }
+    let poll = &access.poll;
+    if (poll.anonymous || !poll.allow_change)
+        && state
+            .store
+            .has_voted(&permit, &poll.id, &viewer.account_id)
+            .await?
+    {
+        let mut errors = FormErrors::new();
+        errors.add("vote", refusal(CastProblem::AlreadyVoted));
+        return Ok(render_refused(&ctx, &access, errors));
+    }
     if intent == "change" {
         let page = PollPage::load(&state, &ctx, access, Some((answers, FormErrors::new()))).await?;
         return Ok(render_poll(&ctx, page));
@@ -64,18 +80,21 @@ pub async fn submit(
     match cast {
         Ok(()) => Ok(see_other(&format!("{}?done=voted", access.href()))),
         Err(problem) => {
-            let message = match problem {
-                CastProblem::Closed => "Voting has closed, so your vote was not counted",
-                CastProblem::NotAVoter => {
-                    "Only the members the author named can vote, so your vote was not counted"
-                }
-                CastProblem::AlreadyVoted => {
-                    "You have already voted, and this poll does not allow a vote to change"
-                }
-            };
             let mut errors = FormErrors::new();
-            errors.add("vote", message);
+            errors.add("vote", refusal(problem));
             Ok(render_refused(&ctx, &access, errors))
+        }
+    }
+}
+
+fn refusal(problem: CastProblem) -> &'static str {
+    match problem {
+        CastProblem::Closed => "Voting has closed, so your vote was not counted",
+        CastProblem::NotAVoter => {
+            "Only the members the author named can vote, so your vote was not counted"
+        }
+        CastProblem::AlreadyVoted => {
+            "You have already voted, and this poll does not allow a vote to change"
         }
     }
 }

@@ -17,9 +17,9 @@ use leptos::prelude::*;
 
 use super::{MARKDOWN_HINT, ThreadAccess, comment_anchor};
 use crate::AppState;
-use crate::domain::polls::PollKind;
 use crate::domain::markdown;
 use crate::domain::permissions::Action;
+use crate::domain::polls::PollKind;
 use crate::domain::threads::{COMMENTS_PER_PAGE, Reaction};
 use crate::domain::time::{format_utc, iso_utc};
 use crate::pages::{AppError, Ctx, html};
