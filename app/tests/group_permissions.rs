@@ -353,7 +353,10 @@ const SECRET_URLS: [(&str, &str); 24] = [
 ];
 
 /// Every page and form of a thread (`/t/<id>…`; `{c}` is one of its comments).
-const THREAD_URLS: [(&str, &str); 24] = [
+const THREAD_URLS: [(&str, &str); 27] = [
+    ("GET", "/polls/new"),
+    ("GET", "/polls/new?kind=choose"),
+    ("POST", "/polls/new?kind=choose"),
     ("GET", ""),
     ("GET", "/edit"),
     ("POST", "/edit"),
@@ -378,6 +381,16 @@ const THREAD_URLS: [(&str, &str); 24] = [
     ("POST", "/comments/{c}/react"),
     ("GET", "/comments/{c}/history"),
     ("GET", "/comments/x/history"),
+];
+
+/// Every page and form of a poll (`/p/<id>…`).
+const POLL_URLS: [(&str, &str); 6] = [
+    ("GET", ""),
+    ("POST", "/vote"),
+    ("GET", "/close"),
+    ("POST", "/close"),
+    ("GET", "/outcome"),
+    ("POST", "/outcome"),
 ];
 
 #[tokio::test]
@@ -449,6 +462,75 @@ async fn a_secret_group_is_not_found_by_anyone_outside_it_at_any_url() {
                     "{method} {url} named the group"
                 );
             }
+        }
+    }
+    let poll_form = format!("{thread}/polls/new?kind=choose");
+    let polled = admin
+        .submit(
+            &poll_form,
+            &poll_form,
+            &[
+                ("title", "Clandestine choice"),
+                ("options", "Hidden one\nHidden two"),
+                ("time_zone", "UTC"),
+                ("closes_at", "2099-01-01T10:00"),
+                ("hide_results", "never"),
+                ("reason", "optional"),
+                ("min_choices", "1"),
+                ("max_choices", "1"),
+            ],
+        )
+        .await;
+    // Too far ahead: the form says so, and the answers stay on the admin's page.
+    assert_eq!(polled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let closes = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48))
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    let polled = admin
+        .submit(
+            &poll_form,
+            &poll_form,
+            &[
+                ("title", "Clandestine choice"),
+                ("options", "Hidden one\nHidden two"),
+                ("time_zone", "UTC"),
+                ("closes_at", &closes),
+                ("hide_results", "never"),
+                ("reason", "optional"),
+                ("min_choices", "1"),
+                ("max_choices", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(polled.status, StatusCode::SEE_OTHER, "{}", polled.body);
+    let poll = polled
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(admin.get(&poll).await.status, StatusCode::OK);
+    for browser in [&app.browser(), &outsider] {
+        let token = browser.csrf_token("/design/forms").await;
+        for (method, path) in POLL_URLS {
+            let url = format!("{poll}{path}");
+            let reply = if method == "GET" {
+                browser.get(&url).await
+            } else {
+                browser
+                    .send_and_read(browser.post_with_token(
+                        &url,
+                        &token,
+                        "choice=0&intent=cast&statement=x",
+                    ))
+                    .await
+            };
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {url}");
+            assert!(
+                !reply.body.contains("Hidden") && !reply.body.contains("Clandestine"),
+                "{method} {url} showed the poll"
+            );
         }
     }
     for browser in [&app.browser(), &outsider] {
