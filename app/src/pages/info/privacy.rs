@@ -29,6 +29,8 @@ fn notice() -> impl IntoView {
                 <li>"What happened in each group (who joined, who left, who changed its settings), shown to its members."</li>
                 <li>"Threads and comments you write, and their earlier versions when they are edited, for everyone who may read the thread. A deleted comment’s words and versions are removed at once; a deleted thread is kept for 30 days so that an admin can restore it, then removed for good."</li>
                 <li>"The reactions you give (others see how many, not who), and which comments of each thread you have read, so that Quorum can show you what is new. Only you see what you have read."</li>
+                <li>"Your votes. In an ordinary poll, your current vote, its reason and your earlier votes (when you change it) are shown to everyone who may read the poll, unless results are hidden until you vote or until it closes. In a secret ballot, Quorum records that you voted and, apart from it, a ballot with no name and no time: nothing links the two, so nobody, admins and the people who run Quorum included, can tell how you voted, and a secret ballot cannot be changed."</li>
+                <li>"Your time zone, if you choose one, to show times in it."</li>
                 <li>"Your handle, made from your name the first time you choose one. A member who types it in a comment sends you an email with that comment."</li>
                 <li>"Your email address, the name you choose and, if you set one, a scrambled (hashed) form of your password."</li>
                 <li>"Where you are signed in: the kind of browser and system (such as “Firefox on Linux”), when you signed in and when you were last active. You can see and end these sessions on your account page."</li>
