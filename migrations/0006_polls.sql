@@ -56,6 +56,15 @@ BEGIN
     SELECT RAISE(ABORT, 'a poll''s secrecy cannot change');
 END;
 
+-- Hidden results can be made stricter, never relaxed: someone who voted expecting the count to
+-- stay hidden until the close must not see it shown early.
+CREATE TRIGGER polls_hidden_results_stay_hidden BEFORE UPDATE OF hide_results ON polls
+WHEN (CASE NEW.hide_results WHEN 'never' THEN 0 WHEN 'until-voted' THEN 1 ELSE 2 END)
+   < (CASE OLD.hide_results WHEN 'never' THEN 0 WHEN 'until-voted' THEN 1 ELSE 2 END)
+BEGIN
+    SELECT RAISE(ABORT, 'hidden results cannot be relaxed');
+END;
+
 -- Options by number from 0; a meeting poll's options are times.
 CREATE TABLE poll_options (
     poll_id   TEXT    NOT NULL REFERENCES polls (id) ON DELETE CASCADE,

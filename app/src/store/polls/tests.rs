@@ -132,6 +132,14 @@ async fn a_secret_ballot_has_no_voter_no_time_and_is_cast_once() {
         .execute(&store.pool)
         .await;
     assert!(reveal.is_err());
+    let stricter = sqlx::query("UPDATE polls SET hide_results = 'until-closed' WHERE id = 'p1'")
+        .execute(&store.pool)
+        .await;
+    assert!(stricter.is_ok(), "results can be hidden more");
+    let relaxed = sqlx::query("UPDATE polls SET hide_results = 'until-voted' WHERE id = 'p1'")
+        .execute(&store.pool)
+        .await;
+    assert!(relaxed.is_err(), "hidden results are never relaxed");
     let change = sqlx::query("UPDATE polls SET allow_change = 1 WHERE id = 'p1'")
         .execute(&store.pool)
         .await;
