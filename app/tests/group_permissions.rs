@@ -465,43 +465,34 @@ async fn a_secret_group_is_not_found_by_anyone_outside_it_at_any_url() {
         }
     }
     let poll_form = format!("{thread}/polls/new?kind=choose");
-    let polled = admin
-        .submit(
-            &poll_form,
-            &poll_form,
-            &[
-                ("title", "Clandestine choice"),
-                ("options", "Hidden one\nHidden two"),
-                ("time_zone", "UTC"),
-                ("closes_at", "2099-01-01T10:00"),
-                ("hide_results", "never"),
-                ("reason", "optional"),
-                ("min_choices", "1"),
-                ("max_choices", "1"),
-            ],
-        )
-        .await;
+    let start_poll = |closes: String| {
+        let (admin, poll_form) = (&admin, &poll_form);
+        async move {
+            admin
+                .submit(
+                    poll_form,
+                    poll_form,
+                    &[
+                        ("title", "Clandestine choice"),
+                        ("options", "Hidden one\nHidden two"),
+                        ("time_zone", "UTC"),
+                        ("closes_at", &closes),
+                        ("hide_results", "never"),
+                        ("reason", "optional"),
+                        ("min_choices", "1"),
+                        ("max_choices", "1"),
+                    ],
+                )
+                .await
+        }
+    };
     // Too far ahead: the form says so, and the answers stay on the admin's page.
-    assert_eq!(polled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let too_far = start_poll("2099-01-01T10:00".into()).await;
+    assert_eq!(too_far.status, StatusCode::UNPROCESSABLE_ENTITY);
     let closes = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48))
         .strftime("%Y-%m-%dT%H:%M")
         .to_string();
-    let polled = admin
-        .submit(
-            &poll_form,
-            &poll_form,
-            &[
-                ("title", "Clandestine choice"),
-                ("options", "Hidden one\nHidden two"),
-                ("time_zone", "UTC"),
-                ("closes_at", &closes),
-                ("hide_results", "never"),
-                ("reason", "optional"),
-                ("min_choices", "1"),
-                ("max_choices", "1"),
-            ],
-        )
-        .await;
+    let polled = start_poll(closes).await;
     assert_eq!(polled.status, StatusCode::SEE_OTHER, "{}", polled.body);
     let poll = polled
         .location()

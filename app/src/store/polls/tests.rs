@@ -46,6 +46,17 @@ async fn poll(store: &Store, id: &str, anonymous: bool) -> Permit {
     admin_permit(store, "garden", Action::Participate).await
 }
 
+fn mail_to(recipient: &str, subject: &str) -> NewMail {
+    NewMail {
+        recipient: recipient.into(),
+        subject: subject.into(),
+        body_text: String::new(),
+        body_html: String::new(),
+        message_id_domain: "example.org".into(),
+        calendar: None,
+    }
+}
+
 fn choice(option: usize) -> Ballot {
     Ballot {
         marks: vec![(option, 1)],
@@ -192,14 +203,7 @@ async fn closed_polls_take_no_ballots_and_the_job_closes_them_once_with_one_emai
             .unwrap(),
         Err(CastProblem::Closed)
     );
-    let mail = |p: &ClosedPoll| NewMail {
-        recipient: p.author_email.clone(),
-        subject: format!("Closed: {}", p.title),
-        body_text: String::new(),
-        body_html: String::new(),
-        message_id_domain: "example.org".into(),
-        calendar: None,
-    };
+    let mail = |p: &ClosedPoll| mail_to(&p.author_email, &format!("Closed: {}", p.title));
     assert!(
         store
             .close_due_polls(closes_at - 1, mail)
@@ -229,14 +233,7 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
     let (_dir, store) = store().await;
     thread(&store).await;
     let member = poll(&store, "p1", false).await;
-    let mails = [NewMail {
-        recipient: "ann@example.org".into(),
-        subject: "Outcome".into(),
-        body_text: String::new(),
-        body_html: String::new(),
-        message_id_domain: "example.org".into(),
-        calendar: None,
-    }];
+    let mails = [mail_to("ann@example.org", "Outcome")];
     assert_eq!(
         store
             .set_outcome(&member, "p1", "a1", "Tomatoes", None, NOW + 1, &mails)
