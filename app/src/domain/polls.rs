@@ -334,6 +334,27 @@ pub struct PollRules {
     pub reason_max: usize,
 }
 
+impl PollRules {
+    /// The rules of a poll of `kind` with `option_count` options and the usual settings: one
+    /// choice, a 0–5 scale, 8 dots, Borda count, a target of 10, no reasons.
+    pub fn new(kind: PollKind, option_count: usize) -> Self {
+        Self {
+            kind,
+            option_count,
+            none_of_the_above: false,
+            min_choices: 1,
+            max_choices: 1,
+            score_min: 0,
+            score_max: 5,
+            dot_total: 8,
+            method: RankedMethod::Borda,
+            count_target: 10,
+            reason: ReasonMode::Off,
+            reason_max: setup::REASON_MAX,
+        }
+    }
+}
+
 /// One mark on a ballot: an option's number (from 0) and its value.
 pub type Mark = (usize, i64);
 

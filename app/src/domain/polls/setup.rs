@@ -284,18 +284,9 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
 
     let written = options.len();
     let mut rules = PollRules {
-        kind,
-        option_count: written,
-        none_of_the_above: false,
-        min_choices: 1,
-        max_choices: 1,
-        score_min: 0,
-        score_max: 5,
-        dot_total: 8,
-        method: RankedMethod::Borda,
         count_target: 1,
         reason,
-        reason_max: REASON_MAX,
+        ..PollRules::new(kind, written)
     };
     let written_i64 = i64::try_from(written).unwrap_or(0).max(1);
     match kind {

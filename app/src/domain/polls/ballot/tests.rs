@@ -6,20 +6,7 @@ use crate::domain::polls::{COUNT_OPTIONS, RankedMethod, SENSE_CHECK_OPTIONS, Tem
 use proptest::prelude::*;
 
 fn rules(kind: PollKind, option_count: usize) -> PollRules {
-    PollRules {
-        kind,
-        option_count,
-        none_of_the_above: false,
-        min_choices: 1,
-        max_choices: 1,
-        score_min: 0,
-        score_max: 5,
-        dot_total: 8,
-        method: RankedMethod::Borda,
-        count_target: 10,
-        reason: ReasonMode::Off,
-        reason_max: 500,
-    }
+    PollRules::new(kind, option_count)
 }
 
 fn names(labels: &[&str]) -> Vec<String> {

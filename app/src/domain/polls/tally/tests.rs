@@ -4,24 +4,11 @@
 //! round and a winner has a majority, and no stored marks can make a count panic.
 
 use super::*;
-use crate::domain::polls::{COUNT_OPTIONS, NONE_OF_THE_ABOVE, ReasonMode, SENSE_CHECK_OPTIONS};
+use crate::domain::polls::{COUNT_OPTIONS, NONE_OF_THE_ABOVE, SENSE_CHECK_OPTIONS};
 use proptest::prelude::*;
 
 fn rules(kind: PollKind, option_count: usize) -> PollRules {
-    PollRules {
-        kind,
-        option_count,
-        none_of_the_above: false,
-        min_choices: 1,
-        max_choices: 1,
-        score_min: 0,
-        score_max: 5,
-        dot_total: 8,
-        method: RankedMethod::Borda,
-        count_target: 10,
-        reason: ReasonMode::Off,
-        reason_max: 500,
-    }
+    PollRules::new(kind, option_count)
 }
 
 fn runoff(option_count: usize) -> PollRules {
