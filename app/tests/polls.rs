@@ -402,6 +402,11 @@ async fn a_meeting_poll_shows_times_in_each_persons_zone_and_sends_the_chosen_ti
         ],
     )
     .await;
+    // The group page lists the open decision, closing time in the reader's zone.
+    let group_page = text(&bob.get("/g/tea").await);
+    assert!(group_page.contains("Open decisions"), "{group_page}");
+    assert!(group_page.contains("Meeting time, closes"), "{group_page}");
+    assert!(group_page.contains("(Asia/Tokyo)"), "{group_page}");
     // Ann reads the times as written (London is UTC in winter, or an hour ahead in summer);
     // Bob reads them nine hours ahead of UTC.
     let ann_words = text(&ann.get(&poll).await);

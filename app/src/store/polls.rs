@@ -280,6 +280,29 @@ impl Store {
         .await?)
     }
 
+    /// The group's open polls that the permit may read, closing soonest first.
+    pub async fn open_polls(
+        &self,
+        permit: &Permit,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<PollListing>, StoreError> {
+        let (group_id, private_too) = read_scope(permit)?;
+        Ok(sqlx::query_as(sql!(
+            "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
+             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) AS voted \
+             FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE {VISIBLE} AND (t.private = 0 OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
+             ORDER BY p.closes_at, p.id LIMIT ?"
+        ))
+        .bind(group_id)
+        .bind(private_too)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Starts a poll in an open thread of the permit's group. Returns the handles in
     /// `spec.voters` that are not members of the group, and stores nothing, when there are any.
     pub async fn create_poll(

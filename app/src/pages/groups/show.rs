@@ -38,6 +38,9 @@ const ACTIVITY_SHOWN: i64 = 10;
 /// What the page shows beyond the group's own settings.
 struct Extras {
     threads: Option<(Vec<crate::store::ThreadListing>, i64)>,
+    /// Polls open now, closing soonest first.
+    /// With when each closes, in the person's time zone.
+    decisions: Vec<(crate::store::PollListing, String)>,
     subgroups: Option<Vec<GroupListing>>,
     activity: Option<Vec<Activity>>,
     waiting_requests: Option<i64>,
@@ -74,8 +77,20 @@ pub async fn show(
         Ok(permit) => Some(state.store.waiting_request_count(&permit).await?),
         Err(_) => None,
     };
+    let mut decisions = Vec::new();
     let threads = match access.permit(&ctx, Action::ViewContent) {
         Ok(permit) => {
+            let zone = crate::pages::polls::viewer_zone(&ctx);
+            decisions = state
+                .store
+                .open_polls(&permit, crate::store::unix_now(), THREADS_SHOWN)
+                .await?
+                .into_iter()
+                .map(|p| {
+                    let closes = crate::domain::time::zones::format_in_zone(p.closes_at, &zone);
+                    (p, closes)
+                })
+                .collect();
             let (mut threads, total) = state
                 .store
                 .threads_page(&permit, viewer_id.as_deref(), 0, THREADS_SHOWN)
@@ -87,6 +102,7 @@ pub async fn show(
     };
     let extras = Extras {
         threads,
+        decisions,
         subgroups,
         activity,
         waiting_requests,
@@ -127,6 +143,23 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
             .collect_view();
         view! { <h2>"Subgroups"</h2><ul class="q-list">{items}</ul> }
     });
+    let decisions = (!extras.decisions.is_empty()).then(|| {
+        let items = extras
+            .decisions
+            .iter()
+            .map(|(p, closes)| {
+                let kind = crate::domain::polls::PollKind::parse(&p.kind)
+                    .map_or("Poll", crate::domain::polls::PollKind::label);
+                view! {
+                    <li>
+                        <a href=crate::pages::polls::poll_href(&p.id)>{p.title.clone()}</a>
+                        " " <span class="q-meta">{format!("{kind}, closes {closes}")}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <h2>"Open decisions"</h2><ul class="q-list">{items}</ul> }
+    });
     let threads = extras
         .threads
         .map(|(threads, total)| threads_section(&access, threads, total));
@@ -143,6 +176,7 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
             }}
             {description}
             {joining}
+            {decisions}
             {threads}
             {tools}
             {subgroups}
