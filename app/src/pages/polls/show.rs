@@ -211,7 +211,9 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
     let secrecy = poll
         .anonymous
         .then_some("Secret ballot: nobody, admins included, can see who voted what.");
-    let details = (!poll.details.trim().is_empty()).then(|| markdown::render(&poll.details, 2));
+    // The details sit right under the h1, and the outcome's statement under its h2, so their
+    // headings start one level below those.
+    let details = (!poll.details.trim().is_empty()).then(|| markdown::render(&poll.details, 1));
     let href = access.href();
     let closed = access.is_closed();
     let outcome = poll.outcome.clone().map(|o| {
@@ -230,7 +232,7 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
             o.by_name,
             zones::format_in_zone(o.at, &access.zone)
         );
-        let text = markdown::render(&o.statement, 3);
+        let text = markdown::render(&o.statement, 2);
         view! {
             <section aria-labelledby="outcome" class="q-inset">
                 <h2 id="outcome">"Outcome"</h2>
