@@ -163,13 +163,19 @@ pub fn BallotFields(
                 "q-form-group"
             };
             let legend = format!("Share out up to {} dots", rules.dot_total);
+            // The summary's link lands on the group, and its error is read with the legend.
+            let described = if total_error.is_some() {
+                format!("{DOTS_FIELD}-hint {DOTS_FIELD}-error")
+            } else {
+                format!("{DOTS_FIELD}-hint")
+            };
             Some(view! {
                 <div class=class id=DOTS_FIELD tabindex="-1">
-                    <fieldset class="q-fieldset" aria-describedby="dots-hint">
+                    <fieldset class="q-fieldset" aria-describedby=described>
                         <legend class="q-fieldset__legend">{legend}</legend>
-                        <p class="q-hint" id="dots-hint">"Give more dots to the options you like most. Leave a box empty for none."</p>
+                        <p class="q-hint" id=format!("{DOTS_FIELD}-hint")>"Give more dots to the options you like most. Leave a box empty for none."</p>
                         {total_error.map(|e| view! {
-                            <p class="q-error-message"><span class="q-visually-hidden">"Error: "</span>{e}</p>
+                            <p class="q-error-message" id=format!("{DOTS_FIELD}-error")><span class="q-visually-hidden">"Error: "</span>{e}</p>
                         })}
                         {boxes}
                     </fieldset>
