@@ -2,7 +2,7 @@
 //! (a `GET` form of radios, so the choice is in the address and the back button works), then
 //! `?kind=<kind>` shows the form for that kind: only the settings that kind has.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -34,12 +34,14 @@ pub struct KindQuery {
     pub kind: String,
 }
 
-/// `GET /t/<id>/polls/new[?kind=…]`.
+/// `GET /t/<id>/polls/new[?kind=…]`. The kind form sends itself here: sent without a kind
+/// chosen, its address ends in a bare `?`, and the page asks for the kind with an error.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Query(query): Query<KindQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
     access.group.permit(&ctx, Action::StartPoll)?;
@@ -56,7 +58,7 @@ pub async fn show(
             PollAnswers::defaults(&zone_name),
             FormErrors::new(),
         )),
-        None => Ok(render_kinds(&ctx, &access, !query.kind.is_empty())),
+        None => Ok(render_kinds(&ctx, &access, raw.is_some())),
     }
 }
 
