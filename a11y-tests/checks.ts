@@ -88,7 +88,9 @@ export async function signIn(api: APIRequestContext, named: boolean): Promise<st
   return email;
 }
 
-/** The values of this preparation's placeholders: `handle`, and what `before` steps captured. */
+/** The values of this preparation's placeholders: `handle`, the dates `week`, `fortnight` and
+ *  `month` (7, 14 and 30 days from now, as `YYYY-MM-DD` in UTC, for closing and meeting times,
+ *  which must be in the future), and what `before` steps captured. */
 let placeholders: Record<string, string> = {};
 /** A new group handle for each preparation of a state, so states never collide. */
 function uniqueHandle(): string {
@@ -160,7 +162,8 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
 /** Does what must happen before a route's state can be seen, through `api` (which shares its
  *  cookies with the browser page when it is `page.request`). Returns the path to open. */
 export async function prepare(api: APIRequestContext, route: Route): Promise<string> {
-  placeholders = { handle: uniqueHandle() };
+  const daysAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  placeholders = { handle: uniqueHandle(), week: daysAhead(7), fortnight: daysAhead(14), month: daysAhead(30) };
   if (route.signedIn) await signIn(api, route.signedIn === 'named');
   let lastEmail = '';
   for (const step of route.before ?? []) lastEmail = (await runStep(api, step)) ?? lastEmail;
