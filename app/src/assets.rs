@@ -39,10 +39,7 @@ pub struct PublicFile {
     pub body: &'static [u8],
 }
 
-/// The running total of a dot vote: the only script, an enhancement (see the file).
-pub const DOT_TOTAL_SCRIPT: &str = "/dot-total.js";
-
-pub const PUBLIC_FILES: [PublicFile; 3] = [
+pub const PUBLIC_FILES: [PublicFile; 2] = [
     PublicFile {
         path: "/robots.txt",
         content_type: "text/plain; charset=utf-8",
@@ -52,11 +49,6 @@ pub const PUBLIC_FILES: [PublicFile; 3] = [
         path: "/favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../public/favicon.svg"),
-    },
-    PublicFile {
-        path: DOT_TOTAL_SCRIPT,
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../../public/dot-total.js"),
     },
 ];
 
