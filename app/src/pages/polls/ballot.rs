@@ -121,18 +121,7 @@ pub fn BallotFields(
                 "{} is the lowest score and {} the highest.",
                 rules.score_min, rules.score_max
             );
-            let groups = OPTION_FIELDS
-                .iter()
-                .zip(labels.iter())
-                .enumerate()
-                .map(|(n, (field, label))| {
-                    let selected = Some(value_of(&answers, n)).filter(|v| !v.is_empty());
-                    view! {
-                        <RadioGroup name=field legend=label.clone() choices=scale.clone()
-                            selected=selected error=errors.for_field(field)/>
-                    }
-                })
-                .collect_view();
+            let groups = radios_per_option(&labels, &answers, &errors, &scale);
             Some(
                 view! {
                     <fieldset class="q-fieldset q-scale">
@@ -210,18 +199,7 @@ pub fn BallotFields(
                 Choice::new("if-need-be", "If need be"),
                 Choice::new("no", "No"),
             ];
-            let groups = OPTION_FIELDS
-                .iter()
-                .zip(labels.iter())
-                .enumerate()
-                .map(|(n, (field, label))| {
-                    let selected = Some(value_of(&answers, n)).filter(|v| !v.is_empty());
-                    view! {
-                        <RadioGroup name=field legend=label.clone() choices=answers_for.clone()
-                            selected=selected error=errors.for_field(field)/>
-                    }
-                })
-                .collect_view();
+            let groups = radios_per_option(&labels, &answers, &errors, &answers_for);
             Some(
                 view! {
                     <fieldset class="q-fieldset">
@@ -256,6 +234,28 @@ pub fn BallotFields(
         }
     };
     view! { {fields} {reason} }
+}
+
+/// One fieldset of radios per option, its legend the option: a score's scale, or a meeting
+/// time's yes, if need be and no.
+fn radios_per_option(
+    labels: &[String],
+    answers: &BallotAnswers,
+    errors: &FormErrors,
+    choices: &[Choice],
+) -> impl IntoView + use<> {
+    OPTION_FIELDS
+        .iter()
+        .zip(labels.iter())
+        .enumerate()
+        .map(|(n, (field, label))| {
+            let selected = Some(value_of(answers, n)).filter(|v| !v.is_empty());
+            view! {
+                <RadioGroup name=field legend=label.clone() choices=choices.to_vec()
+                    selected=selected error=errors.for_field(field)/>
+            }
+        })
+        .collect_view()
 }
 
 /// "1st", "2nd", "3rd", "4th", … "11th", "21st".
