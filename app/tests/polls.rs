@@ -437,6 +437,13 @@ async fn a_meeting_poll_shows_times_in_each_persons_zone_and_sends_the_chosen_ti
         &[("option-0", "yes"), ("option-1", "if-need-be")],
     )
     .await;
+    // The ballot form starts from the vote cast, ready to change.
+    let again = ann.get(&poll).await;
+    assert!(
+        again.body.contains(r#"value="if-need-be" checked"#),
+        "{}",
+        again.body
+    );
     vote(
         &bob,
         &poll,

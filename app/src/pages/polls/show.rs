@@ -64,7 +64,8 @@ pub struct PollPage {
 
 impl PollPage {
     /// Loads the page. `form` replaces the ballot form's answers (after an error, or "Change
-    /// my answers" on the check page).
+    /// my answers" on the check page); without it the form starts from the person's current
+    /// vote, if any.
     pub async fn load(
         state: &AppState,
         ctx: &Ctx,
@@ -74,6 +75,7 @@ impl PollPage {
         let store = &state.store;
         let poll = &access.poll;
         let member = access.vote_permit(ctx).ok();
+        let mut own_answers = None;
         let standing = match (&ctx.viewer, &member) {
             (None, _) => Standing::SignedOut,
             (Some(_), None) => Standing::NotAVoter { named_only: false },
@@ -82,20 +84,22 @@ impl PollPage {
                     let voted = store
                         .has_voted(permit, &poll.id, &viewer.account_id)
                         .await?;
-                    let mine = if poll.anonymous {
+                    let own = if poll.anonymous {
                         None
                     } else {
                         store
                             .own_ballot(permit, &poll.id, &viewer.account_id)
                             .await?
-                            .map(|(ballot, reason)| {
-                                let mut lines = describe(&poll.rules, &access.labels(), &ballot);
-                                if let Some(reason) = reason {
-                                    lines.push(format!("Reason: {reason}"));
-                                }
-                                lines
-                            })
                     };
+                    let mine = own.map(|(ballot, reason)| {
+                        let mut lines = describe(&poll.rules, &access.labels(), &ballot);
+                        // Changing a vote starts from the one cast.
+                        own_answers = Some(answers_of(&poll.rules, &ballot, reason.clone()));
+                        if let Some(reason) = reason {
+                            lines.push(format!("Reason: {reason}"));
+                        }
+                        lines
+                    });
                     Standing::Voter { voted, mine }
                 } else {
                     Standing::NotAVoter { named_only: true }
@@ -125,7 +129,7 @@ impl PollPage {
                 _ => false,
             };
         let form = if can_vote_now {
-            Some(form.unwrap_or_else(|| (BallotAnswers::default(), FormErrors::new())))
+            Some(form.unwrap_or_else(|| (own_answers.unwrap_or_default(), FormErrors::new())))
         } else {
             None
         };
@@ -152,20 +156,7 @@ pub async fn show(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let access = PollAccess::load(&state, &ctx, &id).await?;
-    let mut prefill = None;
-    if let (Some(viewer), Ok(permit)) = (&ctx.viewer, access.vote_permit(&ctx))
-        && !access.poll.anonymous
-        && let Some((ballot, reason)) = state
-            .store
-            .own_ballot(&permit, &access.poll.id, &viewer.account_id)
-            .await?
-    {
-        prefill = Some((
-            answers_of(&access.poll.rules, &ballot, reason),
-            FormErrors::new(),
-        ));
-    }
-    let mut page = PollPage::load(&state, &ctx, access, prefill).await?;
+    let mut page = PollPage::load(&state, &ctx, access, None).await?;
     page.done = done_message(&query.done);
     Ok(render(&ctx, page))
 }
