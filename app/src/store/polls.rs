@@ -549,30 +549,9 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Every current ballot of a poll the permit may read, for the tally. In a secret ballot
-    /// they come in the order of their random keys, which says nothing of who cast them.
-    pub async fn poll_ballots(
-        &self,
-        permit: &Permit,
-        poll_id: &str,
-    ) -> Result<Vec<Ballot>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        let marks: Vec<String> = sqlx::query_scalar(sql!(
-            "SELECT b.marks FROM ballots b JOIN polls p ON p.id = b.poll_id \
-             JOIN threads t ON t.id = p.thread_id \
-             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (t.private = 0 OR ?) \
-             ORDER BY b.id"
-        ))
-        .bind(poll_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(marks.iter().map(|m| decode_marks(m)).collect())
-    }
-
-    /// Who voted what, for the results. In a secret ballot: the reasons only, without names
-    /// or times.
+    /// Every current ballot of a poll the permit may read, for the count and for who voted
+    /// what. In a secret ballot they have no name and no time, and come in the order of their
+    /// random keys, which says nothing of who cast them.
     pub async fn shown_ballots(
         &self,
         permit: &Permit,
@@ -590,7 +569,6 @@ impl Store {
              JOIN threads t ON t.id = p.thread_id \
              LEFT JOIN accounts a ON a.id = b.voter_id AND p.anonymous = 0 \
              WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (t.private = 0 OR ?) \
-             AND (p.anonymous = 0 OR b.reason IS NOT NULL) \
              ORDER BY CASE WHEN p.anonymous = 1 THEN b.id ELSE voter_name END"
         ))
         .bind(poll_id)

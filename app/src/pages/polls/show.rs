@@ -109,11 +109,15 @@ impl PollPage {
         let voted = matches!(standing, Standing::Voter { voted: true, .. });
         let shows = poll.hide_results.shows(voted, access.is_closed());
         let (results, ballots) = if shows {
-            let counted = store.poll_ballots(&access.read, &poll.id).await?;
-            (
-                Some(tally(&poll.rules, &access.labels(), &counted)),
-                store.shown_ballots(&access.read, &poll.id).await?,
-            )
+            // One read of the current ballots serves the count and the list of votes; a secret
+            // ballot is listed only for its reason.
+            let mut shown = store.shown_ballots(&access.read, &poll.id).await?;
+            let counted: Vec<_> = shown.iter().map(|b| b.ballot.clone()).collect();
+            let results = tally(&poll.rules, &access.labels(), &counted);
+            if poll.anonymous {
+                shown.retain(|b| b.reason.is_some());
+            }
+            (Some(results), shown)
         } else {
             (None, Vec::new())
         };
