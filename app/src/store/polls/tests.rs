@@ -57,6 +57,13 @@ fn mail_to(recipient: &str, subject: &str) -> NewMail {
     }
 }
 
+async fn outbox_count(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+}
+
 fn choice(option: usize) -> Ballot {
     Ballot {
         marks: vec![(option, 1)],
@@ -221,11 +228,7 @@ async fn closed_polls_take_no_ballots_and_the_job_closes_them_once_with_one_emai
             .unwrap()
             .is_empty()
     );
-    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
-        .fetch_one(&store.pool)
-        .await
-        .unwrap();
-    assert_eq!(outbox, 1);
+    assert_eq!(outbox_count(&store).await, 1);
 }
 
 #[tokio::test]
@@ -265,11 +268,7 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
     let outcome = poll.outcome.unwrap();
     assert_eq!(outcome.statement, "Tomatoes, and beans");
     assert_eq!(outcome.at, NOW + 4);
-    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
-        .fetch_one(&store.pool)
-        .await
-        .unwrap();
-    assert_eq!(outbox, 1);
+    assert_eq!(outbox_count(&store).await, 1);
 }
 
 #[tokio::test]
