@@ -100,6 +100,7 @@ async fn run() -> Result<()> {
             session_idle_timeout: None,
             trusted_proxy: None,
             audit_key: "benchmark".into(),
+            link_keys: magic_link::KeyRing::new(magic_link::Key::new(0, &[7; 32])?, Vec::new())?,
         }),
         limits: Limits::new(1),
     });

@@ -30,6 +30,12 @@ pub enum Command {
     Serve,
     /// Create or upgrade the database, then exit.
     Migrate,
+    /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
+    EdgePages {
+        /// The folder to write them to.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -80,6 +86,13 @@ pub struct Settings {
     /// address (for rate limits and the audit log) is the last entry of X-Forwarded-For.
     #[arg(long, env = "QUORUM_TRUSTED_PROXY", global = true)]
     pub trusted_proxy: Option<std::net::IpAddr>,
+
+    /// Keys that sign sign-in links, as `id:key,id:key…` (ids 0–255, keys URL-safe base64 of at
+    /// least 32 random bytes), the signing key first. Set it to share keys with an edge worker in
+    /// front of Quorum, and rotate by putting a new key first. Without it, Quorum makes and keeps
+    /// one key in its database.
+    #[arg(long, env = "QUORUM_LINK_KEYS", global = true, hide_env_values = true)]
+    pub link_keys: Option<String>,
 
     /// Multiplies the per-IP sign-in rate limits, for instances where many people share one IP
     /// address (a school or an office behind one router). Per-address limits are unchanged.

@@ -40,4 +40,6 @@ pub struct RuntimeConfig {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Key for hashing email addresses in the audit log.
     pub audit_key: String,
+    /// Keys that sign and check sign-in links (shared with an edge worker, if there is one).
+    pub link_keys: magic_link::KeyRing,
 }

@@ -205,15 +205,9 @@ async fn a_request_id_sent_by_a_client_is_replaced() {
 }
 
 #[tokio::test]
-async fn pages_and_form_answers_are_never_stored_in_a_cache() {
+async fn pages_with_forms_errors_and_form_answers_are_never_stored_in_a_cache() {
     let app = TestApp::start();
-    for path in [
-        "/",
-        "/privacy",
-        "/design/forms",
-        "/design/forms/done",
-        "/no-such-page",
-    ] {
+    for path in ["/design/forms", "/design/forms/done", "/no-such-page"] {
         let response = app.get(path).await;
         assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
     }
@@ -224,6 +218,31 @@ async fn pages_and_form_answers_are_never_stored_in_a_cache() {
             "no-store",
             "POST {body:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn fixed_pages_asked_for_without_a_session_may_be_shared_and_set_no_cookie() {
+    let app = TestApp::start();
+    for path in ["/", "/privacy", "/accessibility"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=0, s-maxage=3600, stale-while-revalidate=86400",
+            "{path}"
+        );
+        assert!(
+            response.headers().get_all("vary").iter().any(|v| v
+                .to_str()
+                .unwrap()
+                .to_ascii_lowercase()
+                .contains("cookie")),
+            "{path}"
+        );
+        assert!(response.headers().get("set-cookie").is_none(), "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("csrf_token"), "{path}");
     }
 }
 

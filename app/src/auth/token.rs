@@ -67,6 +67,13 @@ pub fn new_code() -> Result<Secret, RandomError> {
     }
 }
 
+/// The random id a sign-in link carries: 128 bits, stored only as the digest of its text.
+pub fn new_request_id() -> Result<[u8; magic_link::REQUEST_ID_BYTES], RandomError> {
+    let mut bytes = [0u8; magic_link::REQUEST_ID_BYTES];
+    getrandom::fill(&mut bytes).map_err(|_| RandomError)?;
+    Ok(bytes)
+}
+
 /// A short random id that is not secret (names rows in URLs and forms).
 pub fn new_id() -> Result<String, RandomError> {
     let mut bytes = [0u8; 16];

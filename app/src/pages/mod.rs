@@ -222,12 +222,20 @@ pub fn form_status(has_errors: bool) -> StatusCode {
 
 /// A rendered document as an HTML response.
 pub fn html(status: StatusCode, document: String) -> Response {
-    (
+    // A page with a form carries this browser's CSRF token, so no shared cache may keep it.
+    let carries_token = document.contains(r#"name="csrf_token""#);
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         document,
     )
-        .into_response()
+        .into_response();
+    if carries_token {
+        response
+            .extensions_mut()
+            .insert(crate::server::caching::CarriesCsrfToken);
+    }
+    response
 }
 
 /// The redirect that ends a successful form post (post/redirect/get): reloading the next page

@@ -53,12 +53,20 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
             }
         },
     };
+    let anonymous = viewer.is_none() && session_cookie.is_none();
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
     request.extensions_mut().insert(RequestAuth {
         viewer,
         csrf: csrf.clone(),
         public_authority: authority(&state.config.public_url),
     });
     let mut response = next.run(request).await;
+    // A page anyone may read, asked for by someone not signed in, is shared, and so gets no
+    // cookie: the CSRF cookie waits for the first page with a form.
+    if anonymous && let Some(policy) = super::caching::may_share(&method, &path, &response) {
+        super::caching::share(&mut response, policy);
+        return response;
+    }
     let headers = response.headers_mut();
     // A handler that signs in or out sets these cookies itself; do not undo what it set.
     if new_csrf && !sets_cookie(headers, &cookies.name(CSRF_COOKIE)) {

@@ -3,6 +3,7 @@
 
 mod assets;
 mod auth_layer;
+pub mod caching;
 mod headers;
 
 use std::time::Duration;
@@ -123,6 +124,21 @@ fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span:
     );
 }
 
+/// The headers of a sign-in page (`no-store`, `no-referrer`, and every security header), as
+/// `name: value` lines, for an edge worker that serves these pages itself.
+pub fn sign_in_page_headers() -> String {
+    let page = pages::sign_in::private(pages::html(StatusCode::OK, String::new()));
+    let page = headers::security_headers(page);
+    let mut lines: Vec<String> = page
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != header::CONTENT_LENGTH)
+        .filter_map(|(name, value)| Some(format!("{name}: {}", value.to_str().ok()?)))
+        .collect();
+    lines.sort();
+    lines.join("\n") + "\n"
+}
+
 async fn fallback() -> Response {
     pages::not_found()
 }
@@ -175,6 +191,16 @@ async fn runtime_config(
         anyhow::bail!("QUORUM_PUBLIC_URL must start with https:// (or http:// for local use)");
     }
     let fresh_key = crate::auth::token::new_token()?;
+    let link_keys = match &settings.link_keys {
+        // The key error names the entry at fault, never a key.
+        Some(spec) => magic_link::KeyRing::parse(spec)
+            .map_err(|error| anyhow::anyhow!("QUORUM_LINK_KEYS cannot be used: {error}"))?,
+        None => {
+            let fresh = crate::auth::token::new_token()?;
+            let kept = store.instance_secret("link_key", fresh.expose()).await?;
+            magic_link::KeyRing::new(magic_link::Key::new(0, kept.as_bytes())?, Vec::new())?
+        }
+    };
     Ok(RuntimeConfig {
         cookies: CookiePolicy {
             secure: public_url.starts_with("https://"),
@@ -187,6 +213,7 @@ async fn runtime_config(
         audit_key: store
             .instance_secret("audit_key", fresh_key.expose())
             .await?,
+        link_keys,
     })
 }
 

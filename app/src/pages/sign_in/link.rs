@@ -1,37 +1,43 @@
 //! `/sign-in/link/{token}`: the link from the email. Opening it only shows a confirm page
 //! (mail scanners open links too); the page's button posts the token and signs in.
+//!
+//! The token is a `magic_link` token: its signature and expiry are checked first, so a forged or
+//! expired link costs no database work. An edge worker holding the same keys answers these GETs
+//! itself with the same pages (`quorum edge-pages` writes them); only the POST, which uses the
+//! request up, needs this server.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::{audit, complete_sign_in, mask_email, private};
+use super::{audit, complete_sign_in, private};
 use crate::AppState;
 use crate::auth::token;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html};
 use crate::store::unix_now;
-use crate::ui::{Button, Crumb, Form, NavArea, Page, PageHeading, render_document};
+use crate::ui::{Button, Crumb, Form, NavArea, Page, PageContext, PageHeading, render_document};
 
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let pending = match token::parse_token(&raw) {
-        Some(link) => {
-            state
-                .store
-                .sign_in_request_by_token(&link.digest(), unix_now())
-                .await?
-        }
-        None => None,
-    };
-    let Some(pending) = pending else {
+    let now = unix_now();
+    let Ok(link) = state.config.link_keys.verify(&raw, now.unsigned_abs()) else {
         return Ok(expired(&ctx));
     };
-    let masked = mask_email(&pending.email);
-    let page = render_document(&ctx.page(), move || confirm_page(masked, raw));
+    // Here, unlike at the edge, a used or replaced link is caught before its confirm page.
+    let digest = token::digest(&link.request_id());
+    if state
+        .store
+        .sign_in_request_by_token(&digest, now)
+        .await?
+        .is_none()
+    {
+        return Ok(expired(&ctx));
+    }
+    let page = confirm_document(&ctx.page(), link.hint().to_string(), raw);
     Ok(private(html(StatusCode::OK, page)))
 }
 
@@ -42,14 +48,19 @@ pub async fn confirm(
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let consumed = match token::parse_token(form.text("token")) {
-        Some(link) => {
+    let now = unix_now();
+    let consumed = match state
+        .config
+        .link_keys
+        .verify(form.text("token"), now.unsigned_abs())
+    {
+        Ok(link) => {
             state
                 .store
-                .consume_sign_in_token(&link.digest(), unix_now())
+                .consume_sign_in_token(&token::digest(&link.request_id()), now)
                 .await?
         }
-        None => None,
+        Err(_) => None,
     };
     match consumed {
         Some(pending) => complete_sign_in(&state, &headers, pending, "sign_in_link", ip).await,
@@ -62,10 +73,17 @@ pub async fn confirm(
 
 /// Used, expired, replaced or made-up links all get the same page: nothing tells them apart.
 fn expired(ctx: &Ctx) -> Response {
-    private(html(
-        StatusCode::GONE,
-        render_document(&ctx.page(), expired_page),
-    ))
+    private(html(StatusCode::GONE, expired_document(&ctx.page())))
+}
+
+/// The page a link that cannot be used gets, status 410.
+pub fn expired_document(page: &PageContext) -> String {
+    render_document(page, expired_page)
+}
+
+/// The confirm page of a valid link: `hint` is the masked address, `link_token` the token.
+pub fn confirm_document(page: &PageContext, hint: String, link_token: String) -> String {
+    render_document(page, move || confirm_page(hint, link_token))
 }
 
 fn confirm_page(masked: String, link_token: String) -> impl IntoView {

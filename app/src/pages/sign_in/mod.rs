@@ -7,6 +7,7 @@
 //! of the browser that asked. Either way the request is used up in one database update.
 
 pub mod check;
+pub mod edge;
 pub mod link;
 pub mod password;
 pub mod request;
@@ -30,7 +31,7 @@ use crate::auth::session::{
 };
 use crate::auth::token;
 use crate::store::{AuditEvent, PendingSignIn, unix_now};
-use crate::ui::{ButtonLink, Crumb, NavArea, Page, PageHeading, render_document};
+use crate::ui::{ButtonLink, Crumb, NavArea, Page, PageContext, PageHeading, render_document};
 
 /// Argon2 hashes run at most two at a time (each takes 19 MiB and tens of milliseconds of a
 /// core), so a burst of password requests queues instead of exhausting memory.
@@ -63,6 +64,24 @@ pub fn mask_email(email: &str) -> String {
         }
         None => "…".to_string(),
     }
+}
+
+/// What a sign-in link shows on its confirm page: the masked address, shortened to fit the
+/// link's 64-byte hint when a domain is very long.
+pub fn link_hint(email: &str) -> String {
+    let masked = mask_email(email);
+    if masked.len() <= magic_link::HINT_MAX {
+        return masked;
+    }
+    let mut hint = String::new();
+    for c in masked.chars() {
+        if hint.len() + c.len_utf8() + '…'.len_utf8() > magic_link::HINT_MAX {
+            break;
+        }
+        hint.push(c);
+    }
+    hint.push('…');
+    hint
 }
 
 /// Where to go after signing in: a path on this site only, never another site.
@@ -253,10 +272,20 @@ pub fn too_many_attempts(ctx: &Ctx, wait: Duration) -> Response {
     } else {
         format!("{minutes} minutes")
     };
+    let page = too_many_document(&ctx.page(), when);
+    let mut response = private(html(StatusCode::TOO_MANY_REQUESTS, page));
+    if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response.into_response()
+}
+
+/// The page of a reached rate limit; `when` says how long to wait ("2 minutes").
+pub fn too_many_document(page: &PageContext, when: String) -> String {
     let body = format!(
         "To keep accounts safe, Quorum limits how often anyone can try to sign in. Wait {when}, then try again."
     );
-    let page = render_document(&ctx.page(), move || {
+    render_document(page, move || {
         view! {
             <Page title="Too many attempts" area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Too many attempts")]>
                 <PageHeading text="Too many attempts"/>
@@ -265,12 +294,7 @@ pub fn too_many_attempts(ctx: &Ctx, wait: Duration) -> Response {
                 <ButtonLink href="/sign-in" text="Go back to sign in"/>
             </Page>
         }
-    });
-    let mut response = private(html(StatusCode::TOO_MANY_REQUESTS, page));
-    if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-        response.headers_mut().insert(RETRY_AFTER, value);
-    }
-    response.into_response()
+    })
 }
 
 #[cfg(test)]
@@ -298,5 +322,13 @@ mod tests {
     fn addresses_are_masked_and_normalised() {
         assert_eq!(mask_email("ann@example.org"), "a…@example.org");
         assert_eq!(normalize_email("  Ann@Example.ORG "), "ann@example.org");
+        assert_eq!(link_hint("ann@example.org"), "a…@example.org");
+        let long = format!("ann@{}.example", "sub".repeat(40));
+        let hint = link_hint(&long);
+        assert!(hint.len() <= magic_link::HINT_MAX, "{hint}");
+        assert!(
+            hint.starts_with("a…@subsub") && hint.ends_with('…'),
+            "{hint}"
+        );
     }
 }

@@ -6,7 +6,9 @@ use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::{SIGN_IN_LIFETIME, audit, normalize_email, private, safe_next, too_many_attempts};
+use super::{
+    SIGN_IN_LIFETIME, audit, link_hint, normalize_email, private, safe_next, too_many_attempts,
+};
 use crate::AppState;
 use crate::auth::emails;
 use crate::auth::rate_limit::Action;
@@ -85,20 +87,26 @@ pub async fn start_sign_in(
         return Ok(too_many_attempts(ctx, wait));
     }
     let fail = |e: token::RandomError| AppError::Internal(e.into());
-    let (id, link_token, code, handle) = (
+    let (id, request_id, code, handle) = (
         token::new_id().map_err(fail)?,
-        token::new_token().map_err(fail)?,
+        token::new_request_id().map_err(fail)?,
         token::new_code().map_err(fail)?,
         token::new_token().map_err(fail)?,
     );
     let now = unix_now();
+    let link = magic_link::Link::new(
+        request_id,
+        (now + SIGN_IN_LIFETIME).unsigned_abs(),
+        &link_hint(email),
+    )
+    .map_err(anyhow::Error::from)?;
     let new_account = state.store.account_by_email(email).await?.is_none();
     state
         .store
         .create_sign_in_request(&NewSignInRequest {
             id: &id,
             email,
-            token_hash: &link_token.digest(),
+            token_hash: &token::digest(&link.request_id()),
             code_hash: &token::code_digest(&id, code.expose()),
             handle_hash: &handle.digest(),
             next_path: next,
@@ -109,7 +117,7 @@ pub async fn start_sign_in(
     let link = format!(
         "{}/sign-in/link/{}",
         state.config.public_url,
-        link_token.expose()
+        state.config.link_keys.sign(&link)
     );
     state
         .mailer
