@@ -63,7 +63,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> Result<Response> {
     let cookies = request.headers().get("cookie")?;
     if policy::bypass(method.as_ref(), &path, cookies.as_deref()).is_some() {
         // Passed on as the origin answered: nothing added, nothing taken away.
-        return forward(&request, &env, &url, false).await;
+        return forward(&request, &env, &url).await;
     }
     from_cache(&request, &env, &ctx, &url).await
 }
@@ -224,18 +224,18 @@ fn copy_headers(from: &Headers) -> Result<Headers> {
 }
 
 /// Sends a request on to the origin, redirects and all, with the client's address in
-/// `X-Forwarded-For` (replacing any the client sent). `plain` asks for an uncompressed body,
-/// for a copy to store.
-async fn forward(request: &Request, env: &Env, url: &Url, plain: bool) -> Result<Response> {
+/// `X-Forwarded-For` (replacing any the client sent).
+async fn forward(request: &Request, env: &Env, url: &Url) -> Result<Response> {
     let headers = copy_headers(request.headers())?;
     for name in HOP_BY_HOP {
         headers.delete(name)?;
     }
     headers.set("x-forwarded-for", &client_ip(request))?;
     headers.set("x-forwarded-proto", url.scheme())?;
-    if plain {
-        headers.set("accept-encoding", "identity")?;
-    }
+    // Bodies come from the origin uncompressed: the runtime would otherwise pass a compressed
+    // body on to a client that never asked for it. Compressing for the client is the edge
+    // network's work (Cloudflare does it for every response), close to the client.
+    headers.set("accept-encoding", "identity")?;
     let mut init = RequestInit::new();
     init.with_method(request.method())
         .with_headers(headers)
@@ -291,7 +291,7 @@ async fn from_cache(request: &Request, env: &Env, ctx: &Context, url: &Url) -> R
 /// Fetches from the origin and stores the answer when it may be shared. A stored answer comes
 /// back in its stored form (for `served`); any other, untouched.
 async fn fetch_and_store(request: &Request, env: &Env, url: &Url) -> Result<Response> {
-    let mut response = forward(request, env, url, true).await?;
+    let mut response = forward(request, env, url).await?;
     let cache_control = response.headers().get("cache-control")?;
     let lifetime = policy::storable(
         response.status_code(),
