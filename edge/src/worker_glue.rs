@@ -44,7 +44,7 @@ const HOP_BY_HOP: [&str; 6] = [
 ];
 
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, ctx: Context) -> Result<Response> {
+async fn fetch(mut request: Request, env: Env, ctx: Context) -> Result<Response> {
     let url = request.url()?;
     let method = request.method();
     let path = url.path().to_string();
@@ -58,6 +58,8 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> Result<Response> {
         && (path == "/sign-in" || path.starts_with("/sign-in/"))
         && let Some(refused) = rate_limited(&request, &env).await?
     {
+        // Read what was sent before answering, or the connection is reset under the client.
+        let _ = request.bytes().await;
         return Ok(refused);
     }
     let cookies = request.headers().get("cookie")?;

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 pub mod browser;
+pub mod edge;
 pub mod inbox;
 pub mod journey;
 pub mod smtp;
