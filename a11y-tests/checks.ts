@@ -49,11 +49,12 @@ export async function latestEmail(to: string, kind?: RegExp): Promise<string> {
   throw new Error(`no email to ${to} arrived`);
 }
 
-/** The CSRF token of the browser context behind `api` (its cookie), after one page load. */
+/** The CSRF token of the browser context behind `api` (its cookie), after one page load: of a
+ *  page with a form, since pages anyone may read are shared by caches and set no cookie. */
 export async function csrfToken(api: APIRequestContext): Promise<string> {
   let cookie = (await api.storageState()).cookies.find((c) => c.name.endsWith('quorum_csrf'));
   if (!cookie) {
-    await api.get('/');
+    await api.get('/sign-in');
     cookie = (await api.storageState()).cookies.find((c) => c.name.endsWith('quorum_csrf'));
   }
   return cookie?.value ?? '';
@@ -170,7 +171,7 @@ export async function prepare(api: APIRequestContext, route: Route): Promise<str
   if (route.emailLink) {
     const pattern = route.emailLink === 'invitation'
       ? /https?:\/\/[^\s"<]*\/invitations\/[A-Za-z0-9_-]{43}/
-      : /https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]{43}/;
+      : /https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]+/;
     const link = (await latestEmail(lastEmail)).match(pattern)?.[0];
     if (!link) throw new Error('no link in the email');
     return new URL(link).pathname;

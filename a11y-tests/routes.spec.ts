@@ -10,6 +10,7 @@ import { routes } from './routes';
 
 for (const route of routes) {
   test.describe(`${route.name} (${route.submit ? 'POST' : 'GET'} ${route.path})`, () => {
+    if (route.edge) test.use({ baseURL: process.env.QUORUM_EDGE_URL });
     test('is served whole, with one h1 and a title that matches it', async ({ page }) => {
       expect(await openState(page, route)).toBe(route.status ?? 200);
       await expect(page.locator('html')).toHaveAttribute('lang', 'en');

@@ -38,6 +38,9 @@ export interface Route {
   path: string;
   /** The text of the page's one h1. */
   h1: string;
+  /** Served through the edge worker (`QUORUM_EDGE_URL`), in front of the second server, instead
+   *  of by the server directly: for the pages the worker answers itself. */
+  edge?: boolean;
   /** The page's title before " – Quorum", when it is not the h1 (such as "Search: words" or
    *  "A thread (page 4)"). */
   title?: string;
