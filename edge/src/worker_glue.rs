@@ -1,10 +1,10 @@
 //! The worker: requests in, the origin or the Cache API behind. Every decision is made by
 //! `policy`; this module only moves requests, responses and headers.
 //!
-//! Bindings (see `edge/wrangler.toml`): `ORIGIN` (the Quorum server's URL), `LINK_KEYS` (a secret:
-//! the same `id:key,…` as the server's `QUORUM_LINK_KEYS`), `RATE_LIMIT` (a KV namespace), and
-//! optionally `SIGN_IN_LIMIT` and `SIGN_IN_WINDOW` (sign-in posts allowed per client IP per
-//! window of seconds; 20 per 600 by default).
+//! Bindings (see the README's "Caching and the edge"): `ORIGIN` (the Quorum server's URL),
+//! `LINK_KEYS` (a secret: the same `id:key,…` as the server's `QUORUM_LINK_KEYS`), `RATE_LIMIT`
+//! (a KV namespace), and optionally `SIGN_IN_LIMIT` and `SIGN_IN_WINDOW` (sign-in posts allowed
+//! per client IP per window of seconds; 20 per 600 by default).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
