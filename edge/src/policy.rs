@@ -54,9 +54,16 @@ pub fn bypass(method: &str, path: &str, cookie_header: Option<&str>) -> Option<B
 }
 
 fn has_session_cookie(header: &str) -> bool {
-    header.split(';').any(|pair| {
-        let name = pair.split('=').next().unwrap_or("").trim();
-        SESSION_COOKIES.contains(&name)
+    SESSION_COOKIES
+        .iter()
+        .any(|name| cookie_value(header, name).is_some())
+}
+
+/// The value of the cookie `name` in a `Cookie` header.
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then(|| value.to_string())
     })
 }
 

@@ -106,7 +106,7 @@ fn sign_in_link(request: &Request, keys: &KeyRing, token: &str, url: &Url) -> Re
     let existing = request
         .headers()
         .get("cookie")?
-        .and_then(|header| cookie_value(&header, cookie_name))
+        .and_then(|header| policy::cookie_value(&header, cookie_name))
         .filter(|value| {
             value.len() == 43
                 && value
@@ -132,13 +132,6 @@ fn sign_in_link(request: &Request, keys: &KeyRing, token: &str, url: &Url) -> Re
         response.headers().append("set-cookie", &cookie)?;
     }
     Ok(response)
-}
-
-fn cookie_value(header: &str, name: &str) -> Option<String> {
-    header.split(';').find_map(|pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key == name).then(|| value.to_string())
-    })
 }
 
 fn new_csrf_token() -> Result<String> {
@@ -268,8 +261,11 @@ async fn from_cache(request: &Request, env: &Env, ctx: &Context, url: &Url) -> R
                 Freshness::Fresh => return served(stored, &original, age, "HIT"),
                 Freshness::Stale => {
                     let (request, env, url) = (request.clone()?, env.clone(), url.clone());
+                    let key = key.clone();
                     ctx.wait_until(async move {
-                        if let Err(error) = fetch_and_store(&request, &env, &url).await {
+                        if let Err(error) =
+                            fetch_and_store(&request, &env, &url, &key, "MISS").await
+                        {
                             console_error!("could not refresh a stale page: {error}");
                         }
                     });
@@ -279,20 +275,18 @@ async fn from_cache(request: &Request, env: &Env, ctx: &Context, url: &Url) -> R
             }
         }
     }
-    let response = fetch_and_store(request, env, url).await?;
-    if response.headers().has(STORED_AT)? {
-        let original = response
-            .headers()
-            .get(ORIGIN_CACHE_CONTROL)?
-            .unwrap_or_default();
-        return served(response, &original, 0, status);
-    }
-    Ok(response)
+    fetch_and_store(request, env, url, &key, status).await
 }
 
-/// Fetches from the origin and stores the answer when it may be shared. A stored answer comes
-/// back in its stored form (for `served`); any other, untouched.
-async fn fetch_and_store(request: &Request, env: &Env, url: &Url) -> Result<Response> {
+/// Fetches from the origin and, when the answer may be shared, stores it under `key`. Returns
+/// the answer for the visitor: with `status` when it was stored, untouched when not.
+async fn fetch_and_store(
+    request: &Request,
+    env: &Env,
+    url: &Url,
+    key: &str,
+    status: &str,
+) -> Result<Response> {
     let mut response = forward(request, env, url).await?;
     let cache_control = response.headers().get("cache-control")?;
     let lifetime = policy::storable(
@@ -306,17 +300,18 @@ async fn fetch_and_store(request: &Request, env: &Env, url: &Url) -> Result<Resp
     let body = response.bytes().await?;
     let headers = copy_headers(response.headers())?;
     headers.delete("content-length")?;
-    headers.set(STORED_AT, &now().to_string())?;
-    headers.set(ORIGIN_CACHE_CONTROL, &cache_control)?;
+    let kept = copy_headers(&headers)?;
+    kept.set(STORED_AT, &now().to_string())?;
+    kept.set(ORIGIN_CACHE_CONTROL, &cache_control)?;
     // The cache keeps the copy as long as it can be served, fresh or stale.
-    headers.set(
+    kept.set(
         "cache-control",
         &format!("public, max-age={}", lifetime.kept_for()),
     )?;
-    let stored = Response::from_bytes(body.clone())?.with_headers(copy_headers(&headers)?);
     Cache::default()
-        .put(origin_url(env, url)?.as_str(), stored)
+        .put(key, Response::from_bytes(body.clone())?.with_headers(kept))
         .await?;
+    mark(&headers, 0, status)?;
     Ok(Response::from_bytes(body)?.with_headers(headers))
 }
 
@@ -326,7 +321,12 @@ fn served(stored: Response, cache_control: &str, age: u64, status: &str) -> Resu
     headers.delete(STORED_AT)?;
     headers.delete(ORIGIN_CACHE_CONTROL)?;
     headers.set("cache-control", cache_control)?;
-    headers.set("age", &age.to_string())?;
-    headers.set("cf-cache-status", status)?;
+    mark(&headers, age, status)?;
     Ok(stored.with_headers(headers))
+}
+
+/// What the edge adds to an answer from its cache: how old the copy is, and the cache status.
+fn mark(headers: &Headers, age: u64, status: &str) -> Result<()> {
+    headers.set("age", &age.to_string())?;
+    headers.set("cf-cache-status", status)
 }

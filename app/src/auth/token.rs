@@ -74,6 +74,12 @@ pub fn new_request_id() -> Result<[u8; magic_link::REQUEST_ID_BYTES], RandomErro
     Ok(bytes)
 }
 
+/// What is stored of a sign-in link: the digest of its request id, so the store can neither
+/// make nor read back a link.
+pub fn link_digest(link: &magic_link::Link) -> String {
+    digest(&link.request_id())
+}
+
 /// A short random id that is not secret (names rows in URLs and forms).
 pub fn new_id() -> Result<String, RandomError> {
     let mut bytes = [0u8; 16];

@@ -53,8 +53,12 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
             }
         },
     };
-    let anonymous = viewer.is_none() && session_cookie.is_none();
-    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    // Asked for by someone not signed in, a page anyone may read is the same for everyone.
+    let shared = if viewer.is_none() && session_cookie.is_none() {
+        super::caching::shared_policy(request.method(), request.uri().path())
+    } else {
+        None
+    };
     request.extensions_mut().insert(RequestAuth {
         viewer,
         csrf: csrf.clone(),
@@ -63,7 +67,9 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     let mut response = next.run(request).await;
     // A page anyone may read, asked for by someone not signed in, is shared, and so gets no
     // cookie: the CSRF cookie waits for the first page with a form.
-    if anonymous && let Some(policy) = super::caching::may_share(&method, &path, &response) {
+    if let Some(policy) = shared
+        && super::caching::may_share(&response)
+    {
         super::caching::share(&mut response, policy);
         return response;
     }

@@ -26,8 +26,12 @@ pub const CONTENT: &str = "public, max-age=0, s-maxage=60, stale-while-revalidat
 #[derive(Debug, Clone, Copy)]
 pub struct CarriesCsrfToken;
 
-/// The `Cache-Control` a shared copy of `path` may have, when it is a page anyone may read.
-pub fn shared_policy(path: &str) -> Option<&'static str> {
+/// The `Cache-Control` a shared copy of the answer to `method path` may have, when it is a GET
+/// (or HEAD) of a page anyone may read.
+pub fn shared_policy(method: &Method, path: &str) -> Option<&'static str> {
+    if method != Method::GET && method != Method::HEAD {
+        return None;
+    }
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         [""] | ["accessibility"] | ["privacy"] | ["design"] | ["design", "components"] => {
@@ -47,16 +51,13 @@ pub fn shared_policy(path: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether a response to a request from someone not signed in may be kept by a shared cache,
-/// given whether the server was about to set the CSRF cookie.
-pub fn may_share(method: &Method, path: &str, response: &Response) -> Option<&'static str> {
-    let policy = shared_policy(path)?;
-    let shareable = (method == Method::GET || method == Method::HEAD)
-        && response.status() == StatusCode::OK
+/// Whether the answer to a request for a shareable page may be kept by a shared cache: a whole
+/// page, without a form token, a cookie or a cache header of its handler's own.
+pub fn may_share(response: &Response) -> bool {
+    response.status() == StatusCode::OK
         && response.extensions().get::<CarriesCsrfToken>().is_none()
         && !response.headers().contains_key(header::SET_COOKIE)
-        && !response.headers().contains_key(header::CACHE_CONTROL);
-    shareable.then_some(policy)
+        && !response.headers().contains_key(header::CACHE_CONTROL)
 }
 
 /// Marks `response` as shared with `policy`.
@@ -73,7 +74,7 @@ mod tests {
     #[test]
     fn only_pages_anyone_may_read_are_shared() {
         for path in ["/", "/privacy", "/design/components"] {
-            assert_eq!(shared_policy(path), Some(FIXED), "{path}");
+            assert_eq!(shared_policy(&Method::GET, path), Some(FIXED), "{path}");
         }
         for path in [
             "/groups",
@@ -85,7 +86,7 @@ mod tests {
             "/p/abc",
             "/search",
         ] {
-            assert_eq!(shared_policy(path), Some(CONTENT), "{path}");
+            assert_eq!(shared_policy(&Method::GET, path), Some(CONTENT), "{path}");
         }
         for path in [
             "/sign-in",
@@ -105,7 +106,7 @@ mod tests {
             "/invitations/abc",
             "/assets/style.css",
         ] {
-            assert_eq!(shared_policy(path), None, "{path}");
+            assert_eq!(shared_policy(&Method::GET, path), None, "{path}");
         }
     }
 
@@ -115,23 +116,24 @@ mod tests {
 
     #[test]
     fn a_response_with_a_cookie_a_form_token_or_an_error_is_not_shared() {
-        assert_eq!(may_share(&Method::GET, "/t/a", &page()), Some(CONTENT));
-        assert_eq!(may_share(&Method::POST, "/t/a", &page()), None);
+        assert_eq!(shared_policy(&Method::HEAD, "/t/a"), Some(CONTENT));
+        assert!(may_share(&page()));
+        assert_eq!(shared_policy(&Method::POST, "/t/a"), None);
         let mut with_cookie = page();
         with_cookie
             .headers_mut()
             .insert(header::SET_COOKIE, HeaderValue::from_static("a=b"));
-        assert_eq!(may_share(&Method::GET, "/t/a", &with_cookie), None);
+        assert!(!may_share(&with_cookie));
         let mut with_form = page();
         with_form.extensions_mut().insert(CarriesCsrfToken);
-        assert_eq!(may_share(&Method::GET, "/t/a", &with_form), None);
+        assert!(!may_share(&with_form));
         let mut missing = page();
         *missing.status_mut() = StatusCode::NOT_FOUND;
-        assert_eq!(may_share(&Method::GET, "/t/a", &missing), None);
+        assert!(!may_share(&missing));
         let mut private = page();
         private
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        assert_eq!(may_share(&Method::GET, "/t/a", &private), None);
+        assert!(!may_share(&private));
     }
 }

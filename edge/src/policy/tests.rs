@@ -42,6 +42,11 @@ fn sign_in_account_admin_posts_and_sessions_bypass_the_cache() {
         );
     }
     assert_eq!(bypass("GET", "/t/abc", Some("not_quorum_session=1")), None);
+    assert_eq!(
+        cookie_value("a=1; quorum_csrf=tok=en; b", "quorum_csrf").as_deref(),
+        Some("tok=en")
+    );
+    assert_eq!(cookie_value("quorum_csrfx=1", "quorum_csrf"), None);
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub async fn show(
         return Ok(expired(&ctx));
     };
     // Here, unlike at the edge, a used or replaced link is caught before its confirm page.
-    let digest = token::digest(&link.request_id());
+    let digest = token::link_digest(&link);
     if state
         .store
         .sign_in_request_by_token(&digest, now)
@@ -57,7 +57,7 @@ pub async fn confirm(
         Ok(link) => {
             state
                 .store
-                .consume_sign_in_token(&token::digest(&link.request_id()), now)
+                .consume_sign_in_token(&token::link_digest(&link), now)
                 .await?
         }
         Err(_) => None,

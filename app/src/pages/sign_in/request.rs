@@ -106,7 +106,7 @@ pub async fn start_sign_in(
         .create_sign_in_request(&NewSignInRequest {
             id: &id,
             email,
-            token_hash: &token::digest(&link.request_id()),
+            token_hash: &token::link_digest(&link),
             code_hash: &token::code_digest(&id, code.expose()),
             handle_hash: &handle.digest(),
             next_path: next,
