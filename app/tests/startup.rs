@@ -333,3 +333,43 @@ async fn sigterm_right_after_start_up_still_stops_cleanly() {
         );
     }
 }
+
+#[tokio::test]
+async fn servers_starting_at_once_on_one_database_file_migrate_it_once_and_all_serve() {
+    // Several rounds, each on a new file, so that the starts overlap in the migration itself.
+    for round in 0..3 {
+        let temp = tempfile::tempdir().unwrap();
+        let data = temp.path().join("data");
+        let apps: Vec<TestApp> = std::thread::scope(|scope| {
+            let starting: Vec<_> = (0..3)
+                .map(|_| scope.spawn(|| TestApp::builder().data_dir(&data).start()))
+                .collect();
+            starting.into_iter().map(|s| s.join().unwrap()).collect()
+        });
+        for app in &apps {
+            assert_healthy(app).await;
+        }
+        let database = open_database(&data.join("quorum.db")).await;
+        let applied: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&database)
+                .await
+                .unwrap();
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations"))
+            .unwrap()
+            .filter(|f| {
+                f.as_ref()
+                    .is_ok_and(|f| f.path().extension().is_some_and(|e| e == "sql"))
+            })
+            .count();
+        assert_eq!(
+            applied,
+            i64::try_from(files).unwrap(),
+            "round {round}: each migration applied once"
+        );
+        database.close().await;
+        for app in apps {
+            assert!(app.stop().status.success());
+        }
+    }
+}

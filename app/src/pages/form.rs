@@ -40,6 +40,11 @@ impl FormData {
         values
     }
 
+    /// Every name and value, in the order sent.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+    }
+
     pub fn parse(body: &[u8]) -> Self {
         Self(form_urlencoded::parse(body).into_owned().collect())
     }

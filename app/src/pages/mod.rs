@@ -24,7 +24,7 @@ pub mod threads;
 
 pub use client_ip::ClientIp;
 pub use context::Ctx;
-pub use error::{AppError, method_not_allowed, not_found};
+pub use error::{AppError, Busy, KeptForm, busy, busy_page, method_not_allowed, not_found};
 pub use form::FormData;
 
 use axum::Router;
@@ -50,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/design/errors/server-error",
             get(design::index::server_error_example),
+        )
+        .route(
+            "/design/errors/busy",
+            get(design::index::busy_example).post(design::index::busy_example_sent),
         )
         .route(
             "/sign-in",

@@ -35,6 +35,12 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
                     })
                 }
                 Ok(None) => stale_session = true,
+                // Answering as if signed out would show the wrong page, or send a form to the
+                // sign-in page: ask to try again instead.
+                Err(error) if error.is_busy() => {
+                    tracing::warn!(cause = %error, "the database was too busy to read the session: asked to try again");
+                    return crate::pages::busy();
+                }
                 Err(error) => tracing::error!(cause = %error, "could not read the session"),
             },
             None => stale_session = true,

@@ -5,6 +5,7 @@ mod assets;
 mod auth_layer;
 pub mod caching;
 mod headers;
+mod kept_answers;
 
 use std::time::Duration;
 
@@ -65,6 +66,7 @@ pub fn app(state: AppState) -> Router {
     pages::router()
         .fallback(fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(axum::middleware::from_fn(kept_answers::keep))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth_layer::load,

@@ -132,7 +132,7 @@ impl Store {
         &self,
         request: &NewSignInRequest<'_>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sign_in_requests WHERE email = ? AND used_at IS NULL")
             .bind(request.email)
             .execute(&mut *tx)
@@ -317,7 +317,7 @@ impl Store {
     /// is `@mentioned` by, made from the name ("ada-lovelace", then "ada-lovelace-2", …); the
     /// handle then stays, so that mentions already written keep working.
     pub async fn set_display_name(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let handle: Option<Option<String>> = sqlx::query_scalar(
             "UPDATE accounts SET display_name = ? WHERE id = ? RETURNING handle",
         )
@@ -445,11 +445,19 @@ impl Store {
             return Ok(None);
         }
         if now - last_seen_at >= LAST_SEEN_RESOLUTION {
-            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+            // Only the session list shows it, to the minute: a database too busy to note it
+            // now must not cost the person the page they asked for.
+            let noted = sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
                 .bind(now)
                 .bind(id_hash)
                 .execute(&self.pool)
-                .await?;
+                .await;
+            if let Err(error) = noted.map_err(StoreError::from) {
+                if !error.is_busy() {
+                    return Err(error);
+                }
+                tracing::warn!(cause = %error, "a session's last use was not noted: the database is busy");
+            }
         }
         Ok(Some(SessionAccount {
             public_id,
@@ -505,7 +513,7 @@ impl Store {
 
     /// Records a pending change of address, replacing any earlier one for the account.
     pub async fn create_email_change(&self, change: &NewEmailChange<'_>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM email_changes WHERE account_id = ? AND used_at IS NULL")
             .bind(change.account_id)
             .execute(&mut *tx)
@@ -547,7 +555,7 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<EmailChangeOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let change: Option<(String, String)> = sqlx::query_as(
             "UPDATE email_changes SET used_at = ? \
              WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING account_id, new_email",

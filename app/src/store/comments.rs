@@ -270,7 +270,7 @@ impl Store {
         mail_for: impl Fn(&Mentioned) -> NewMail,
     ) -> Result<Result<i64, CommentProblem>, StoreError> {
         let group_id = group_of(permit, Action::Participate)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let seq: Option<i64> = sqlx::query_scalar(
             "UPDATE threads SET comment_seq = comment_seq + 1, last_activity_at = ? \
              WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND closed_at IS NULL \
@@ -369,7 +369,7 @@ impl Store {
         } else {
             (group_of(permit, Action::EditOwnComments)?, true)
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let edited: Option<(i64, String)> = sqlx::query_as(
             "UPDATE comments SET body = ?, version = version + 1, edited_at = ? \
              WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?) \
@@ -438,7 +438,7 @@ impl Store {
         } else {
             (group_of(permit, Action::DeleteOwnComments)?, true)
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let target: Option<(Option<String>, bool)> = sqlx::query_as(
             "SELECT c.parent_id, EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id) \
              FROM comments c JOIN threads t ON t.id = c.thread_id \
@@ -501,7 +501,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let group_id = group_of(permit, Action::Participate)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let open: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
              WHERE c.id = ? AND c.deleted_at IS NULL AND t.group_id = ? \

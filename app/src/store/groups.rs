@@ -336,7 +336,7 @@ impl Store {
             .map(|permit| group_of(permit, Action::CreateSubgroup))
             .transpose()?;
         let p = &settings.permissions;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO groups (id, handle, name, description, parent_id, privacy, join_mode, \
              members_start_threads, members_start_polls, members_add_members, \
@@ -449,7 +449,7 @@ impl Store {
     ) -> Result<Result<(), SaveProblem>, StoreError> {
         let group_id = group_of(permit, Action::EditSettings)?;
         let p = &settings.permissions;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE groups SET handle = ?, name = ?, description = ?, privacy = ?, join_mode = ?, \
              members_start_threads = ?, members_start_polls = ?, members_add_members = ?, \
@@ -551,7 +551,7 @@ impl Store {
         kind: &str,
         now: i64,
     ) -> Result<MembershipChange, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let removed = sqlx::query(
             "DELETE FROM memberships WHERE group_id = ? AND account_id = ? \
              AND (role = 'member' \
@@ -601,7 +601,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let group_id = group_of(permit, Action::Join)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         add_member(&mut tx, group_id, account_id, now).await?;
         tx.commit().await?;
         Ok(())
@@ -664,7 +664,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<String>, StoreError> {
         let group_id = group_of(permit, Action::ReviewRequests)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let account_id: Option<String> = if approve {
             sqlx::query_scalar(
                 "DELETE FROM join_requests WHERE id = ? AND group_id = ? AND ignored_at IS NULL RETURNING account_id",
@@ -725,7 +725,7 @@ impl Store {
         mail: &NewMail,
     ) -> Result<(), StoreError> {
         let group_id = group_of(permit, Action::Invite)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE invitations SET revoked_at = ? \
              WHERE group_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -799,7 +799,7 @@ impl Store {
         mail: &NewMail,
     ) -> Result<bool, StoreError> {
         let group_id = group_of(permit, Action::Invite)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE invitations SET token_hash = ?, sent_at = ?, expires_at = ? \
              WHERE id = ? AND group_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
@@ -866,7 +866,7 @@ impl Store {
         account_id: &str,
         now: i64,
     ) -> Result<Option<String>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let group_id: Option<String> = sqlx::query_scalar(
             "UPDATE invitations SET accepted_at = ?, accepted_by = ? \
              WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? \

@@ -14,10 +14,11 @@ mod outbox;
 
 pub use outbox::{NewMail, OutboxMail};
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 mod accounts;
 mod comments;
@@ -51,10 +52,36 @@ pub enum StoreError {
     NotPermitted,
 }
 
+impl StoreError {
+    /// Whether the database was too busy to answer in time: other work held it past the busy
+    /// timeout, or no connection came free. Nothing was changed, the same request may simply
+    /// be sent again, and the person is told so (503) rather than shown an error.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Query(sqlx::Error::PoolTimedOut) => true,
+            // SQLite's extended result codes keep the primary code in the low byte:
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with all their variants.
+            Self::Query(sqlx::Error::Database(db)) => db
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+            _ => false,
+        }
+    }
+}
+
+/// How long a write waits for another to finish before the request is answered "busy".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a free connection before it is answered "busy".
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// The database file, when there is one: several servers starting at once on it take turns
+    /// to migrate it.
+    file: Option<PathBuf>,
 }
 
 impl Store {
@@ -69,17 +96,38 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(BUSY_TIMEOUT);
+        let file = options.get_filename();
+        let file = (file.as_os_str() != ":memory:" && !file.as_os_str().is_empty())
+            .then(|| file.to_path_buf());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unreachable(describe(&e)))?;
-        Ok(Self { pool })
+        Ok(Self { pool, file })
     }
 
-    /// Brings the schema up to date and records the instance's creation time once.
+    /// Starts a transaction that will write. SQLite takes the write lock at the start
+    /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another writer: a transaction
+    /// that read first and asked for the lock later would fail at once with
+    /// `SQLITE_BUSY_SNAPSHOT` whenever another connection had written in between, as no wait
+    /// can make its snapshot current again. Every transaction in the store writes, so every
+    /// one starts here.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Brings the schema up to date and records the instance's creation time once. Servers
+    /// starting at once on one database file take turns: each holds an exclusive lock on
+    /// `<file>.migrate-lock` while it migrates, so the second finds the work done instead of
+    /// failing halfway through the same migration.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        let _turn = match &self.file {
+            Some(file) => Some(migration_turn(file).await?),
+            None => None,
+        };
         sqlx::migrate!("../migrations")
             .run(&self.pool)
             .await
@@ -106,6 +154,25 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Waits for this process's turn to migrate the database at `file`; the turn lasts as long as
+/// the returned file stays open, and ends when the process does, however it ends.
+async fn migration_turn(file: &std::path::Path) -> Result<std::fs::File, StoreError> {
+    let mut lock_path = file.as_os_str().to_owned();
+    lock_path.push(".migrate-lock");
+    let locked = tokio::task::spawn_blocking(move || {
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        lock.lock()?;
+        Ok::<_, std::io::Error>(lock)
+    })
+    .await
+    .map_err(|e| StoreError::Migration(e.to_string()))?;
+    locked.map_err(|e| StoreError::Migration(crate::config::plain_io_reason(&e)))
 }
 
 fn describe(error: &sqlx::Error) -> String {

@@ -315,7 +315,7 @@ impl Store {
         now: i64,
     ) -> Result<Result<(), Vec<String>>, StoreError> {
         let group_id = group_of(permit, Action::StartPoll)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let mut voter_ids = Vec::new();
         let mut unknown = Vec::new();
         for handle in &spec.voters {
@@ -472,7 +472,7 @@ impl Store {
         now: i64,
     ) -> Result<Result<(), CastProblem>, StoreError> {
         let group_id = group_of(permit, Action::Participate)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let poll: Option<(bool, bool, bool, bool)> = sqlx::query_as(
             "SELECT p.anonymous, p.allow_change, \
              p.closed_at IS NULL AND p.closes_at > ?, \
@@ -671,7 +671,7 @@ impl Store {
         now: i64,
         mail_for: impl Fn(&ClosedPoll) -> NewMail,
     ) -> Result<Vec<ClosedPoll>, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
             "UPDATE polls SET closed_at = closes_at WHERE closed_at IS NULL AND closes_at <= ? \
              RETURNING id, title, author_id",
@@ -745,7 +745,7 @@ impl Store {
         mails: &[NewMail],
     ) -> Result<Result<(), OutcomeProblem>, StoreError> {
         let (group_id, own_only) = super::threads::thread_scope(permit)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let first: Option<bool> = sqlx::query_scalar(
             "UPDATE polls SET closed_at = COALESCE(closed_at, closes_at), \
              outcome_at = COALESCE(outcome_at, ?), outcome = ?, outcome_option = ?, \

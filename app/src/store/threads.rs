@@ -172,7 +172,7 @@ impl Store {
         thread: &NewThread<'_>,
     ) -> Result<(), StoreError> {
         let group_id = group_of(permit, Action::StartThread)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO threads (id, group_id, author_id, title, context, private, created_at, last_activity_at) \
              SELECT ?, g.id, ?, ?, ?, CASE WHEN g.privacy = 'open' THEN ? ELSE 1 END, ?, ? \
@@ -259,7 +259,7 @@ impl Store {
             private,
             now,
         } = *edit;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let version: Option<i64> = sqlx::query_scalar(
             "UPDATE threads SET title = ?, context = ?, version = version + 1, edited_at = ?, \
              private = CASE WHEN (SELECT privacy FROM groups WHERE id = group_id) = 'open' THEN COALESCE(?, private) ELSE 1 END \
@@ -409,7 +409,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (group_id, own_only) = thread_scope(permit)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE threads SET deleted_at = ?, deleted_by = ? \
              WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?)",
@@ -452,7 +452,7 @@ impl Store {
         thread_id: &str,
     ) -> Result<bool, StoreError> {
         let group_id = group_of(permit, Action::Moderate)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let restored: Option<(String, String)> = sqlx::query_as(
             "UPDATE threads SET deleted_at = NULL, deleted_by = NULL \
              WHERE id = ? AND group_id = ? AND deleted_at IS NOT NULL RETURNING title, context",
@@ -519,7 +519,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let (group_id, private_too) = read_scope(permit)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let readable: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM threads WHERE id = ? AND group_id = ? AND (private = 0 OR ?)",
         )

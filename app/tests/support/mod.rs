@@ -74,6 +74,7 @@ pub struct TestAppBuilder {
     addr: String,
     data_dir: Option<PathBuf>,
     with_default_flags: bool,
+    binary: PathBuf,
 }
 
 /// A process that has ended, with everything it wrote.
@@ -92,6 +93,7 @@ impl TestApp {
             addr: "127.0.0.1:0".into(),
             data_dir: None,
             with_default_flags: true,
+            binary: PathBuf::from(env!("CARGO_BIN_EXE_quorum")),
         }
     }
 
@@ -212,6 +214,13 @@ impl TestAppBuilder {
         self
     }
 
+    /// Runs this build of `quorum` instead of the test profile's, such as the release build
+    /// for a load test.
+    pub fn binary(mut self, path: impl Into<PathBuf>) -> Self {
+        self.binary = path.into();
+        self
+    }
+
     /// Leaves out the `--addr` and `--data-dir` flags, for tests of where settings come from.
     pub fn without_default_flags(mut self) -> Self {
         self.with_default_flags = false;
@@ -287,7 +296,7 @@ impl TestAppBuilder {
                 (temp.path().join("data"), Some(temp))
             }
         };
-        let mut command = Command::new(env!("CARGO_BIN_EXE_quorum"));
+        let mut command = Command::new(&self.binary);
         for name in INHERITED_SETTINGS {
             command.env_remove(name);
         }

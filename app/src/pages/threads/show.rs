@@ -166,10 +166,18 @@ pub async fn show(
         }
         let seen: Vec<i64> = comments.iter().map(|c| c.seq).collect();
         if !seen.is_empty() {
-            state
+            // The page is what the reader came for: a read mark the busy database cannot take
+            // now is left for their next visit rather than failing the page.
+            let marked = state
                 .store
                 .mark_read(&permit, &id, viewer, &seen, unix_now())
-                .await?;
+                .await;
+            match marked {
+                Err(error) if error.is_busy() => {
+                    tracing::warn!(cause = %error, "comments were not marked read: the database is busy");
+                }
+                other => other?,
+            }
         }
         if access.group.can(Action::Participate) {
             viewer_handle = state.store.mention_handle(viewer).await?;
