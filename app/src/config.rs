@@ -122,7 +122,7 @@ pub enum SettingsError {
     #[error("the data folder {path} cannot be used: {reason}")]
     DataDir { path: String, reason: String },
     #[error(
-        "DATABASE_URL must start with sqlite:// (PostgreSQL support comes with a later release)"
+        "DATABASE_URL must start with sqlite:// or postgres:// (postgresql:// too)"
     )]
     UnsupportedDatabase,
 }
@@ -135,7 +135,11 @@ impl Settings {
             reason: plain_io_reason(&reason),
         };
         std::fs::create_dir_all(&self.data_dir).map_err(fail)?;
-        let probe = self.data_dir.join(".quorum-write-check");
+        // One probe per process: servers starting at once on one folder must not remove each
+        // other's.
+        let probe = self
+            .data_dir
+            .join(format!(".quorum-write-check-{}", std::process::id()));
         std::fs::write(&probe, b"ok").map_err(fail)?;
         std::fs::remove_file(&probe).map_err(fail)?;
         Ok(())
@@ -144,7 +148,7 @@ impl Settings {
     /// The database URL: the one given, or a SQLite file in the data folder.
     pub fn database_url(&self) -> Result<String, SettingsError> {
         match &self.database_url {
-            Some(url) if url.starts_with("sqlite:") => Ok(url.clone()),
+            Some(url) if crate::store::engine_of(url).is_some() => Ok(url.clone()),
             Some(_) => Err(SettingsError::UnsupportedDatabase),
             None => Ok(sqlite_url_for(&self.data_dir.join("quorum.db"))),
         }
@@ -191,14 +195,18 @@ mod tests {
     }
 
     #[test]
-    fn a_postgres_url_is_refused_in_plain_words() {
-        let s = settings(&["--database-url", "postgres://localhost/quorum"]);
+    fn postgres_urls_are_taken_and_other_kinds_refused_in_plain_words() {
+        for url in ["postgres://localhost/quorum", "postgresql://q@db/quorum"] {
+            let s = settings(&["--database-url", url]);
+            assert_eq!(s.database_url().ok().as_deref(), Some(url));
+        }
+        let s = settings(&["--database-url", "mysql://localhost/quorum"]);
         let error = s
             .database_url()
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(error.contains("sqlite://"), "{error}");
+        assert!(error.contains("sqlite:// or postgres://"), "{error}");
     }
 
     #[test]

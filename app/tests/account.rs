@@ -20,7 +20,6 @@ use support::journey::{
     TEST_NAME, confirm_link, is_signed_in, request_sign_in, sign_in_as, signed_in_browser,
     start_with_mail,
 };
-use support::open_database;
 
 const GOOD_PASSWORD: &str = "violet tractor harbour lamp";
 const CSRF: &str = "quorum_csrf";
@@ -51,8 +50,8 @@ async fn password_sign_in(browser: &Browser, email: &str, password: &str) -> Rep
 }
 
 async fn stored_hash(app: &support::TestApp, email: &str) -> Option<String> {
-    let db = open_database(&app.database_path()).await;
-    sqlx::query_scalar("SELECT password_hash FROM accounts WHERE email = ?")
+    let db = app.database().await;
+    sqlx::query_scalar("SELECT password_hash FROM accounts WHERE email = $1")
         .bind(email)
         .fetch_one(&db)
         .await

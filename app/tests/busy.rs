@@ -2,8 +2,9 @@
 //! sent at that moment is answered "Quorum is busy" (503, `Retry-After`) with everything that
 //! was typed kept, ready to send again; never the 500 page, and never lost work.
 //!
-//! Strategy: the real server on a real SQLite file, made busy for real by a connection of the
-//! test's own that holds the write lock for longer than the server's busy timeout.
+//! Strategy: the real server on its real database, made busy for real by a connection of the
+//! test's own that holds the write lock (SQLite) or locks the tables (PostgreSQL) for longer
+//! than the server waits.
 
 #![expect(
     clippy::unwrap_used,
@@ -17,7 +18,7 @@ use std::time::Instant;
 use reqwest::StatusCode;
 use support::browser::{hidden_fields, strip_tags};
 use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
-use support::{TestApp, open_database};
+use support::{TestApp, on_postgres};
 
 #[tokio::test]
 async fn a_busy_database_answers_try_again_with_the_answers_kept_and_never_fails_a_reader() {
@@ -26,42 +27,71 @@ async fn a_busy_database_answers_try_again_with_the_answers_kept_and_never_fails
     create_group(&ann, "Busy Street", "busy", "open").await;
     let thread = start_thread(&ann, "busy", "Street party", "Plans.").await;
     let first = ann
-        .submit(&thread, &format!("{thread}/comments"), &[("body", "Chairs?")])
+        .submit(
+            &thread,
+            &format!("{thread}/comments"),
+            &[("body", "Chairs?")],
+        )
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     let page = ann.get(&thread).await;
 
-    // Another program holds the write lock of the database file.
-    let db = open_database(&app.database_path()).await;
+    // Another program holds the write lock of the database file (on PostgreSQL, of the tables
+    // that comments and read marks are written to) past the server's waiting time.
+    let db = app.database().await;
     let mut holder = db.acquire().await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *holder)
-        .await
-        .unwrap();
+    if on_postgres() {
+        sqlx::query("BEGIN").execute(&mut *holder).await.unwrap();
+        sqlx::query("LOCK TABLE comments, thread_reads IN EXCLUSIVE MODE")
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+    } else {
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+    }
 
     // Reading the thread needs a write (the read marks): the page comes all the same.
     let started = Instant::now();
     let read = ann.get(&thread).await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.body);
     assert_eq!(read.h1().as_deref(), Some("Street party"));
-    println!("the thread page took {:?} while the database was held", started.elapsed());
+    println!(
+        "the thread page took {:?} while the database was held",
+        started.elapsed()
+    );
 
     // A comment cannot be saved now: 503, try again, and what she wrote is in the page.
     let words = "I can bring chairs & a table.\nAnd \"lemonade\" <too>.";
     let sent = ann
-        .submit_from(&page.body, &format!("{thread}/comments"), &[("body", words)])
+        .submit_from(
+            &page.body,
+            &format!("{thread}/comments"),
+            &[("body", words)],
+        )
         .await;
-    assert_eq!(sent.status, StatusCode::SERVICE_UNAVAILABLE, "{}", sent.body);
+    assert_eq!(
+        sent.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        sent.body
+    );
     assert_eq!(sent.header("retry-after"), Some("5"));
     assert_eq!(sent.h1().as_deref(), Some("Quorum is busy"));
     assert_eq!(sent.title(), Some("Quorum is busy – Quorum"));
     assert!(sent.header("cache-control").unwrap().contains("no-store"));
     assert!(!sent.body.contains("Sorry, there is a problem"));
-    assert!(strip_tags(&sent.body).contains("Ann Lee"), "still shown as signed in");
+    assert!(
+        strip_tags(&sent.body).contains("Ann Lee"),
+        "still shown as signed in"
+    );
     let kept = hidden_fields(&sent.body, &format!("{thread}/comments"))
         .expect("a form that sends the answers again");
     assert!(
-        kept.iter().any(|(name, value)| name == "body" && value == words),
+        kept.iter()
+            .any(|(name, value)| name == "body" && value == words),
         "{kept:?}"
     );
     let logs = app.logs();
@@ -76,7 +106,7 @@ async fn a_busy_database_answers_try_again_with_the_answers_kept_and_never_fails
         .submit_from(&sent.body, &format!("{thread}/comments"), &[])
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
-    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM comments WHERE body = ?")
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM comments WHERE body = $1")
         .bind(words)
         .fetch_one(&db)
         .await
@@ -112,7 +142,11 @@ async fn the_busy_page_example_keeps_what_was_sent() {
         .submit_from(
             &example.body,
             "/design/errors/busy",
-            &[("comment", "Line one"), ("password", "correct horse 42"), ("code", "123456")],
+            &[
+                ("comment", "Line one"),
+                ("password", "correct horse 42"),
+                ("code", "123456"),
+            ],
         )
         .await;
     assert_eq!(secret.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -121,5 +155,9 @@ async fn the_busy_page_example_keeps_what_was_sent() {
     assert!(hidden_fields(&secret.body, "/design/errors/busy").is_none());
     assert!(strip_tags(&secret.body).contains("go back to the form"));
     let refused = browser.post_raw("/design/errors/busy", "comment=x").await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "the CSRF check comes first");
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "the CSRF check comes first"
+    );
 }

@@ -10,7 +10,6 @@ mod support;
 use reqwest::StatusCode;
 use support::browser::{Browser, Reply};
 use support::journey::{is_signed_in, signed_in_browser, start_with_mail};
-use support::open_database;
 
 const CSRF: &str = "quorum_csrf";
 
@@ -94,7 +93,7 @@ async fn forged_sign_in_requests_are_refused_and_send_no_email() {
     )
     .await;
 
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let mails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
         .fetch_one(&db)
         .await
@@ -145,7 +144,7 @@ async fn forged_account_changes_and_sign_outs_change_nothing() {
             .body
             .contains("You sign in with links sent to your email")
     );
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let (changes, to_mallory): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM email_changes), \
                 (SELECT COUNT(*) FROM outbox WHERE recipient LIKE '%mallory%')",

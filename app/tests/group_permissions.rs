@@ -253,7 +253,7 @@ async fn every_person_gets_exactly_what_the_table_says_for_every_kind_of_group()
         admin: signed_in_browser_named(&app, &sink, "ada@example.org", "Ada Admin").await,
         member_id: String::new(),
     };
-    let db = support::open_database(&app.database_path()).await;
+    let db = app.database().await;
     let member_id: String =
         sqlx::query_scalar("SELECT id FROM accounts WHERE email = 'mia@example.org'")
             .fetch_one(&db)

@@ -17,7 +17,6 @@ use support::browser::{Browser, Reply, strip_tags};
 use support::journey::{
     TEST_NAME, confirm_link, request_sign_in, signed_in_browser_named, start_with_mail,
 };
-use support::open_database;
 
 /// The permissions a new group starts with, as the settings form's ticked boxes.
 const DEFAULT_PERMISSIONS: [&str; 4] = [
@@ -128,7 +127,7 @@ async fn a_new_group_makes_its_creator_admin_and_bad_settings_come_back_with_eve
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(&again).contains("Another group already uses that handle"));
 
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let role: String = sqlx::query_scalar(
         "SELECT m.role FROM memberships m JOIN groups g ON g.id = m.group_id JOIN accounts a ON a.id = m.account_id \
          WHERE g.handle = 'riverside' AND a.email = 'ann@example.org'",
@@ -306,8 +305,8 @@ async fn a_group_always_keeps_an_admin() {
 }
 
 async fn account_id(app: &support::TestApp, email: &str) -> String {
-    let db = open_database(&app.database_path()).await;
-    sqlx::query_scalar("SELECT id FROM accounts WHERE email = ?")
+    let db = app.database().await;
+    sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
         .bind(email)
         .fetch_one(&db)
         .await

@@ -4,7 +4,7 @@
 mod support;
 
 use reqwest::StatusCode;
-use support::{TestApp, open_database};
+use support::TestApp;
 
 #[tokio::test]
 async fn healthz_answers_ok_in_plain_text() {
@@ -22,7 +22,7 @@ async fn healthz_answers_ok_in_plain_text() {
 #[tokio::test]
 async fn healthz_says_unavailable_when_the_database_is_not_set_up_and_logs_why() {
     let app = TestApp::start();
-    let database = open_database(&app.database_path()).await;
+    let database = app.database().await;
     sqlx::query("DELETE FROM instance")
         .execute(&database)
         .await

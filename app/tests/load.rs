@@ -27,7 +27,6 @@ use support::browser::{Browser, Reply};
 use support::journey::{
     create_group, sign_in_as, signed_in_browser_named, start_thread, start_with_mail_and,
 };
-use support::open_database;
 
 const MEMBERS: usize = 24;
 const VISITORS: usize = 4;
@@ -91,7 +90,7 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
     let mut builder = TestApp::builder()
         // Everyone here shares 127.0.0.1, as an office behind one address does.
         .env("QUORUM_RATE_LIMIT_IP_FACTOR", "1000");
-    if let Some(binary) = std::env::var_os("QUORUM_LOAD_BIN") {
+    if let Some(binary) = std::env::var_os("QUORUM_LOAD_BIN").filter(|b| !b.is_empty()) {
         builder = builder.binary(binary);
     }
     let (app, sink) = start_with_mail_and(builder).await;
@@ -187,13 +186,20 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
                             .append_pair("reply_to", reply_to)
                             .finish();
                         let sent = browser.send_and_read(post(format!("{thread}/comments"), form));
-                        let reply = timed(&mut samples, "comment", StatusCode::SEE_OTHER, sent).await;
+                        let reply =
+                            timed(&mut samples, "comment", StatusCode::SEE_OTHER, sent).await;
                         if reply.status == StatusCode::SEE_OTHER {
                             done.comments.push(body);
                         }
                     }
                     2 => {
-                        timed(&mut samples, "group", StatusCode::OK, browser.get("/g/busy")).await;
+                        timed(
+                            &mut samples,
+                            "group",
+                            StatusCode::OK,
+                            browser.get("/g/busy"),
+                        )
+                        .await;
                     }
                     3 => {
                         let choice = CHOICES[i % CHOICES.len()];
@@ -241,14 +247,27 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
                         let body = form_urlencoded::Serializer::new(String::new())
                             .append_pair("email", &email)
                             .finish();
-                        let sent = browser.send_and_read(browser.post_with_token("/sign-in", &csrf, body));
+                        let sent =
+                            browser.send_and_read(browser.post_with_token("/sign-in", &csrf, body));
                         timed(&mut samples, "sign-in", StatusCode::SEE_OTHER, sent).await;
                     }
                     1 => {
-                        timed(&mut samples, "thread (visitor)", StatusCode::OK, browser.get(&thread)).await;
+                        timed(
+                            &mut samples,
+                            "thread (visitor)",
+                            StatusCode::OK,
+                            browser.get(&thread),
+                        )
+                        .await;
                     }
                     2 => {
-                        timed(&mut samples, "group (visitor)", StatusCode::OK, browser.get("/g/busy")).await;
+                        timed(
+                            &mut samples,
+                            "group (visitor)",
+                            StatusCode::OK,
+                            browser.get("/g/busy"),
+                        )
+                        .await;
                     }
                     _ => {
                         let search = browser.get("/search?q=chairs");
@@ -272,7 +291,10 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
 
     let mut times: Vec<Duration> = samples.iter().map(|s| s.took).collect();
     times.sort();
-    let errors = samples.iter().filter(|s| s.status.is_server_error()).count();
+    let errors = samples
+        .iter()
+        .filter(|s| s.status.is_server_error())
+        .count();
     println!(
         "load: {} requests in {:.1} s ({:.0} a second) from {MEMBERS} members and {VISITORS} visitors; 5xx: {errors}; p50 {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
         samples.len(),
@@ -298,12 +320,21 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
         })
         .take(5)
         .collect();
-    assert!(samples.len() > MEMBERS * 10, "too few requests to mean anything");
-    assert_eq!(errors, 0, "no answer may be a server error: {unexpected:#?}");
-    assert!(unexpected.is_empty(), "every answer as expected: {unexpected:#?}");
+    assert!(
+        samples.len() > MEMBERS * 10,
+        "too few requests to mean anything"
+    );
+    assert_eq!(
+        errors, 0,
+        "no answer may be a server error: {unexpected:#?}"
+    );
+    assert!(
+        unexpected.is_empty(),
+        "every answer as expected: {unexpected:#?}"
+    );
 
     // Everything acknowledged is there.
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM comments")
         .fetch_all(&db)
         .await
@@ -320,7 +351,7 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
         let email = format!("member{n}@example.org");
         let marks: Vec<String> = sqlx::query_scalar(
             "SELECT b.marks FROM ballots b JOIN accounts a ON a.id = b.voter_id \
-             WHERE a.email = ? AND b.poll_id = ? AND b.replaced_at IS NULL",
+             WHERE a.email = $1 AND b.poll_id = $2 AND b.replaced_at IS NULL",
         )
         .bind(&email)
         .bind(poll_id)
@@ -332,10 +363,13 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
             .map(|choice| format!("{choice}=1"))
             .into_iter()
             .collect();
-        assert_eq!(marks, expected, "member {n}'s current vote is their last one");
+        assert_eq!(
+            marks, expected,
+            "member {n}'s current vote is their last one"
+        );
         let reacted: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM reactions r JOIN accounts a ON a.id = r.account_id \
-             WHERE a.email = ? AND r.comment_id = ? AND r.kind = 'agree'",
+             WHERE a.email = $1 AND r.comment_id = $2 AND r.kind = 'agree'",
         )
         .bind(&email)
         .bind(&first)

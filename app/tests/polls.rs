@@ -20,7 +20,6 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use support::browser::{Browser, Reply, strip_tags};
 use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
-use support::open_database;
 
 fn text(reply: &Reply) -> String {
     strip_tags(&reply.body)
@@ -540,7 +539,7 @@ async fn a_secret_ballot_links_no_voter_to_a_ballot_in_pages_database_or_log() {
 
     // In the file: ballots have no voter and no time, and share no column with who voted but
     // the poll; the rows keep no order of casting.
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let rows: Vec<(Option<String>, Option<i64>, Option<i64>)> =
         sqlx::query_as("SELECT voter_id, cast_at, replaced_at FROM ballots")
             .fetch_all(&db)
@@ -584,7 +583,7 @@ async fn hidden_results_named_voters_and_outsiders() {
     create_group(&ann, "Quiet Room", "quiet", "closed").await;
     let thread = start_thread(&ann, "quiet", "Private matters", "").await;
     let handle: String = {
-        let db = open_database(&app.database_path()).await;
+        let db = app.database().await;
         sqlx::query_scalar("SELECT handle FROM accounts WHERE email = 'ann@example.org'")
             .fetch_one(&db)
             .await
@@ -677,7 +676,7 @@ async fn two_hundred_voters_casting_and_changing_at_once_are_each_counted_exactl
     .await;
 
     // Members with sessions, written straight into the database file.
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let group: String = sqlx::query_scalar("SELECT id FROM groups WHERE handle = 'town'")
         .fetch_one(&db)
         .await
@@ -690,7 +689,7 @@ async fn two_hundred_voters_casting_and_changing_at_once_are_each_counted_exactl
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        sqlx::query("INSERT INTO accounts (id, email, display_name, handle, created_at) VALUES (?, ?, ?, ?, 1)")
+        sqlx::query("INSERT INTO accounts (id, email, display_name, handle, created_at) VALUES ($1, $2, $3, $4, 1)")
             .bind(&id)
             .bind(format!("{id}@example.org"))
             .bind(format!("Voter {n}"))
@@ -698,13 +697,13 @@ async fn two_hundred_voters_casting_and_changing_at_once_are_each_counted_exactl
             .execute(&db)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES (?, ?, 'member', 1)")
+        sqlx::query("INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES ($1, $2, 'member', 1)")
             .bind(&group)
             .bind(&id)
             .execute(&db)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO sessions (id_hash, public_id, account_id, device, created_at, last_seen_at) VALUES (?, ?, ?, 'test', ?, ?)")
+        sqlx::query("INSERT INTO sessions (id_hash, public_id, account_id, device, created_at, last_seen_at) VALUES ($1, $2, $3, 'test', $4, $5)")
             .bind(hash)
             .bind(format!("public-{id}"))
             .bind(&id)
@@ -792,7 +791,7 @@ async fn a_poll_past_its_time_takes_no_votes_and_the_job_asks_the_author_for_the
     create_group(&ann, "Tea Club", "tea", "open").await;
     let thread = start_thread(&ann, "tea", "Soon", "").await;
     let poll = start_poll(&ann, &thread, "sense-check", &[]).await;
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     sqlx::query("UPDATE polls SET closes_at = closes_at - 30 * 86400")
         .execute(&db)
         .await

@@ -11,7 +11,6 @@ mod support;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use support::journey::{confirm_link, request_sign_in, signed_in_browser, start_with_mail};
-use support::open_database;
 
 const PASSWORD: &str = "copper kettle morning fog";
 
@@ -141,7 +140,7 @@ async fn the_log_and_the_database_hold_no_secret_and_the_audit_log_no_address() 
     );
 
     // The database: every secret only as a digest, no secret in any text column we know of.
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let mut stored: Vec<String> = Vec::new();
     for query in [
         "SELECT id_hash FROM sessions",

@@ -6,7 +6,7 @@ mod support;
 use reqwest::StatusCode;
 use support::browser::Browser;
 use support::journey::start_with_mail_and;
-use support::{TestApp, open_database};
+use support::TestApp;
 
 /// Asks for a sign-in email with an `X-Forwarded-For` header and returns the IP the audit log
 /// recorded for it.
@@ -26,7 +26,7 @@ async fn recorded_ip(app: &TestApp, forwarded: &str) -> String {
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     sqlx::query_scalar("SELECT ip FROM audit_events WHERE action = 'sign_in_requested' ORDER BY at DESC, rowid DESC LIMIT 1")
         .fetch_one(&db)
         .await

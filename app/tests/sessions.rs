@@ -13,7 +13,6 @@ use support::browser::{FIREFOX_ON_LINUX, form_tags};
 use support::journey::{
     is_signed_in, sign_in_as, signed_in_browser, start_with_mail, start_with_mail_and,
 };
-use support::open_database;
 
 const SESSION: &str = "quorum_session";
 const CHROME_ON_WINDOWS: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
@@ -49,7 +48,7 @@ async fn every_sign_in_makes_a_new_session_id() {
     let second = browser.cookie(SESSION).unwrap();
     assert_ne!(first, second);
 
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let stored: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM sessions")
         .fetch_all(&db)
         .await
@@ -103,9 +102,9 @@ async fn the_account_page_lists_sessions_and_ends_another_one() {
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     let stranger = signed_in_browser(&app, &sink, "ot@example.org").await;
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let stranger_session: String = sqlx::query_scalar(
-        "SELECT s.public_id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.email = ?",
+        "SELECT s.public_id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.email = $1",
     )
     .bind("ot@example.org")
     .fetch_one(&db)
@@ -194,10 +193,10 @@ async fn with_an_idle_timeout_a_session_unused_for_longer_ends() {
     let busy = signed_in_browser(&app, &sink, "ry@example.org").await;
     assert!(is_signed_in(&idle).await);
 
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let idle_hash = support_digest(&idle.cookie(SESSION).unwrap());
     let pushed =
-        sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 120 WHERE id_hash = ?")
+        sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 120 WHERE id_hash = $1")
             .bind(&idle_hash)
             .execute(&db)
             .await
@@ -209,7 +208,7 @@ async fn with_an_idle_timeout_a_session_unused_for_longer_ends() {
         "a session idle for 2 minutes still works"
     );
     assert!(is_signed_in(&busy).await, "the other session is not idle");
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id_hash = ?")
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id_hash = $1")
         .bind(&idle_hash)
         .fetch_one(&db)
         .await
@@ -221,7 +220,7 @@ async fn with_an_idle_timeout_a_session_unused_for_longer_ends() {
 async fn without_an_idle_timeout_an_old_session_still_works() {
     let (app, sink) = start_with_mail().await;
     let browser = signed_in_browser(&app, &sink, "si@example.org").await;
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 90 * 24 * 60 * 60")
         .execute(&db)
         .await

@@ -20,7 +20,6 @@ use support::browser::{Browser, Reply, cookie_attributes};
 use support::journey::{
     TEST_NAME, confirm_link, is_signed_in, request_sign_in, sign_in_as, start_with_mail,
 };
-use support::open_database;
 
 const SESSION: &str = "quorum_session";
 const SIGN_IN: &str = "quorum_sign_in";
@@ -194,12 +193,12 @@ async fn an_expired_link_and_an_expired_code_are_refused() {
     let confirm = browser.get(&mail.link_path("/sign-in/link/")).await;
     assert_eq!(confirm.status, StatusCode::OK);
 
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let changed = sqlx::query("UPDATE sign_in_requests SET expires_at = ? WHERE email = ?")
+    let changed = sqlx::query("UPDATE sign_in_requests SET expires_at = $1 WHERE email = $2")
         .bind(i64::try_from(now).unwrap() - 1)
         .bind("cy@example.org")
         .execute(&db)

@@ -17,7 +17,6 @@ mod support;
 use reqwest::StatusCode;
 use support::browser::{Browser, Reply, strip_tags};
 use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
-use support::open_database;
 
 fn text(reply: &Reply) -> String {
     strip_tags(&reply.body)
@@ -73,7 +72,7 @@ async fn members_hold_a_discussion_with_comments_replies_mentions_edits_and_reac
     assert!(preview.body.contains("<h3>Plan</h3>"), "{}", preview.body);
     assert!(preview.body.contains("<em>plant</em>"));
     assert!(preview.body.contains(r#"value="Spring planting""#));
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let threads: i64 = sqlx::query_scalar("SELECT count(*) FROM threads")
         .fetch_one(&db)
         .await
@@ -497,7 +496,7 @@ async fn admins_pin_move_and_authors_delete_their_threads() {
         Some("/g/garden/threads?done=thread-deleted")
     );
     assert_eq!(bob.get(&own).await.status, StatusCode::NOT_FOUND);
-    let db = open_database(&app.database_path()).await;
+    let db = app.database().await;
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_events WHERE action IN ('thread_moved', 'thread_deleted')",
     )

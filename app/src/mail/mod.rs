@@ -24,7 +24,6 @@ pub mod templates;
 use std::sync::Arc;
 
 use lettre::message::Mailbox;
-use sqlx::SqliteConnection;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -127,16 +126,6 @@ impl Mailer {
         self.store.enqueue_mail(&self.prepare(email)).await?;
         self.wake();
         Ok(())
-    }
-
-    /// Puts `email` in the outbox on the caller's connection, typically inside a transaction,
-    /// and returns its outbox id. Call [`Mailer::wake`] after committing.
-    pub async fn enqueue_in(
-        &self,
-        conn: &mut SqliteConnection,
-        email: Email,
-    ) -> Result<String, StoreError> {
-        Store::enqueue_mail_in(conn, &self.prepare(email)).await
     }
 
     /// The outbox row for `email`, for store code that enqueues inside its own transaction

@@ -74,10 +74,10 @@ impl IntoResponse for AppError {
             }
             Self::Internal(cause) => {
                 // A store error that reached here wrapped in context is still only "busy".
-                if cause
-                    .chain()
-                    .any(|e| e.downcast_ref::<StoreError>().is_some_and(StoreError::is_busy))
-                {
+                if cause.chain().any(|e| {
+                    e.downcast_ref::<StoreError>()
+                        .is_some_and(StoreError::is_busy)
+                }) {
                     tracing::warn!(cause = %format!("{cause:#}"), "the database was too busy: asked to try again");
                     return busy();
                 }

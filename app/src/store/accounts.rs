@@ -104,27 +104,31 @@ pub struct AuditEvent<'a> {
 impl Store {
     /// Sets the zone a person reads and writes times in. `zone` must be a known IANA name.
     pub async fn set_time_zone(&self, account_id: &str, zone: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET time_zone = ? WHERE id = ?")
-            .bind(zone)
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            sqlx::query("UPDATE accounts SET time_zone = $1 WHERE id = $2")
+                .bind(zone)
+                .bind(account_id)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// A named secret of this instance, made on first use and kept in the database.
     pub async fn instance_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+        on_engine!(self, |pool| {
+            sqlx::query("INSERT INTO instance_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
             .bind(name)
             .bind(fresh)
-            .execute(&self.pool)
+            .execute(pool)
             .await?;
-        Ok(
-            sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = ?")
-                .bind(name)
-                .fetch_one(&self.pool)
-                .await?,
-        )
+            Ok(
+                sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(pool)
+                    .await?,
+            )
+        })
     }
 
     /// Stores a new sign-in request, replacing any earlier unused one for the same address.
@@ -132,33 +136,36 @@ impl Store {
         &self,
         request: &NewSignInRequest<'_>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM sign_in_requests WHERE email = ? AND used_at IS NULL")
-            .bind(request.email)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO sign_in_requests \
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                sqlx::query("DELETE FROM sign_in_requests WHERE email = $1 AND used_at IS NULL")
+                    .bind(request.email)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO sign_in_requests \
              (id, email, token_hash, code_hash, handle_hash, next_path, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(request.id)
-        .bind(request.email)
-        .bind(request.token_hash)
-        .bind(request.code_hash)
-        .bind(request.handle_hash)
-        .bind(request.next_path)
-        .bind(request.now)
-        .bind(request.expires_at)
-        .execute(&mut *tx)
-        .await?;
-        // Old requests are kept only as long as they could matter.
-        sqlx::query("DELETE FROM sign_in_requests WHERE expires_at < ?")
-            .bind(request.now - 24 * 60 * 60)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(request.id)
+                .bind(request.email)
+                .bind(request.token_hash)
+                .bind(request.code_hash)
+                .bind(request.handle_hash)
+                .bind(request.next_path)
+                .bind(request.now)
+                .bind(request.expires_at)
+                .execute(&mut *tx)
+                .await?;
+                // Old requests are kept only as long as they could matter.
+                sqlx::query("DELETE FROM sign_in_requests WHERE expires_at < $1")
+                    .bind(request.now - 24 * 60 * 60)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 
     /// The live request behind a link, without using it up (for the confirm page).
@@ -167,14 +174,16 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<PendingSignIn>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT email, next_path FROM sign_in_requests \
-             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT email, next_path FROM sign_in_requests \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Uses up the request behind a link: succeeds once.
@@ -183,16 +192,18 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<PendingSignIn>, StoreError> {
-        Ok(sqlx::query_as(
-            "UPDATE sign_in_requests SET used_at = ? \
-             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "UPDATE sign_in_requests SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
              RETURNING email, next_path",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
+            )
+            .bind(now)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// The address of the live request made by this browser, if any (for the check page).
@@ -201,14 +212,16 @@ impl Store {
         handle_hash: &str,
         now: i64,
     ) -> Result<Option<PendingSignIn>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT email, next_path FROM sign_in_requests \
-             WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ?",
-        )
-        .bind(handle_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT email, next_path FROM sign_in_requests \
+             WHERE handle_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            )
+            .bind(handle_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// The address of this browser's unused request, even if expired: "send again" needs it.
@@ -216,10 +229,12 @@ impl Store {
         &self,
         handle_hash: &str,
     ) -> Result<Option<PendingSignIn>, StoreError> {
-        Ok(sqlx::query_as("SELECT email, next_path FROM sign_in_requests WHERE handle_hash = ? AND used_at IS NULL")
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as("SELECT email, next_path FROM sign_in_requests WHERE handle_hash = $1 AND used_at IS NULL")
             .bind(handle_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(pool)
             .await?)
+        })
     }
 
     /// Tries a typed code against this browser's request. `digest_of` turns the request id and
@@ -230,48 +245,50 @@ impl Store {
         now: i64,
         digest_matches: impl FnOnce(&str, &str) -> bool,
     ) -> Result<CodeOutcome, StoreError> {
-        let counted: Option<(String, String, i64)> = sqlx::query_as(
-            "UPDATE sign_in_requests SET code_attempts = code_attempts + 1 \
-             WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ? AND code_attempts < ? \
+        on_engine!(self, |pool| {
+            let counted: Option<(String, String, i64)> = sqlx::query_as(
+                "UPDATE sign_in_requests SET code_attempts = code_attempts + 1 \
+             WHERE handle_hash = $1 AND used_at IS NULL AND expires_at > $2 AND code_attempts < $3 \
              RETURNING id, code_hash, code_attempts",
-        )
-        .bind(handle_hash)
-        .bind(now)
-        .bind(MAX_CODE_ATTEMPTS)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some((id, code_hash, attempts)) = counted else {
-            let exhausted: Option<i64> = sqlx::query_scalar(
-                "SELECT code_attempts FROM sign_in_requests \
-                 WHERE handle_hash = ? AND used_at IS NULL AND expires_at > ?",
             )
             .bind(handle_hash)
             .bind(now)
-            .fetch_optional(&self.pool)
+            .bind(MAX_CODE_ATTEMPTS)
+            .fetch_optional(pool)
             .await?;
-            return Ok(if exhausted.is_some() {
-                CodeOutcome::TooManyTries
-            } else {
-                CodeOutcome::NoRequest
-            });
-        };
-        if !digest_matches(&id, &code_hash) {
-            let tries_left = MAX_CODE_ATTEMPTS - attempts;
-            return Ok(if tries_left > 0 {
-                CodeOutcome::Wrong { tries_left }
-            } else {
-                CodeOutcome::TooManyTries
-            });
-        }
-        let consumed: Option<PendingSignIn> = sqlx::query_as(
-            "UPDATE sign_in_requests SET used_at = ? WHERE id = ? AND used_at IS NULL \
+            let Some((id, code_hash, attempts)) = counted else {
+                let exhausted: Option<i64> = sqlx::query_scalar(
+                    "SELECT code_attempts FROM sign_in_requests \
+                 WHERE handle_hash = $1 AND used_at IS NULL AND expires_at > $2",
+                )
+                .bind(handle_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+                return Ok(if exhausted.is_some() {
+                    CodeOutcome::TooManyTries
+                } else {
+                    CodeOutcome::NoRequest
+                });
+            };
+            if !digest_matches(&id, &code_hash) {
+                let tries_left = MAX_CODE_ATTEMPTS - attempts;
+                return Ok(if tries_left > 0 {
+                    CodeOutcome::Wrong { tries_left }
+                } else {
+                    CodeOutcome::TooManyTries
+                });
+            }
+            let consumed: Option<PendingSignIn> = sqlx::query_as(
+                "UPDATE sign_in_requests SET used_at = $1 WHERE id = $2 AND used_at IS NULL \
              RETURNING email, next_path",
-        )
-        .bind(now)
-        .bind(&id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(consumed.map_or(CodeOutcome::NoRequest, CodeOutcome::Accepted))
+            )
+            .bind(now)
+            .bind(&id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(consumed.map_or(CodeOutcome::NoRequest, CodeOutcome::Accepted))
+        })
     }
 
     /// The account for an address, made on first sign-in.
@@ -281,90 +298,102 @@ impl Store {
         email: &str,
         now: i64,
     ) -> Result<Account, StoreError> {
-        sqlx::query("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING")
+        on_engine!(self, |pool| {
+            sqlx::query("INSERT INTO accounts (id, email, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING")
             .bind(new_id)
             .bind(email)
             .bind(now)
-            .execute(&self.pool)
+            .execute(pool)
             .await?;
-        Ok(sqlx::query_as(
-            "SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?",
-        )
-        .bind(email)
-        .fetch_one(&self.pool)
-        .await?)
+            Ok(sqlx::query_as(
+                "SELECT id, email, display_name, password_hash FROM accounts WHERE email = $1",
+            )
+            .bind(email)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, email, display_name, password_hash FROM accounts WHERE email = ?",
-        )
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT id, email, display_name, password_hash FROM accounts WHERE email = $1",
+            )
+            .bind(email)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     pub async fn account_by_id(&self, id: &str) -> Result<Option<Account>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, email, display_name, password_hash FROM accounts WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT id, email, display_name, password_hash FROM accounts WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Sets the name shown for an account. The first time, the account also gets the handle it
     /// is `@mentioned` by, made from the name ("ada-lovelace", then "ada-lovelace-2", …); the
     /// handle then stays, so that mentions already written keep working.
     pub async fn set_display_name(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let handle: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE accounts SET display_name = ? WHERE id = ? RETURNING handle",
-        )
-        .bind(name)
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if matches!(handle, Some(None)) {
-            let base = crate::domain::threads::handle_from_name(name);
-            let taken: Vec<String> =
-                sqlx::query_scalar("SELECT handle FROM accounts WHERE handle = ? OR handle LIKE ?")
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                let handle: Option<Option<String>> = sqlx::query_scalar(
+                    "UPDATE accounts SET display_name = $1 WHERE id = $2 RETURNING handle",
+                )
+                .bind(name)
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if matches!(handle, Some(None)) {
+                    let base = crate::domain::threads::handle_from_name(name);
+                    let taken: Vec<String> = sqlx::query_scalar(
+                        "SELECT handle FROM accounts WHERE handle = $1 OR handle LIKE $2",
+                    )
                     .bind(&base)
                     .bind(format!("{base}-%"))
                     .fetch_all(&mut *tx)
                     .await?;
-            let handle = match (1..=99u32)
-                .map(|n| {
-                    if n == 1 {
-                        base.clone()
-                    } else {
-                        format!("{base}-{n}")
-                    }
-                })
-                .find(|h| !taken.contains(h))
-            {
-                Some(free) => free,
-                None => format!("{base}-{}", &random_id()?[..6]),
-            };
-            sqlx::query("UPDATE accounts SET handle = ? WHERE id = ?")
-                .bind(handle)
-                .bind(account_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+                    let handle = match (1..=99u32)
+                        .map(|n| {
+                            if n == 1 {
+                                base.clone()
+                            } else {
+                                format!("{base}-{n}")
+                            }
+                        })
+                        .find(|h| !taken.contains(h))
+                    {
+                        Some(free) => free,
+                        None => format!("{base}-{}", &random_id()?[..6]),
+                    };
+                    sqlx::query("UPDATE accounts SET handle = $1 WHERE id = $2")
+                        .bind(handle)
+                        .bind(account_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 
     /// The handle an account is `@mentioned` by, once it has a name.
     pub async fn mention_handle(&self, account_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT handle FROM accounts WHERE id = ?")
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten(),
-        )
+        on_engine!(self, |pool| {
+            Ok(
+                sqlx::query_scalar("SELECT handle FROM accounts WHERE id = $1")
+                    .bind(account_id)
+                    .fetch_optional(pool)
+                    .await?
+                    .flatten(),
+            )
+        })
     }
 
     pub async fn set_password_hash(
@@ -372,12 +401,14 @@ impl Store {
         account_id: &str,
         hash: Option<&str>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
-            .bind(hash)
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(account_id)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     pub async fn create_session(
@@ -388,9 +419,10 @@ impl Store {
         device: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        on_engine!(self, |pool| {
+            sqlx::query(
             "INSERT INTO sessions (id_hash, public_id, account_id, device, created_at, last_seen_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id_hash)
         .bind(public_id)
@@ -398,9 +430,10 @@ impl Store {
         .bind(device)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The account behind a session id, if the session is live. A session idle for longer than
@@ -411,80 +444,86 @@ impl Store {
         now: i64,
         idle_limit: Option<i64>,
     ) -> Result<Option<SessionAccount>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            public_id: String,
-            account_id: String,
-            email: String,
-            display_name: Option<String>,
-            password_hash: Option<String>,
-            last_seen_at: i64,
-            time_zone: String,
-        }
-        let row: Option<Row> = sqlx::query_as(
+        on_engine!(self, |pool| {
+            #[derive(sqlx::FromRow)]
+            struct Row {
+                public_id: String,
+                account_id: String,
+                email: String,
+                display_name: Option<String>,
+                password_hash: Option<String>,
+                last_seen_at: i64,
+                time_zone: String,
+            }
+            let row: Option<Row> = sqlx::query_as(
             "SELECT s.public_id, a.id AS account_id, a.email, a.display_name, a.password_hash, s.last_seen_at, a.time_zone \
-             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?",
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
         )
         .bind(id_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(pool)
         .await?;
-        let Some(Row {
-            public_id,
-            account_id,
-            email,
-            display_name,
-            password_hash,
-            last_seen_at,
-            time_zone,
-        }) = row
-        else {
-            return Ok(None);
-        };
-        if idle_limit.is_some_and(|limit| now - last_seen_at > limit) {
-            self.end_session_by_hash(id_hash).await?;
-            return Ok(None);
-        }
-        if now - last_seen_at >= LAST_SEEN_RESOLUTION {
-            // Only the session list shows it, to the minute: a database too busy to note it
-            // now must not cost the person the page they asked for.
-            let noted = sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
-                .bind(now)
-                .bind(id_hash)
-                .execute(&self.pool)
-                .await;
-            if let Err(error) = noted.map_err(StoreError::from) {
-                if !error.is_busy() {
-                    return Err(error);
-                }
-                tracing::warn!(cause = %error, "a session's last use was not noted: the database is busy");
+            let Some(Row {
+                public_id,
+                account_id,
+                email,
+                display_name,
+                password_hash,
+                last_seen_at,
+                time_zone,
+            }) = row
+            else {
+                return Ok(None);
+            };
+            if idle_limit.is_some_and(|limit| now - last_seen_at > limit) {
+                self.end_session_by_hash(id_hash).await?;
+                return Ok(None);
             }
-        }
-        Ok(Some(SessionAccount {
-            public_id,
-            account_id,
-            email,
-            display_name,
-            has_password: password_hash.is_some(),
-            time_zone,
-        }))
+            if now - last_seen_at >= LAST_SEEN_RESOLUTION {
+                // Only the session list shows it, to the minute: a database too busy to note it
+                // now must not cost the person the page they asked for.
+                let noted = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                    .bind(now)
+                    .bind(id_hash)
+                    .execute(pool)
+                    .await;
+                if let Err(error) = noted.map_err(StoreError::from) {
+                    if !error.is_busy() {
+                        return Err(error);
+                    }
+                    tracing::warn!(cause = %error, "a session's last use was not noted: the database is busy");
+                }
+            }
+            Ok(Some(SessionAccount {
+                public_id,
+                account_id,
+                email,
+                display_name,
+                has_password: password_hash.is_some(),
+                time_zone,
+            }))
+        })
     }
 
     pub async fn end_session_by_hash(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-            .bind(id_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Ends one of the account's sessions; false when there is no such session of this account.
     pub async fn end_session(&self, account_id: &str, public_id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE account_id = ? AND public_id = ?")
-            .bind(account_id)
-            .bind(public_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        on_engine!(self, |pool| {
+            let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND public_id = $2")
+                .bind(account_id)
+                .bind(public_id)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Ends every session of the account but `keep`; returns how many ended.
@@ -493,34 +532,40 @@ impl Store {
         account_id: &str,
         keep: &str,
     ) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE account_id = ? AND public_id <> ?")
-            .bind(account_id)
-            .bind(keep)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        on_engine!(self, |pool| {
+            let done =
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND public_id <> $2")
+                    .bind(account_id)
+                    .bind(keep)
+                    .execute(pool)
+                    .await?;
+            Ok(done.rows_affected())
+        })
     }
 
     pub async fn sessions_of(&self, account_id: &str) -> Result<Vec<SessionSummary>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT public_id, device, created_at, last_seen_at FROM sessions \
-             WHERE account_id = ? ORDER BY last_seen_at DESC LIMIT 100",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT public_id, device, created_at, last_seen_at FROM sessions \
+             WHERE account_id = $1 ORDER BY last_seen_at DESC LIMIT 100",
+            )
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Records a pending change of address, replacing any earlier one for the account.
     pub async fn create_email_change(&self, change: &NewEmailChange<'_>) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM email_changes WHERE account_id = ? AND used_at IS NULL")
-            .bind(change.account_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                sqlx::query("DELETE FROM email_changes WHERE account_id = $1 AND used_at IS NULL")
+                    .bind(change.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
             "INSERT INTO email_changes (id, account_id, new_email, token_hash, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(change.id)
         .bind(change.account_id)
@@ -530,8 +575,10 @@ impl Store {
         .bind(change.expires_at)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        Ok(())
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 
     /// The new address a live change link would set (for the confirm page).
@@ -540,13 +587,15 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT new_email FROM email_changes WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_scalar(
+            "SELECT new_email FROM email_changes WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// Uses a change link: sets the new address once, in one transaction.
@@ -555,38 +604,41 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<EmailChangeOutcome, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let change: Option<(String, String)> = sqlx::query_as(
-            "UPDATE email_changes SET used_at = ? \
-             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING account_id, new_email",
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                let change: Option<(String, String)> = sqlx::query_as(
+            "UPDATE email_changes SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING account_id, new_email",
         )
         .bind(now)
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((account_id, new_email)) = change else {
-            return Ok(EmailChangeOutcome::Invalid);
-        };
-        let taken: Option<String> =
-            sqlx::query_scalar("SELECT id FROM accounts WHERE email = ? AND id <> ?")
-                .bind(&new_email)
-                .bind(&account_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if taken.is_some() {
-            tx.commit().await?;
-            return Ok(EmailChangeOutcome::Taken);
-        }
-        sqlx::query("UPDATE accounts SET email = ? WHERE id = ?")
-            .bind(&new_email)
-            .bind(&account_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(EmailChangeOutcome::Changed {
-            account_id,
-            new_email,
+                let Some((account_id, new_email)) = change else {
+                    return Ok(EmailChangeOutcome::Invalid);
+                };
+                let taken: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1 AND id <> $2")
+                        .bind(&new_email)
+                        .bind(&account_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if taken.is_some() {
+                    tx.commit().await?;
+                    return Ok(EmailChangeOutcome::Taken);
+                }
+                sqlx::query("UPDATE accounts SET email = $1 WHERE id = $2")
+                    .bind(&new_email)
+                    .bind(&account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(EmailChangeOutcome::Changed {
+                    account_id,
+                    new_email,
+                })
+            })
         })
     }
 
@@ -596,9 +648,10 @@ impl Store {
         now: i64,
         event: &AuditEvent<'_>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        on_engine!(self, |pool| {
+            sqlx::query(
             "INSERT INTO audit_events (id, at, action, outcome, account_id, email_hash, ip, group_id) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(now)
@@ -608,8 +661,9 @@ impl Store {
         .bind(event.email_hash)
         .bind(event.ip)
         .bind(event.group_id)
-        .execute(&self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 }

@@ -6,7 +6,7 @@
 //! stays as a blank placeholder so that the replies keep their place; one without replies is
 //! removed, and so is a placeholder whose last reply goes.
 
-use sqlx::{Sqlite, Transaction};
+use super::Conn;
 
 use super::groups::group_of;
 use super::threads::{mark_read_in, read_scope};
@@ -93,28 +93,30 @@ const COMMENT: &str = "SELECT c.id, c.thread_id, c.seq, c.root_seq, c.parent_id,
 
 /// The part of every read that keeps it inside what the permit may read (binds: group, whether
 /// private threads too).
-const IN_SCOPE: &str = "t.group_id = ? AND (t.private = 0 OR ?) AND t.deleted_at IS NULL";
+const IN_SCOPE: &str = "t.group_id = ? AND (NOT t.private OR ?) AND t.deleted_at IS NULL";
 
 /// Puts a comment's words in the search index (replacing what was there).
 pub(super) async fn index_comment(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: Conn<'_>,
     thread_id: &str,
     comment_id: &str,
     body: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM search_text WHERE comment_id = ?")
+    on_conn!(conn, |c| {
+        sqlx::query("DELETE FROM search_text WHERE comment_id = $1")
+            .bind(comment_id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', $1, $2, $3)",
+        )
+        .bind(markdown::plain_text(body, usize::MAX))
+        .bind(thread_id)
         .bind(comment_id)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
-    sqlx::query(
-        "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', ?, ?, ?)",
-    )
-    .bind(markdown::plain_text(body, usize::MAX))
-    .bind(thread_id)
-    .bind(comment_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The condition of a comment of the thread, not deleted, whose number falls in one of
@@ -145,8 +147,9 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Comment>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(sql!(
             "{COMMENT} WHERE c.thread_id = ? AND {IN_SCOPE} ORDER BY c.root_seq, c.seq LIMIT ? OFFSET ?"
         ))
         .bind(thread_id)
@@ -154,8 +157,9 @@ impl Store {
         .bind(private_too)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// How many places a thread's comments take (placeholders of deleted comments included),
@@ -165,16 +169,18 @@ impl Store {
         permit: &Permit,
         thread_id: &str,
     ) -> Result<(i64, i64), StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT count(*), COALESCE(sum(c.deleted_at IS NULL), 0) FROM comments c \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT count(*), COALESCE(sum(c.deleted_at IS NULL), 0) FROM comments c \
              JOIN threads t ON t.id = c.thread_id WHERE c.thread_id = ? AND {IN_SCOPE}"
-        ))
-        .bind(thread_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_one(&self.pool)
-        .await?)
+            ))
+            .bind(thread_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// One comment of the permit's group, placeholders included.
@@ -183,29 +189,33 @@ impl Store {
         permit: &Permit,
         comment_id: &str,
     ) -> Result<Option<Comment>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(
-            sqlx::query_as(sql!("{COMMENT} WHERE c.id = ? AND {IN_SCOPE}"))
-                .bind(comment_id)
-                .bind(group_id)
-                .bind(private_too)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(
+                sqlx::query_as(sql!("{COMMENT} WHERE c.id = ? AND {IN_SCOPE}"))
+                    .bind(comment_id)
+                    .bind(group_id)
+                    .bind(private_too)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
     }
 
     /// How many comments come before `comment` in reading order (to find its page).
     pub async fn comments_before(&self, comment: &Comment) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT count(*) FROM comments WHERE thread_id = ? \
-             AND (root_seq < ? OR (root_seq = ? AND seq < ?))",
-        )
-        .bind(&comment.thread_id)
-        .bind(comment.root_seq)
-        .bind(comment.root_seq)
-        .bind(comment.seq)
-        .fetch_one(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT count(*) FROM comments WHERE thread_id = $1 \
+             AND (root_seq < $2 OR (root_seq = $3 AND seq < $4))",
+            )
+            .bind(&comment.thread_id)
+            .bind(comment.root_seq)
+            .bind(comment.root_seq)
+            .bind(comment.seq)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// How many comments of a thread the reader has not seen (looking at most at the first
@@ -217,17 +227,19 @@ impl Store {
         comment_seq: i64,
         ranges: &ReadRanges,
     ) -> Result<i64, StoreError> {
-        let scope = read_scope(permit)?;
-        let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
-        if gaps.is_empty() {
-            return Ok(0);
-        }
-        let filter = unread_filter(gaps.len());
-        let query = sqlx::query_scalar(sql!(
-            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE {filter}"
-        ));
-        let query = bind_unread!(query, thread_id, &gaps, scope);
-        Ok(query.fetch_one(&self.pool).await?)
+        on_engine!(self, |pool| {
+            let scope = read_scope(permit)?;
+            let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
+            if gaps.is_empty() {
+                return Ok(0);
+            }
+            let filter = unread_filter(gaps.len());
+            let query = sqlx::query_scalar(sql!(
+                "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE {filter}"
+            ));
+            let query = bind_unread!(query, thread_id, &gaps, scope);
+            Ok(query.fetch_one(pool).await?)
+        })
     }
 
     /// The first comment in reading order that the reader has not seen.
@@ -238,17 +250,19 @@ impl Store {
         comment_seq: i64,
         ranges: &ReadRanges,
     ) -> Result<Option<Comment>, StoreError> {
-        let scope = read_scope(permit)?;
-        let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
-        if gaps.is_empty() {
-            return Ok(None);
-        }
-        let filter = unread_filter(gaps.len());
-        let query = sqlx::query_as(sql!(
-            "{COMMENT} WHERE {filter} ORDER BY c.root_seq, c.seq LIMIT 1"
-        ));
-        let query = bind_unread!(query, thread_id, &gaps, scope);
-        Ok(query.fetch_optional(&self.pool).await?)
+        on_engine!(self, |pool| {
+            let scope = read_scope(permit)?;
+            let gaps = ranges.gaps(comment_seq, UNREAD_STRETCHES);
+            if gaps.is_empty() {
+                return Ok(None);
+            }
+            let filter = unread_filter(gaps.len());
+            let query = sqlx::query_as(sql!(
+                "{COMMENT} WHERE {filter} ORDER BY c.root_seq, c.seq LIMIT 1"
+            ));
+            let query = bind_unread!(query, thread_id, &gaps, scope);
+            Ok(query.fetch_optional(pool).await?)
+        })
     }
 
     /// Every comment of a thread in reading order (for the printable view).
@@ -269,41 +283,42 @@ impl Store {
         mentioned: &[String],
         mail_for: impl Fn(&Mentioned) -> NewMail,
     ) -> Result<Result<i64, CommentProblem>, StoreError> {
-        let group_id = group_of(permit, Action::Participate)?;
-        let mut tx = self.begin_write().await?;
-        let seq: Option<i64> = sqlx::query_scalar(
-            "UPDATE threads SET comment_seq = comment_seq + 1, last_activity_at = ? \
-             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND closed_at IS NULL \
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Participate)?;
+            write_tx!(pool, |tx| {
+                let seq: Option<i64> = sqlx::query_scalar(
+                    "UPDATE threads SET comment_seq = comment_seq + 1, last_activity_at = $1 \
+             WHERE id = $2 AND group_id = $3 AND deleted_at IS NULL AND closed_at IS NULL \
              RETURNING comment_seq",
-        )
-        .bind(comment.now)
-        .bind(comment.thread_id)
-        .bind(group_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(seq) = seq else {
-            return Ok(Err(CommentProblem::ThreadClosed));
-        };
-        let (parent_id, root_seq) = match comment.reply_to {
-            None => (None, seq),
-            Some(reply_to) => {
-                let parent: Option<(String, i64)> = sqlx::query_as(
-                    "SELECT COALESCE(p.parent_id, p.id), p.root_seq FROM comments p \
-                     WHERE p.id = ? AND p.thread_id = ? AND p.deleted_at IS NULL",
                 )
-                .bind(reply_to)
+                .bind(comment.now)
                 .bind(comment.thread_id)
+                .bind(group_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                match parent {
-                    Some((id, root)) => (Some(id), root),
-                    None => return Ok(Err(CommentProblem::ParentGone)),
-                }
-            }
-        };
-        sqlx::query(
+                let Some(seq) = seq else {
+                    return Ok(Err(CommentProblem::ThreadClosed));
+                };
+                let (parent_id, root_seq) = match comment.reply_to {
+                    None => (None, seq),
+                    Some(reply_to) => {
+                        let parent: Option<(String, i64)> = sqlx::query_as(
+                            "SELECT COALESCE(p.parent_id, p.id), p.root_seq FROM comments p \
+                     WHERE p.id = $1 AND p.thread_id = $2 AND p.deleted_at IS NULL",
+                        )
+                        .bind(reply_to)
+                        .bind(comment.thread_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        match parent {
+                            Some((id, root)) => (Some(id), root),
+                            None => return Ok(Err(CommentProblem::ParentGone)),
+                        }
+                    }
+                };
+                sqlx::query(
             "INSERT INTO comments (id, thread_id, seq, root_seq, parent_id, author_id, body, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(comment.id)
         .bind(comment.thread_id)
@@ -315,8 +330,8 @@ impl Store {
         .bind(comment.now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO comment_versions (comment_id, version, body, editor_id, at) VALUES (?, 1, ?, ?, ?)",
+                sqlx::query(
+            "INSERT INTO comment_versions (comment_id, version, body, editor_id, at) VALUES ($1, 1, $2, $3, $4)",
         )
         .bind(comment.id)
         .bind(comment.body)
@@ -324,33 +339,41 @@ impl Store {
         .bind(comment.now)
         .execute(&mut *tx)
         .await?;
-        index_comment(&mut tx, comment.thread_id, comment.id, comment.body).await?;
-        mark_read_in(
-            &mut tx,
-            comment.thread_id,
-            comment.author_id,
-            &[seq],
-            comment.now,
-        )
-        .await?;
-        if !mentioned.is_empty() {
-            let places = vec!["?"; mentioned.len()].join(", ");
-            let mut query = sqlx::query_as::<_, Mentioned>(sql!(
-                "SELECT a.email, COALESCE(a.display_name, '') AS name FROM memberships m \
+                index_comment(
+                    Conn::from(&mut *tx),
+                    comment.thread_id,
+                    comment.id,
+                    comment.body,
+                )
+                .await?;
+                mark_read_in(
+                    Conn::from(&mut *tx),
+                    comment.thread_id,
+                    comment.author_id,
+                    &[seq],
+                    comment.now,
+                )
+                .await?;
+                if !mentioned.is_empty() {
+                    let places = vec!["?"; mentioned.len()].join(", ");
+                    let mut query = sqlx::query_as::<_, Mentioned>(sql!(
+                        "SELECT a.email, COALESCE(a.display_name, '') AS name FROM memberships m \
                  JOIN accounts a ON a.id = m.account_id \
                  WHERE m.group_id = ? AND a.id <> ? AND a.handle IN ({places})"
-            ))
-            .bind(group_id)
-            .bind(comment.author_id);
-            for handle in mentioned {
-                query = query.bind(handle);
-            }
-            for person in query.fetch_all(&mut *tx).await? {
-                Self::enqueue_mail_in(&mut tx, &mail_for(&person)).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(Ok(seq))
+                    ))
+                    .bind(group_id)
+                    .bind(comment.author_id);
+                    for handle in mentioned {
+                        query = query.bind(handle);
+                    }
+                    for person in query.fetch_all(&mut *tx).await? {
+                        Self::enqueue_mail_in(Conn::from(&mut *tx), &mail_for(&person)).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(Ok(seq))
+            })
+        })
     }
 
     /// Saves a new text for a comment as its next version: with an `EditOwnComments` permit
@@ -364,16 +387,17 @@ impl Store {
         body: &str,
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let (group_id, own_only) = if permit.is_for(Action::EditMembersContent) {
-            (permit.group_id(), false)
-        } else {
-            (group_of(permit, Action::EditOwnComments)?, true)
-        };
-        let mut tx = self.begin_write().await?;
-        let edited: Option<(i64, String)> = sqlx::query_as(
-            "UPDATE comments SET body = ?, version = version + 1, edited_at = ? \
-             WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?) \
-             AND thread_id IN (SELECT id FROM threads WHERE group_id = ? AND deleted_at IS NULL AND closed_at IS NULL) \
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = if permit.is_for(Action::EditMembersContent) {
+                (permit.group_id(), false)
+            } else {
+                (group_of(permit, Action::EditOwnComments)?, true)
+            };
+            write_tx!(pool, |tx| {
+                let edited: Option<(i64, String)> = sqlx::query_as(
+            "UPDATE comments SET body = $1, version = version + 1, edited_at = $2 \
+             WHERE id = $3 AND deleted_at IS NULL AND (NOT $4 OR author_id = $5) \
+             AND thread_id IN (SELECT id FROM threads WHERE group_id = $6 AND deleted_at IS NULL AND closed_at IS NULL) \
              RETURNING version, thread_id",
         )
         .bind(body)
@@ -384,11 +408,11 @@ impl Store {
         .bind(group_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((version, thread_id)) = edited else {
-            return Ok(None);
-        };
-        sqlx::query(
-            "INSERT INTO comment_versions (comment_id, version, body, editor_id, at) VALUES (?, ?, ?, ?, ?)",
+                let Some((version, thread_id)) = edited else {
+                    return Ok(None);
+                };
+                sqlx::query(
+            "INSERT INTO comment_versions (comment_id, version, body, editor_id, at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(comment_id)
         .bind(version)
@@ -397,9 +421,11 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        index_comment(&mut tx, &thread_id, comment_id, body).await?;
-        tx.commit().await?;
-        Ok(Some(version))
+                index_comment(Conn::from(&mut *tx), &thread_id, comment_id, body).await?;
+                tx.commit().await?;
+                Ok(Some(version))
+            })
+        })
     }
 
     /// Every version of a comment, newest first (placeholders have none left).
@@ -408,19 +434,21 @@ impl Store {
         permit: &Permit,
         comment_id: &str,
     ) -> Result<Vec<Version>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT v.version, '' AS title, v.body, \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT v.version, '' AS title, v.body, \
              COALESCE(a.display_name, 'Deleted account') AS editor_name, v.at \
              FROM comment_versions v JOIN comments c ON c.id = v.comment_id \
              JOIN threads t ON t.id = c.thread_id LEFT JOIN accounts a ON a.id = v.editor_id \
              WHERE v.comment_id = ? AND {IN_SCOPE} ORDER BY v.version DESC"
-        ))
-        .bind(comment_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_all(&self.pool)
-        .await?)
+            ))
+            .bind(comment_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Deletes a comment: with a `DeleteOwnComments` permit only the person's own, with
@@ -433,17 +461,18 @@ impl Store {
         actor_id: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let (group_id, own_only) = if permit.is_for(Action::Moderate) {
-            (permit.group_id(), false)
-        } else {
-            (group_of(permit, Action::DeleteOwnComments)?, true)
-        };
-        let mut tx = self.begin_write().await?;
-        let target: Option<(Option<String>, bool)> = sqlx::query_as(
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = if permit.is_for(Action::Moderate) {
+                (permit.group_id(), false)
+            } else {
+                (group_of(permit, Action::DeleteOwnComments)?, true)
+            };
+            write_tx!(pool, |tx| {
+                let target: Option<(Option<String>, bool)> = sqlx::query_as(
             "SELECT c.parent_id, EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id) \
              FROM comments c JOIN threads t ON t.id = c.thread_id \
-             WHERE c.id = ? AND c.deleted_at IS NULL AND t.group_id = ? AND t.deleted_at IS NULL \
-             AND (? = 0 OR c.author_id = ?)",
+             WHERE c.id = $1 AND c.deleted_at IS NULL AND t.group_id = $2 AND t.deleted_at IS NULL \
+             AND (NOT $3 OR c.author_id = $4)",
         )
         .bind(comment_id)
         .bind(group_id)
@@ -451,43 +480,45 @@ impl Store {
         .bind(actor_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((parent_id, has_replies)) = target else {
-            return Ok(false);
-        };
-        if has_replies {
-            sqlx::query("UPDATE comments SET body = '', deleted_at = ? WHERE id = ?")
-                .bind(now)
-                .bind(comment_id)
-                .execute(&mut *tx)
-                .await?;
-            for table in ["comment_versions", "reactions"] {
-                sqlx::query(sql!("DELETE FROM {table} WHERE comment_id = ?"))
+                let Some((parent_id, has_replies)) = target else {
+                    return Ok(false);
+                };
+                if has_replies {
+                    sqlx::query("UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(comment_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for table in ["comment_versions", "reactions"] {
+                        sqlx::query(sql!("DELETE FROM {table} WHERE comment_id = ?"))
+                            .bind(comment_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                } else {
+                    sqlx::query("DELETE FROM comments WHERE id = $1")
+                        .bind(comment_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM search_text WHERE comment_id = $1")
                     .bind(comment_id)
                     .execute(&mut *tx)
                     .await?;
-            }
-        } else {
-            sqlx::query("DELETE FROM comments WHERE id = ?")
-                .bind(comment_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM search_text WHERE comment_id = ?")
-            .bind(comment_id)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(parent_id) = parent_id {
-            sqlx::query(
-                "DELETE FROM comments WHERE id = ? AND deleted_at IS NOT NULL \
-                 AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = ?)",
-            )
-            .bind(&parent_id)
-            .bind(&parent_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+                if let Some(parent_id) = parent_id {
+                    sqlx::query(
+                        "DELETE FROM comments WHERE id = $1 AND deleted_at IS NOT NULL \
+                 AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = $2)",
+                    )
+                    .bind(&parent_id)
+                    .bind(&parent_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            })
+        })
     }
 
     /// Gives a reaction, or takes it back when the person had given it. Whether the comment
@@ -500,32 +531,33 @@ impl Store {
         reaction: Reaction,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let group_id = group_of(permit, Action::Participate)?;
-        let mut tx = self.begin_write().await?;
-        let open: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
-             WHERE c.id = ? AND c.deleted_at IS NULL AND t.group_id = ? \
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Participate)?;
+            write_tx!(pool, |tx| {
+                let open: Option<i64> = sqlx::query_scalar(
+                    "SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+             WHERE c.id = $1 AND c.deleted_at IS NULL AND t.group_id = $2 \
              AND t.deleted_at IS NULL AND t.closed_at IS NULL",
-        )
-        .bind(comment_id)
-        .bind(group_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if open.is_none() {
-            return Ok(false);
-        }
-        let removed = sqlx::query(
-            "DELETE FROM reactions WHERE comment_id = ? AND account_id = ? AND kind = ?",
-        )
-        .bind(comment_id)
-        .bind(account_id)
-        .bind(reaction.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if removed == 0 {
-            sqlx::query(
-                "INSERT INTO reactions (comment_id, account_id, kind, created_at) VALUES (?, ?, ?, ?)",
+                )
+                .bind(comment_id)
+                .bind(group_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if open.is_none() {
+                    return Ok(false);
+                }
+                let removed = sqlx::query(
+                    "DELETE FROM reactions WHERE comment_id = $1 AND account_id = $2 AND kind = $3",
+                )
+                .bind(comment_id)
+                .bind(account_id)
+                .bind(reaction.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if removed == 0 {
+                    sqlx::query(
+                "INSERT INTO reactions (comment_id, account_id, kind, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(comment_id)
             .bind(account_id)
@@ -533,9 +565,11 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+                }
+                tx.commit().await?;
+                Ok(true)
+            })
+        })
     }
 
     /// The reactions to the comments `comment_ids` (all of one thread the permit reads).
@@ -545,38 +579,43 @@ impl Store {
         comment_ids: &[String],
         reader: Option<&str>,
     ) -> Result<Vec<ReactionCount>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        if comment_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let places = vec!["?"; comment_ids.len()].join(", ");
-        let mut query = sqlx::query_as(sql!(
-            "SELECT r.comment_id, r.kind, count(*) AS count, max(r.account_id = ?) AS mine \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            if comment_ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let places = vec!["?"; comment_ids.len()].join(", ");
+            let mut query = sqlx::query_as(sql!(
+            "SELECT r.comment_id, r.kind, count(*) AS count, \
+             max(CASE WHEN r.account_id = ? THEN 1 ELSE 0 END) = 1 AS mine \
              FROM reactions r JOIN comments c ON c.id = r.comment_id JOIN threads t ON t.id = c.thread_id \
              WHERE r.comment_id IN ({places}) AND {IN_SCOPE} GROUP BY r.comment_id, r.kind"
         ))
         .bind(reader.unwrap_or_default());
-        for id in comment_ids {
-            query = query.bind(id);
-        }
-        Ok(query
-            .bind(group_id)
-            .bind(private_too)
-            .fetch_all(&self.pool)
-            .await?)
+            for id in comment_ids {
+                query = query.bind(id);
+            }
+            Ok(query
+                .bind(group_id)
+                .bind(private_too)
+                .fetch_all(pool)
+                .await?)
+        })
     }
 
     /// The members of the group who can be mentioned, by name.
     pub async fn member_handles(&self, permit: &Permit) -> Result<Vec<MemberHandle>, StoreError> {
-        let group_id = group_of(permit, Action::Participate)?;
-        Ok(sqlx::query_as(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Participate)?;
+            Ok(sqlx::query_as(
             "SELECT a.display_name AS name, a.handle FROM memberships m JOIN accounts a ON a.id = m.account_id \
-             WHERE m.group_id = ? AND a.handle IS NOT NULL AND a.display_name IS NOT NULL \
-             ORDER BY a.display_name COLLATE NOCASE LIMIT 200",
+             WHERE m.group_id = $1 AND a.handle IS NOT NULL AND a.display_name IS NOT NULL \
+             ORDER BY lower(a.display_name) LIMIT 200",
         )
         .bind(group_id)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 }
 

@@ -9,7 +9,7 @@
 //! "A group keeps an admin" is enforced inside the statement that removes or demotes one, so two
 //! admins stepping down at once cannot leave the group without any.
 
-use sqlx::{Sqlite, Transaction};
+use super::Conn;
 
 use super::{NewMail, Store, StoreError, random_id};
 use crate::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
@@ -126,29 +126,31 @@ pub enum SaveProblem {
 
 /// Whether `privacy` keeps a group between its parent and its subgroups, as stored now.
 async fn privacy_fits(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: Conn<'_>,
     group_id: &str,
     privacy: Privacy,
 ) -> Result<bool, StoreError> {
-    let parent: Option<String> = sqlx::query_scalar(
-        "SELECT p.privacy FROM groups g JOIN groups p ON p.id = g.parent_id WHERE g.id = ?",
-    )
-    .bind(group_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let children: Vec<String> =
-        sqlx::query_scalar("SELECT privacy FROM groups WHERE parent_id = ?")
-            .bind(group_id)
-            .fetch_all(&mut **tx)
-            .await?;
-    let parent_ok = parent
-        .and_then(|p| Privacy::parse(&p))
-        .is_none_or(|parent| privacy >= parent);
-    let children_ok = children
-        .iter()
-        .filter_map(|c| Privacy::parse(c))
-        .all(|child| child >= privacy);
-    Ok(parent_ok && children_ok)
+    on_conn!(conn, |c| {
+        let parent: Option<String> = sqlx::query_scalar(
+            "SELECT p.privacy FROM groups g JOIN groups p ON p.id = g.parent_id WHERE g.id = $1",
+        )
+        .bind(group_id)
+        .fetch_optional(&mut *c)
+        .await?;
+        let children: Vec<String> =
+            sqlx::query_scalar("SELECT privacy FROM groups WHERE parent_id = $1")
+                .bind(group_id)
+                .fetch_all(&mut *c)
+                .await?;
+        let parent_ok = parent
+            .and_then(|p| Privacy::parse(&p))
+            .is_none_or(|parent| privacy >= parent);
+        let children_ok = children
+            .iter()
+            .filter_map(|c| Privacy::parse(c))
+            .all(|child| child >= privacy);
+        Ok(parent_ok && children_ok)
+    })
 }
 
 /// What became of a change of role or a removal.
@@ -271,15 +273,16 @@ pub(super) fn is_unique_violation(error: &sqlx::Error) -> bool {
 }
 
 async fn record_activity(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: Conn<'_>,
     group_id: &str,
     actor_id: &str,
     kind: &str,
     subject_group: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject_group_id) VALUES (?, ?, ?, ?, ?, ?)",
+    on_conn!(conn, |c| {
+        sqlx::query(
+        "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject_group_id) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(random_id()?)
     .bind(group_id)
@@ -287,38 +290,49 @@ async fn record_activity(
     .bind(actor_id)
     .bind(kind)
     .bind(subject_group)
-    .execute(&mut **tx)
+    .execute(&mut *c)
     .await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Makes `account_id` a member (if not already) and clears any request of theirs.
 async fn add_member(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: Conn<'_>,
     group_id: &str,
     account_id: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let added = sqlx::query(
-        "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES (?, ?, 'member', ?) \
+    on_conn!(conn, |c| {
+        let added = sqlx::query(
+        "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES ($1, $2, 'member', $3) \
          ON CONFLICT (group_id, account_id) DO NOTHING",
     )
     .bind(group_id)
     .bind(account_id)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *c)
     .await?
     .rows_affected()
         == 1;
-    sqlx::query("DELETE FROM join_requests WHERE group_id = ? AND account_id = ?")
-        .bind(group_id)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?;
-    if added {
-        record_activity(tx, group_id, account_id, "joined", None, now).await?;
-    }
-    Ok(added)
+        sqlx::query("DELETE FROM join_requests WHERE group_id = $1 AND account_id = $2")
+            .bind(group_id)
+            .bind(account_id)
+            .execute(&mut *c)
+            .await?;
+        if added {
+            record_activity(
+                Conn::from(&mut *c),
+                group_id,
+                account_id,
+                "joined",
+                None,
+                now,
+            )
+            .await?;
+        }
+        Ok(added)
+    })
 }
 
 impl Store {
@@ -332,17 +346,18 @@ impl Store {
         creator: &str,
         now: i64,
     ) -> Result<Result<(), SaveProblem>, StoreError> {
-        let parent_id = parent
-            .map(|permit| group_of(permit, Action::CreateSubgroup))
-            .transpose()?;
-        let p = &settings.permissions;
-        let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
+        on_engine!(self, |pool| {
+            let parent_id = parent
+                .map(|permit| group_of(permit, Action::CreateSubgroup))
+                .transpose()?;
+            let p = &settings.permissions;
+            write_tx!(pool, |tx| {
+                let inserted = sqlx::query(
             "INSERT INTO groups (id, handle, name, description, parent_id, privacy, join_mode, \
              members_start_threads, members_start_polls, members_add_members, \
              members_edit_own_comments, members_delete_own_comments, members_create_subgroups, \
              admins_edit_member_content, created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(id)
         .bind(&settings.handle)
@@ -363,81 +378,101 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Err(error) if is_unique_violation(&error) => return Ok(Err(SaveProblem::HandleTaken)),
-            other => other?,
-        };
-        if !privacy_fits(&mut tx, id, settings.privacy).await? {
-            return Ok(Err(SaveProblem::PrivacyConflict));
-        }
-        sqlx::query(
-            "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES (?, ?, 'admin', ?)",
+                match inserted {
+                    Err(error) if is_unique_violation(&error) => {
+                        return Ok(Err(SaveProblem::HandleTaken));
+                    }
+                    other => other?,
+                };
+                if !privacy_fits(Conn::from(&mut *tx), id, settings.privacy).await? {
+                    return Ok(Err(SaveProblem::PrivacyConflict));
+                }
+                sqlx::query(
+            "INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES ($1, $2, 'admin', $3)",
         )
         .bind(id)
         .bind(creator)
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        record_activity(&mut tx, id, creator, "created", None, now).await?;
-        if let Some(parent_id) = parent_id {
-            record_activity(&mut tx, parent_id, creator, "subgroup", Some(id), now).await?;
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
+                record_activity(Conn::from(&mut *tx), id, creator, "created", None, now).await?;
+                if let Some(parent_id) = parent_id {
+                    record_activity(
+                        Conn::from(&mut *tx),
+                        parent_id,
+                        creator,
+                        "subgroup",
+                        Some(id),
+                        now,
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(Ok(()))
+            })
+        })
     }
 
     /// A group by its handle, to decide what the person asking may do with it.
     pub async fn group_by_handle(&self, handle: &str) -> Result<Option<Group>, StoreError> {
-        Ok(sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(sql!(
             "SELECT {GROUP_COLUMNS} FROM groups g LEFT JOIN groups p ON p.id = g.parent_id WHERE g.handle = ?"
         ))
         .bind(handle)
-        .fetch_optional(&self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// The group `id`, for a page that reached it through something inside it (a thread).
     pub async fn group_by_id(&self, id: &str) -> Result<Option<Group>, StoreError> {
-        Ok(sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(sql!(
             "SELECT {GROUP_COLUMNS} FROM groups g LEFT JOIN groups p ON p.id = g.parent_id WHERE g.id = ?"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// How `account_id` stands with a group.
     pub async fn standing(&self, group_id: &str, account_id: &str) -> Result<Standing, StoreError> {
-        let role: Option<String> = sqlx::query_scalar(
-            "SELECT role FROM memberships WHERE group_id = ? AND account_id = ?",
-        )
-        .bind(group_id)
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let asked: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM join_requests WHERE group_id = ? AND account_id = ?",
-        )
-        .bind(group_id)
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(Standing {
-            role: role.as_deref().map(Role::parse),
-            has_asked: asked.is_some(),
+        on_engine!(self, |pool| {
+            let role: Option<String> = sqlx::query_scalar(
+                "SELECT role FROM memberships WHERE group_id = $1 AND account_id = $2",
+            )
+            .bind(group_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            let asked: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM join_requests WHERE group_id = $1 AND account_id = $2",
+            )
+            .bind(group_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(Standing {
+                role: role.as_deref().map(Role::parse),
+                has_asked: asked.is_some(),
+            })
         })
     }
 
     /// The privacy settings of a group's subgroups, for the rule that a group stays at least as
     /// visible as they are.
     pub async fn subgroup_privacies(&self, permit: &Permit) -> Result<Vec<Privacy>, StoreError> {
-        let group_id = group_of(permit, Action::EditSettings)?;
-        let values: Vec<String> =
-            sqlx::query_scalar("SELECT privacy FROM groups WHERE parent_id = ?")
-                .bind(group_id)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(values.iter().filter_map(|v| Privacy::parse(v)).collect())
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::EditSettings)?;
+            let values: Vec<String> =
+                sqlx::query_scalar("SELECT privacy FROM groups WHERE parent_id = $1")
+                    .bind(group_id)
+                    .fetch_all(pool)
+                    .await?;
+            Ok(values.iter().filter_map(|v| Privacy::parse(v)).collect())
+        })
     }
 
     pub async fn update_group_settings(
@@ -447,14 +482,15 @@ impl Store {
         actor: &str,
         now: i64,
     ) -> Result<Result<(), SaveProblem>, StoreError> {
-        let group_id = group_of(permit, Action::EditSettings)?;
-        let p = &settings.permissions;
-        let mut tx = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE groups SET handle = ?, name = ?, description = ?, privacy = ?, join_mode = ?, \
-             members_start_threads = ?, members_start_polls = ?, members_add_members = ?, \
-             members_edit_own_comments = ?, members_delete_own_comments = ?, \
-             members_create_subgroups = ?, admins_edit_member_content = ?, updated_at = ? WHERE id = ?",
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::EditSettings)?;
+            let p = &settings.permissions;
+            write_tx!(pool, |tx| {
+                let updated = sqlx::query(
+            "UPDATE groups SET handle = $1, name = $2, description = $3, privacy = $4, join_mode = $5, \
+             members_start_threads = $6, members_start_polls = $7, members_add_members = $8, \
+             members_edit_own_comments = $9, members_delete_own_comments = $10, \
+             members_create_subgroups = $11, admins_edit_member_content = $12, updated_at = $13 WHERE id = $14",
         )
         .bind(&settings.handle)
         .bind(&settings.name)
@@ -472,29 +508,36 @@ impl Store {
         .bind(group_id)
         .execute(&mut *tx)
         .await;
-        match updated {
-            Err(error) if is_unique_violation(&error) => return Ok(Err(SaveProblem::HandleTaken)),
-            other => other?,
-        };
-        if !privacy_fits(&mut tx, group_id, settings.privacy).await? {
-            return Ok(Err(SaveProblem::PrivacyConflict));
-        }
-        record_activity(&mut tx, group_id, actor, "settings", None, now).await?;
-        tx.commit().await?;
-        Ok(Ok(()))
+                match updated {
+                    Err(error) if is_unique_violation(&error) => {
+                        return Ok(Err(SaveProblem::HandleTaken));
+                    }
+                    other => other?,
+                };
+                if !privacy_fits(Conn::from(&mut *tx), group_id, settings.privacy).await? {
+                    return Ok(Err(SaveProblem::PrivacyConflict));
+                }
+                record_activity(Conn::from(&mut *tx), group_id, actor, "settings", None, now)
+                    .await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            })
+        })
     }
 
     /// The members, admins first, then by name.
     pub async fn members(&self, permit: &Permit) -> Result<Vec<Member>, StoreError> {
-        let group_id = group_of(permit, Action::ViewMembers)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT m.account_id, {ACTOR_NAME} AS name, a.handle, m.role, m.joined_at \
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ViewMembers)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT m.account_id, {ACTOR_NAME} AS name, a.handle, m.role, m.joined_at \
              FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.group_id = ? \
-             ORDER BY m.role = 'admin' DESC, name COLLATE NOCASE, m.joined_at"
-        ))
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?)
+             ORDER BY m.role = 'admin' DESC, lower({ACTOR_NAME}), m.joined_at"
+            ))
+            .bind(group_id)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Makes a member an admin or an admin a member. Demoting the only admin is refused.
@@ -504,21 +547,23 @@ impl Store {
         account_id: &str,
         role: Role,
     ) -> Result<MembershipChange, StoreError> {
-        let group_id = group_of(permit, Action::ManageMembers)?;
-        let changed = sqlx::query(
-            "UPDATE memberships SET role = ? WHERE group_id = ? AND account_id = ? \
-             AND (? = 'admin' OR role = 'member' \
-                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = ? AND role = 'admin') > 1)",
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ManageMembers)?;
+            let changed = sqlx::query(
+            "UPDATE memberships SET role = $1 WHERE group_id = $2 AND account_id = $3 \
+             AND ($4 = 'admin' OR role = 'member' \
+                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = $5 AND role = 'admin') > 1)",
         )
         .bind(role.as_str())
         .bind(group_id)
         .bind(account_id)
         .bind(role.as_str())
         .bind(group_id)
-        .execute(&self.pool)
+        .execute(pool)
         .await?
         .rows_affected();
-        self.membership_change(group_id, account_id, changed).await
+            self.membership_change(group_id, account_id, changed).await
+        })
     }
 
     /// Removes a member (an admin's action), never the only admin.
@@ -551,11 +596,12 @@ impl Store {
         kind: &str,
         now: i64,
     ) -> Result<MembershipChange, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let removed = sqlx::query(
-            "DELETE FROM memberships WHERE group_id = ? AND account_id = ? \
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                let removed = sqlx::query(
+            "DELETE FROM memberships WHERE group_id = $1 AND account_id = $2 \
              AND (role = 'member' \
-                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = ? AND role = 'admin') > 1)",
+                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = $3 AND role = 'admin') > 1)",
         )
         .bind(group_id)
         .bind(account_id)
@@ -563,11 +609,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if removed == 1 {
-            record_activity(&mut tx, group_id, account_id, kind, None, now).await?;
-        }
-        tx.commit().await?;
-        self.membership_change(group_id, account_id, removed).await
+                if removed == 1 {
+                    record_activity(Conn::from(&mut *tx), group_id, account_id, kind, None, now)
+                        .await?;
+                }
+                tx.commit().await?;
+                self.membership_change(group_id, account_id, removed).await
+            })
+        })
     }
 
     async fn membership_change(
@@ -576,20 +625,22 @@ impl Store {
         account_id: &str,
         rows: u64,
     ) -> Result<MembershipChange, StoreError> {
-        if rows == 1 {
-            return Ok(MembershipChange::Done);
-        }
-        let still: Option<String> = sqlx::query_scalar(
-            "SELECT role FROM memberships WHERE group_id = ? AND account_id = ?",
-        )
-        .bind(group_id)
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(if still.is_some() {
-            MembershipChange::LastAdmin
-        } else {
-            MembershipChange::NotMember
+        on_engine!(self, |pool| {
+            if rows == 1 {
+                return Ok(MembershipChange::Done);
+            }
+            let still: Option<String> = sqlx::query_scalar(
+                "SELECT role FROM memberships WHERE group_id = $1 AND account_id = $2",
+            )
+            .bind(group_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(if still.is_some() {
+                MembershipChange::LastAdmin
+            } else {
+                MembershipChange::NotMember
+            })
         })
     }
 
@@ -600,11 +651,14 @@ impl Store {
         account_id: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let group_id = group_of(permit, Action::Join)?;
-        let mut tx = self.begin_write().await?;
-        add_member(&mut tx, group_id, account_id, now).await?;
-        tx.commit().await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Join)?;
+            write_tx!(pool, |tx| {
+                add_member(Conn::from(&mut *tx), group_id, account_id, now).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 
     /// Records a request to join. Asking twice keeps the first request.
@@ -615,43 +669,49 @@ impl Store {
         introduction: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let group_id = group_of(permit, Action::AskToJoin)?;
-        sqlx::query(
-            "INSERT INTO join_requests (id, group_id, account_id, introduction, created_at) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, account_id) DO NOTHING",
-        )
-        .bind(random_id()?)
-        .bind(group_id)
-        .bind(account_id)
-        .bind(introduction)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::AskToJoin)?;
+            sqlx::query(
+                "INSERT INTO join_requests (id, group_id, account_id, introduction, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id, account_id) DO NOTHING",
+            )
+            .bind(random_id()?)
+            .bind(group_id)
+            .bind(account_id)
+            .bind(introduction)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// Requests waiting for an admin, oldest first.
     pub async fn join_requests(&self, permit: &Permit) -> Result<Vec<JoinRequest>, StoreError> {
-        let group_id = group_of(permit, Action::ReviewRequests)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT r.id, {ACTOR_NAME} AS name, r.introduction, r.created_at \
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ReviewRequests)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT r.id, {ACTOR_NAME} AS name, r.introduction, r.created_at \
              FROM join_requests r JOIN accounts a ON a.id = r.account_id \
              WHERE r.group_id = ? AND r.ignored_at IS NULL ORDER BY r.created_at, r.id"
-        ))
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?)
+            ))
+            .bind(group_id)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// How many requests are waiting for an admin.
     pub async fn waiting_request_count(&self, permit: &Permit) -> Result<i64, StoreError> {
-        let group_id = group_of(permit, Action::ReviewRequests)?;
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM join_requests WHERE group_id = ? AND ignored_at IS NULL",
-        )
-        .bind(group_id)
-        .fetch_one(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ReviewRequests)?;
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM join_requests WHERE group_id = $1 AND ignored_at IS NULL",
+            )
+            .bind(group_id)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// Approves (the person becomes a member) or ignores a waiting request. Returns the
@@ -663,39 +723,42 @@ impl Store {
         approve: bool,
         now: i64,
     ) -> Result<Option<String>, StoreError> {
-        let group_id = group_of(permit, Action::ReviewRequests)?;
-        let mut tx = self.begin_write().await?;
-        let account_id: Option<String> = if approve {
-            sqlx::query_scalar(
-                "DELETE FROM join_requests WHERE id = ? AND group_id = ? AND ignored_at IS NULL RETURNING account_id",
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ReviewRequests)?;
+            write_tx!(pool, |tx| {
+                let account_id: Option<String> = if approve {
+                    sqlx::query_scalar(
+                "DELETE FROM join_requests WHERE id = $1 AND group_id = $2 AND ignored_at IS NULL RETURNING account_id",
             )
             .bind(request_id)
             .bind(group_id)
             .fetch_optional(&mut *tx)
             .await?
-        } else {
-            sqlx::query_scalar(
-                "UPDATE join_requests SET ignored_at = ? WHERE id = ? AND group_id = ? AND ignored_at IS NULL RETURNING account_id",
+                } else {
+                    sqlx::query_scalar(
+                "UPDATE join_requests SET ignored_at = $1 WHERE id = $2 AND group_id = $3 AND ignored_at IS NULL RETURNING account_id",
             )
             .bind(now)
             .bind(request_id)
             .bind(group_id)
             .fetch_optional(&mut *tx)
             .await?
-        };
-        let Some(account_id) = account_id else {
-            return Ok(None);
-        };
-        if approve {
-            add_member(&mut tx, group_id, &account_id, now).await?;
-        }
-        let name: String =
-            sqlx::query_scalar(sql!("SELECT {ACTOR_NAME} FROM accounts a WHERE a.id = ?"))
-                .bind(&account_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        Ok(Some(name))
+                };
+                let Some(account_id) = account_id else {
+                    return Ok(None);
+                };
+                if approve {
+                    add_member(Conn::from(&mut *tx), group_id, &account_id, now).await?;
+                }
+                let name: String =
+                    sqlx::query_scalar(sql!("SELECT {ACTOR_NAME} FROM accounts a WHERE a.id = ?"))
+                        .bind(&account_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                tx.commit().await?;
+                Ok(Some(name))
+            })
+        })
     }
 
     /// Whether the account with this address is already a member.
@@ -704,16 +767,18 @@ impl Store {
         permit: &Permit,
         email: &str,
     ) -> Result<bool, StoreError> {
-        let group_id = group_of(permit, Action::Invite)?;
-        let found: Option<String> = sqlx::query_scalar(
-            "SELECT m.account_id FROM memberships m JOIN accounts a ON a.id = m.account_id \
-             WHERE m.group_id = ? AND a.email = ?",
-        )
-        .bind(group_id)
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.is_some())
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Invite)?;
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT m.account_id FROM memberships m JOIN accounts a ON a.id = m.account_id \
+             WHERE m.group_id = $1 AND a.email = $2",
+            )
+            .bind(group_id)
+            .bind(email)
+            .fetch_optional(pool)
+            .await?;
+            Ok(found.is_some())
+        })
     }
 
     /// Stores an invitation and its email together. A newer invitation to the same address
@@ -724,20 +789,21 @@ impl Store {
         invitation: &NewInvitation<'_>,
         mail: &NewMail,
     ) -> Result<(), StoreError> {
-        let group_id = group_of(permit, Action::Invite)?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE invitations SET revoked_at = ? \
-             WHERE group_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(invitation.now)
-        .bind(group_id)
-        .bind(invitation.email)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Invite)?;
+            write_tx!(pool, |tx| {
+                sqlx::query(
+                    "UPDATE invitations SET revoked_at = $1 \
+             WHERE group_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+                )
+                .bind(invitation.now)
+                .bind(group_id)
+                .bind(invitation.email)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
             "INSERT INTO invitations (id, group_id, email, token_hash, message, invited_by, created_at, sent_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(invitation.id)
         .bind(group_id)
@@ -750,9 +816,11 @@ impl Store {
         .bind(invitation.expires_at)
         .execute(&mut *tx)
         .await?;
-        Self::enqueue_mail_in(&mut tx, mail).await?;
-        tx.commit().await?;
-        Ok(())
+                Self::enqueue_mail_in(Conn::from(&mut *tx), mail).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 
     /// Invitations not yet accepted, revoked or expired, newest first.
@@ -761,14 +829,16 @@ impl Store {
         permit: &Permit,
         now: i64,
     ) -> Result<Vec<PendingInvitation>, StoreError> {
-        let group_id = group_of(permit, Action::Invite)?;
-        Ok(sqlx::query_as(sql!(
-            "{PENDING_INVITATIONS} ORDER BY i.sent_at DESC, i.email"
-        ))
-        .bind(group_id)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Invite)?;
+            Ok(sqlx::query_as(sql!(
+                "{PENDING_INVITATIONS} ORDER BY i.sent_at DESC, i.email"
+            ))
+            .bind(group_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// A pending invitation of this group, by id.
@@ -778,13 +848,15 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<PendingInvitation>, StoreError> {
-        let group_id = group_of(permit, Action::Invite)?;
-        Ok(sqlx::query_as(sql!("{PENDING_INVITATIONS} AND i.id = ?"))
-            .bind(group_id)
-            .bind(now)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Invite)?;
+            Ok(sqlx::query_as(sql!("{PENDING_INVITATIONS} AND i.id = ?"))
+                .bind(group_id)
+                .bind(now)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?)
+        })
     }
 
     /// Sends a pending invitation again with a new link (the old link stops working) and a
@@ -798,11 +870,12 @@ impl Store {
         expires_at: i64,
         mail: &NewMail,
     ) -> Result<bool, StoreError> {
-        let group_id = group_of(permit, Action::Invite)?;
-        let mut tx = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE invitations SET token_hash = ?, sent_at = ?, expires_at = ? \
-             WHERE id = ? AND group_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Invite)?;
+            write_tx!(pool, |tx| {
+                let updated = sqlx::query(
+            "UPDATE invitations SET token_hash = $1, sent_at = $2, expires_at = $3 \
+             WHERE id = $4 AND group_id = $5 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $6",
         )
         .bind(token_hash)
         .bind(now)
@@ -813,11 +886,13 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if updated == 1 {
-            Self::enqueue_mail_in(&mut tx, mail).await?;
-        }
-        tx.commit().await?;
-        Ok(updated == 1)
+                if updated == 1 {
+                    Self::enqueue_mail_in(Conn::from(&mut *tx), mail).await?;
+                }
+                tx.commit().await?;
+                Ok(updated == 1)
+            })
+        })
     }
 
     /// Revokes a pending invitation: its link stops working. Returns the address, or `None`
@@ -828,16 +903,18 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<String>, StoreError> {
-        let group_id = group_of(permit, Action::Invite)?;
-        Ok(sqlx::query_scalar(
-            "UPDATE invitations SET revoked_at = ? \
-             WHERE id = ? AND group_id = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email",
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Invite)?;
+            Ok(sqlx::query_scalar(
+            "UPDATE invitations SET revoked_at = $1 \
+             WHERE id = $2 AND group_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email",
         )
         .bind(now)
         .bind(id)
         .bind(group_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// The live invitation behind a link. Holding the link is what lets a person see it.
@@ -846,7 +923,8 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<InvitationLink>, StoreError> {
-        Ok(sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(sql!(
             "SELECT g.handle AS group_handle, g.name AS group_name, i.email, i.message, \
              {ACTOR_NAME} AS inviter_name \
              FROM invitations i JOIN groups g ON g.id = i.group_id LEFT JOIN accounts a ON a.id = i.invited_by \
@@ -854,8 +932,9 @@ impl Store {
         ))
         .bind(token_hash)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// Uses up an invitation link and makes `account_id` a member, in one transaction. Returns
@@ -866,10 +945,11 @@ impl Store {
         account_id: &str,
         now: i64,
     ) -> Result<Option<String>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let group_id: Option<String> = sqlx::query_scalar(
-            "UPDATE invitations SET accepted_at = ?, accepted_by = ? \
-             WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? \
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                let group_id: Option<String> = sqlx::query_scalar(
+            "UPDATE invitations SET accepted_at = $1, accepted_by = $2 \
+             WHERE token_hash = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $4 \
              RETURNING group_id",
         )
         .bind(now)
@@ -878,16 +958,18 @@ impl Store {
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(group_id) = group_id else {
-            return Ok(None);
-        };
-        add_member(&mut tx, &group_id, account_id, now).await?;
-        let handle: String = sqlx::query_scalar("SELECT handle FROM groups WHERE id = ?")
-            .bind(&group_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(handle))
+                let Some(group_id) = group_id else {
+                    return Ok(None);
+                };
+                add_member(Conn::from(&mut *tx), &group_id, account_id, now).await?;
+                let handle: String = sqlx::query_scalar("SELECT handle FROM groups WHERE id = $1")
+                    .bind(&group_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(handle))
+            })
+        })
     }
 
     /// The subgroups of a group that `viewer` may see: all but secret ones, which only their
@@ -897,17 +979,19 @@ impl Store {
         permit: &Permit,
         viewer: Option<&str>,
     ) -> Result<Vec<GroupListing>, StoreError> {
-        let group_id = group_of(permit, Action::ViewContent)?;
-        Ok(sqlx::query_as(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ViewContent)?;
+            Ok(sqlx::query_as(
             "SELECT g.handle, g.name, g.description, NULL AS parent_name, '' AS role FROM groups g \
-             WHERE g.parent_id = ? AND (g.privacy <> 'secret' OR EXISTS \
-                (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.account_id = ?)) \
-             ORDER BY g.name COLLATE NOCASE",
+             WHERE g.parent_id = $1 AND (g.privacy <> 'secret' OR EXISTS \
+                (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.account_id = $2)) \
+             ORDER BY lower(g.name)",
         )
         .bind(group_id)
         .bind(viewer)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// What happened in a group lately, newest first: for its members (`viewer` is one).
@@ -917,26 +1001,30 @@ impl Store {
         viewer: &str,
         limit: i64,
     ) -> Result<Vec<Activity>, StoreError> {
-        let group_id = group_of(permit, Action::ViewMembers)?;
-        Ok(sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ViewMembers)?;
+            Ok(sqlx::query_as(sql!(
             "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} ORDER BY e.at DESC, e.id LIMIT ?"
         ))
         .bind(group_id)
         .bind(viewer)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// A person's own groups, top-level groups first by name, each followed by its subgroups.
     /// A subgroup's parent is named only when the person may see the parent.
     pub async fn groups_of(&self, account_id: &str) -> Result<Vec<GroupListing>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT g.handle, g.name, g.description,              CASE WHEN p.privacy <> 'secret' OR EXISTS                  (SELECT 1 FROM memberships pm WHERE pm.group_id = p.id AND pm.account_id = m.account_id)              THEN p.name END AS parent_name, m.role              FROM memberships m JOIN groups g ON g.id = m.group_id LEFT JOIN groups p ON p.id = g.parent_id              WHERE m.account_id = ? ORDER BY COALESCE(p.name, g.name) COLLATE NOCASE, g.parent_id IS NOT NULL, g.name COLLATE NOCASE",
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+            "SELECT g.handle, g.name, g.description,              CASE WHEN p.privacy <> 'secret' OR EXISTS                  (SELECT 1 FROM memberships pm WHERE pm.group_id = p.id AND pm.account_id = m.account_id)              THEN p.name END AS parent_name, m.role              FROM memberships m JOIN groups g ON g.id = m.group_id LEFT JOIN groups p ON p.id = g.parent_id              WHERE m.account_id = $1 ORDER BY lower(COALESCE(p.name, g.name)), g.parent_id IS NOT NULL, lower(g.name)",
         )
         .bind(account_id)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// What happened lately in a person's own groups, newest first.
@@ -945,14 +1033,16 @@ impl Store {
         account_id: &str,
         limit: i64,
     ) -> Result<Vec<Activity>, StoreError> {
-        Ok(sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(sql!(
             "{ACTIVITY} JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ?              WHERE {SUBJECT_VISIBLE} ORDER BY e.at DESC, e.id LIMIT ?"
         ))
         .bind(account_id)
         .bind(account_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// One page of the public directory: open groups by name, and how many there are.
@@ -961,23 +1051,25 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<GroupListing>, i64), StoreError> {
-        let groups = sqlx::query_as(
-            "SELECT g.handle, g.name, g.description, p.name AS parent_name, '' AS role \
+        on_engine!(self, |pool| {
+            let groups = sqlx::query_as(
+                "SELECT g.handle, g.name, g.description, p.name AS parent_name, '' AS role \
              FROM groups g LEFT JOIN groups p ON p.id = g.parent_id \
              WHERE g.privacy = 'open' AND (p.id IS NULL OR p.privacy = 'open') \
-             ORDER BY g.name COLLATE NOCASE, g.handle LIMIT ? OFFSET ?",
-        )
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let total = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM groups g LEFT JOIN groups p ON p.id = g.parent_id \
+             ORDER BY lower(g.name), g.handle LIMIT $1 OFFSET $2",
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let total = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM groups g LEFT JOIN groups p ON p.id = g.parent_id \
              WHERE g.privacy = 'open' AND (p.id IS NULL OR p.privacy = 'open')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((groups, total))
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok((groups, total))
+        })
     }
 }
 

@@ -1,15 +1,66 @@
 //! All SQL lives here, behind one API: the rest of the app asks the store for what it needs and
 //! never writes a query of its own. SQLite is the default (one file, created and migrated at
-//! start-up); the migrations are portable DDL so that PostgreSQL can join behind the same API.
+//! start-up); PostgreSQL serves the same API from the same queries (see `engine.rs` for how,
+//! and where the two differ).
 
-/// A query put together from the store's own constants, never from anything a person typed
-/// (their input is always bound): safe by construction.
+/// SQL put together from the store's own constants, never from anything a person typed (their
+/// input is always bound): safe by construction. Bare `?` placeholders are numbered in order.
 macro_rules! sql {
     ($($arg:tt)*) => {
-        sqlx::AssertSqlSafe(format!($($arg)*))
+        sqlx::AssertSqlSafe($crate::store::engine::numbered(format!($($arg)*)))
     };
 }
 
+/// Runs `$body` with `$pool` bound to the store's pool: the body is compiled once per engine,
+/// each time against that engine's own types.
+macro_rules! on_engine {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::engine::Pool::Sqlite($pool) => $body,
+            $crate::store::engine::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the connection a caller lent (`Conn`), once per engine.
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::store::engine::Conn::Sqlite($c) => $body,
+            $crate::store::engine::Conn::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction `$tx` on `$pool` (see `Engine::begin_write`). The body
+/// commits it (or returns, which rolls it back) and gives the method's result. When the engine
+/// refuses the transaction as it would break serial order (PostgreSQL's serialization
+/// failures and deadlocks), the body runs again from the start, in a new transaction, a few
+/// times before the error is returned: so the body must not consume what it borrows.
+macro_rules! write_tx {
+    ($pool:expr, |$tx:ident| $body:expr) => {{
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome: Result<_, $crate::store::StoreError> = async {
+                #[allow(unused_mut, reason = "a body that only reads through the transaction")]
+                let mut $tx = $crate::store::engine::Engine::begin_write($pool).await?;
+                $body
+            }
+            .await;
+            match outcome {
+                Err(error)
+                    if error.is_retryable() && attempt < $crate::store::engine::WRITE_ATTEMPTS =>
+                {
+                    $crate::store::engine::pause_before_retry(attempt).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+mod engine;
 mod outbox;
 
 pub use outbox::{NewMail, OutboxMail};
@@ -18,7 +69,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub(crate) use engine::Conn;
+use engine::Pool;
 
 mod accounts;
 mod comments;
@@ -32,6 +86,17 @@ pub use groups::*;
 pub use polls::*;
 pub use search::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// Which engine a database URL names, or `None` for a URL of another kind.
+pub fn engine_of(url: &str) -> Option<&'static str> {
+    if url.starts_with("sqlite:") {
+        Some("SQLite")
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some("PostgreSQL")
+    } else {
+        None
+    }
+}
 pub use threads::*;
 
 /// Why the store could not be opened or used. The message is for the person running Quorum;
@@ -44,6 +109,10 @@ pub enum StoreError {
     Unreachable(String),
     #[error("the database could not be upgraded: {0}")]
     Migration(String),
+    #[error(
+        "the database was upgraded by a newer release of Quorum (its migration {0} is unknown to this one); run that release or a later one"
+    )]
+    NewerThanBinary(i64),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
     /// A query of group content was asked for without a permit for it: a programming mistake,
@@ -59,14 +128,30 @@ impl StoreError {
     pub fn is_busy(&self) -> bool {
         match self {
             Self::Query(sqlx::Error::PoolTimedOut) => true,
-            // SQLite's extended result codes keep the primary code in the low byte:
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with all their variants.
-            Self::Query(sqlx::Error::Database(db)) => db
-                .code()
-                .and_then(|code| code.parse::<i32>().ok())
-                .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+            // The database went away (a restart, a fail-over): the next request may find it.
+            Self::Query(sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolClosed) => true,
+            Self::Query(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                // PostgreSQL: lock_timeout, statement_timeout, too many connections, a server
+                // shutting down or starting up, and a retried transaction that still collided.
+                Some(
+                    "55P03" | "57014" | "53300" | "57P01" | "57P02" | "57P03" | "40001" | "40P01",
+                ) => true,
+                // SQLite's extended result codes keep the primary code in the low byte:
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with all their variants.
+                Some(code) => code
+                    .parse::<i32>()
+                    .is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
+                None => false,
+            },
             _ => false,
         }
+    }
+
+    /// Whether a write transaction failed only because another ran at the same time and may
+    /// simply be run again: PostgreSQL's serialization failure and deadlock.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Query(sqlx::Error::Database(db))
+            if matches!(db.code().as_deref(), Some("40001" | "40P01")))
     }
 }
 
@@ -78,7 +163,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     /// The database file, when there is one: several servers starting at once on it take turns
     /// to migrate it.
     file: Option<PathBuf>,
@@ -90,6 +175,37 @@ impl Store {
     /// instead of failing. `synchronous = NORMAL` in WAL mode keeps every committed transaction
     /// across a crash of the process (only a power cut can lose the last ones).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        match engine_of(url) {
+            Some("PostgreSQL") => Self::open_postgres(url).await,
+            _ => Self::open_sqlite(url).await,
+        }
+    }
+
+    /// Opens a PostgreSQL database. A lock wait or a statement past its time is answered
+    /// "busy" rather than holding a request; the pool is larger than SQLite's, as the server
+    /// runs statements in parallel.
+    async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl(e.to_string()))?
+            .application_name("quorum")
+            .options([
+                ("lock_timeout", "5s"),
+                ("statement_timeout", "20s"),
+                ("idle_in_transaction_session_timeout", "60s"),
+            ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unreachable(describe(&e)))?;
+        Ok(Self {
+            pool: Pool::Postgres(pool),
+            file: None,
+        })
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::BadUrl(e.to_string()))?
             .create_if_missing(true)
@@ -106,17 +222,27 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unreachable(describe(&e)))?;
-        Ok(Self { pool, file })
+        Ok(Self {
+            pool: Pool::Sqlite(pool),
+            file,
+        })
     }
 
-    /// Starts a transaction that will write. SQLite takes the write lock at the start
-    /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another writer: a transaction
-    /// that read first and asked for the lock later would fail at once with
-    /// `SQLITE_BUSY_SNAPSHOT` whenever another connection had written in between, as no wait
-    /// can make its snapshot current again. Every transaction in the store writes, so every
-    /// one starts here.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// The SQLite pool, for unit tests that look inside the file.
+    #[cfg(test)]
+    pub(crate) fn sqlite(&self) -> &sqlx::SqlitePool {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool,
+            Pool::Postgres(_) => panic!("the unit tests run on SQLite"),
+        }
+    }
+
+    /// The engine's name, for the start-up line and the logs.
+    pub fn engine(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "SQLite",
+            Pool::Postgres(_) => "PostgreSQL",
+        }
     }
 
     /// Brings the schema up to date and records the instance's creation time once. Servers
@@ -128,31 +254,45 @@ impl Store {
             Some(file) => Some(migration_turn(file).await?),
             None => None,
         };
-        sqlx::migrate!("../migrations")
-            .run(&self.pool)
+        // PostgreSQL's migrator holds an advisory lock while it works, so servers starting at
+        // once take turns there too.
+        let migrated = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await,
+            Pool::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await,
+        };
+        migrated.map_err(|error| match error {
+            sqlx::migrate::MigrateError::VersionMissing(version) => {
+                StoreError::NewerThanBinary(version)
+            }
+            other => StoreError::Migration(other.to_string()),
+        })?;
+        on_engine!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO instance (id, created_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(unix_now())
+            .execute(pool)
             .await
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO instance (id, created_at) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(unix_now())
-        .execute(&self.pool)
-        .await?;
+            .map(|_| ())
+        })?;
         Ok(())
     }
 
     /// Proves the database answers and is migrated: used by `/healthz`.
     pub async fn check(&self) -> Result<(), StoreError> {
-        let created_at: i64 = sqlx::query_scalar("SELECT created_at FROM instance WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        let created_at: i64 = on_engine!(self, |pool| {
+            sqlx::query_scalar("SELECT created_at FROM instance WHERE id = 1")
+                .fetch_one(pool)
+                .await
+        })?;
         debug_assert!(created_at > 0);
         Ok(())
     }
 
-    /// Finishes open work and checkpoints the WAL, so the file is complete on its own.
+    /// Finishes open work; on SQLite this checkpoints the WAL, so the file is complete on its
+    /// own.
     pub async fn close(&self) {
-        self.pool.close().await;
+        on_engine!(self, |pool| pool.close().await);
     }
 }
 
@@ -248,12 +388,12 @@ mod tests {
         store.migrate().await.unwrap();
         store.check().await.unwrap();
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
         assert_eq!(mode, "wal");
         let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
         assert_eq!(fk, 1);

@@ -9,7 +9,9 @@
 //! that must not stay readable in the database; recipient, subject, Message-ID and time stay as
 //! the record. Rows are never deleted: one that cannot be delivered is marked failed.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
+
+use super::Conn;
 
 use super::{Store, StoreError, random_id, unix_now};
 
@@ -45,23 +47,26 @@ pub struct OutboxMail {
 impl Store {
     /// Puts an email in the outbox, due now, and returns its id.
     pub async fn enqueue_mail(&self, mail: &NewMail) -> Result<String, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Self::enqueue_mail_in(&mut conn, mail).await
+        on_engine!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            Self::enqueue_mail_in(Conn::from(&mut *conn), mail).await
+        })
     }
 
     /// Puts an email in the outbox on a connection the caller holds, typically inside its own
     /// transaction, so the email exists exactly when the caller's change commits. The caller
     /// wakes the sender (`Mailer::wake`) after committing.
-    pub async fn enqueue_mail_in(
-        conn: &mut SqliteConnection,
+    pub(crate) async fn enqueue_mail_in(
+        conn: Conn<'_>,
         mail: &NewMail,
     ) -> Result<String, StoreError> {
-        let id = random_id()?;
-        let message_id = format!("<{id}@{}>", mail.message_id_domain);
-        let now = unix_now();
-        sqlx::query(
+        on_conn!(conn, |c| {
+            let id = random_id()?;
+            let message_id = format!("<{id}@{}>", mail.message_id_domain);
+            let now = unix_now();
+            sqlx::query(
             "INSERT INTO outbox (id, recipient, subject, body_text, body_html, message_id, \
-             created_at, next_attempt_at, attempts, calendar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+             created_at, next_attempt_at, attempts, calendar) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
         )
         .bind(&id)
         .bind(&mail.recipient)
@@ -72,9 +77,10 @@ impl Store {
         .bind(now)
         .bind(now)
         .bind(&mail.calendar)
-        .execute(&mut *conn)
+        .execute(&mut *c)
         .await?;
-        Ok(id)
+            Ok(id)
+        })
     }
 
     /// Claims up to `limit` due messages for `lease_secs` seconds and counts the attempt. One
@@ -86,54 +92,58 @@ impl Store {
         lease_secs: i64,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
-        let rows = sqlx::query(
-            "UPDATE outbox SET claimed_until = ?1, attempts = attempts + 1 \
+        on_engine!(self, |pool| {
+            let rows = sqlx::query(
+                "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox \
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?2 \
-                   AND (claimed_until IS NULL OR claimed_until <= ?2) \
-                 ORDER BY next_attempt_at, created_at LIMIT ?3) \
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
+                   AND (claimed_until IS NULL OR claimed_until <= $2) \
+                 ORDER BY next_attempt_at, created_at LIMIT $3) \
                AND sent_at IS NULL AND failed_at IS NULL \
-               AND (claimed_until IS NULL OR claimed_until <= ?2) \
+               AND (claimed_until IS NULL OR claimed_until <= $2) \
              RETURNING id, recipient, subject, body_text, body_html, message_id, created_at, \
                  attempts, calendar",
-        )
-        .bind(now.saturating_add(lease_secs))
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut claimed = rows
-            .iter()
-            .map(|row| {
-                Ok(OutboxMail {
-                    id: row.try_get("id")?,
-                    recipient: row.try_get("recipient")?,
-                    subject: row.try_get("subject")?,
-                    body_text: row.try_get("body_text")?,
-                    body_html: row.try_get("body_html")?,
-                    message_id: row.try_get("message_id")?,
-                    created_at: row.try_get("created_at")?,
-                    attempts: row.try_get("attempts")?,
-                    calendar: row.try_get("calendar")?,
+            )
+            .bind(now.saturating_add(lease_secs))
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            let mut claimed = rows
+                .iter()
+                .map(|row| {
+                    Ok(OutboxMail {
+                        id: row.try_get("id")?,
+                        recipient: row.try_get("recipient")?,
+                        subject: row.try_get("subject")?,
+                        body_text: row.try_get("body_text")?,
+                        body_html: row.try_get("body_html")?,
+                        message_id: row.try_get("message_id")?,
+                        created_at: row.try_get("created_at")?,
+                        attempts: row.try_get("attempts")?,
+                        calendar: row.try_get("calendar")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        // RETURNING gives no order guarantee; deliver oldest first.
-        claimed.sort_by_key(|mail| mail.created_at);
-        Ok(claimed)
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            // RETURNING gives no order guarantee; deliver oldest first.
+            claimed.sort_by_key(|mail| mail.created_at);
+            Ok(claimed)
+        })
     }
 
     /// Records delivery and blanks the bodies, which may hold single-use tokens.
     pub async fn mark_mail_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET sent_at = ?, body_text = '', body_html = '', calendar = NULL, \
-             claimed_until = NULL, last_error = NULL WHERE id = ? AND sent_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            sqlx::query(
+                "UPDATE outbox SET sent_at = $1, body_text = '', body_html = '', calendar = NULL, \
+             claimed_until = NULL, last_error = NULL WHERE id = $2 AND sent_at IS NULL",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// Records a failed attempt and when to try again; frees the claim.
@@ -143,16 +153,18 @@ impl Store {
         error: &str,
         next_attempt_at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_until = NULL \
-             WHERE id = ? AND sent_at IS NULL",
-        )
-        .bind(error)
-        .bind(next_attempt_at)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            sqlx::query(
+                "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = NULL \
+             WHERE id = $3 AND sent_at IS NULL",
+            )
+            .bind(error)
+            .bind(next_attempt_at)
+            .bind(id)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// Gives up on a message: it stays in the outbox, marked failed, with the last error, so an
@@ -163,28 +175,32 @@ impl Store {
         error: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET failed_at = ?, last_error = ?, claimed_until = NULL \
-             WHERE id = ? AND sent_at IS NULL",
-        )
-        .bind(now)
-        .bind(error)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            sqlx::query(
+                "UPDATE outbox SET failed_at = $1, last_error = $2, claimed_until = NULL \
+             WHERE id = $3 AND sent_at IS NULL",
+            )
+            .bind(now)
+            .bind(error)
+            .bind(id)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// When the next unsent message becomes claimable, if there is one.
     pub async fn next_mail_due_at(&self) -> Result<Option<i64>, StoreError> {
-        let due: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until \
+        on_engine!(self, |pool| {
+            let due: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until \
                  ELSE next_attempt_at END) \
              FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(due)
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok(due)
+        })
     }
 }
 
@@ -299,17 +315,17 @@ mod tests {
         assert_eq!(store.next_mail_due_at().await.unwrap(), None);
 
         let (text, html, subject, sent_at): (String, String, String, Option<i64>) = sqlx::query_as(
-            "SELECT body_text, body_html, subject, sent_at FROM outbox WHERE id = ?",
+            "SELECT body_text, body_html, subject, sent_at FROM outbox WHERE id = $1",
         )
         .bind(&sent)
-        .fetch_one(&store.pool)
+        .fetch_one(store.sqlite())
         .await
         .unwrap();
         assert_eq!((text.as_str(), html.as_str()), ("", ""));
         assert_eq!(subject, "Hello");
         assert_eq!(sent_at, Some(now));
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
         assert_eq!(rows, 2);
@@ -318,15 +334,15 @@ mod tests {
     #[tokio::test]
     async fn an_email_enqueued_in_a_rolled_back_transaction_does_not_exist() {
         let (_dir, store) = store().await;
-        let mut tx = store.pool.begin().await.unwrap();
-        Store::enqueue_mail_in(&mut tx, &mail("a@example.org"))
+        let mut tx = store.sqlite().begin().await.unwrap();
+        Store::enqueue_mail_in(Conn::from(&mut *tx), &mail("a@example.org"))
             .await
             .unwrap();
         tx.rollback().await.unwrap();
         assert_eq!(store.next_mail_due_at().await.unwrap(), None);
 
-        let mut tx = store.pool.begin().await.unwrap();
-        Store::enqueue_mail_in(&mut tx, &mail("a@example.org"))
+        let mut tx = store.sqlite().begin().await.unwrap();
+        Store::enqueue_mail_in(Conn::from(&mut *tx), &mail("a@example.org"))
             .await
             .unwrap();
         tx.commit().await.unwrap();

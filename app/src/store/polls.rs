@@ -12,6 +12,7 @@
 
 use sqlx::Row;
 
+use super::Conn;
 use super::groups::group_of;
 use super::threads::read_scope;
 use super::{NewMail, Store, StoreError, random_id};
@@ -163,7 +164,13 @@ const POLL: &str = "SELECT p.id, p.thread_id, p.author_id, \
 /// Polls in threads of the group, readable under the permit: `{VISIBLE}` binds the group.
 const VISIBLE: &str = "t.group_id = ? AND t.deleted_at IS NULL";
 
-fn poll_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Poll, sqlx::Error> {
+fn poll_from_row<R: Row>(row: &R) -> Result<Poll, sqlx::Error>
+where
+    for<'n> &'n str: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     let kind: String = row.try_get("kind")?;
     let kind = PollKind::parse(&kind).unwrap_or(PollKind::Question);
     let template: Option<String> = row.try_get("template")?;
@@ -220,43 +227,47 @@ fn poll_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Poll, sqlx::Error> {
 impl Store {
     /// The thread a poll is in, to find the group to decide with. Reads nothing else.
     pub async fn poll_thread_id(&self, poll_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT thread_id FROM polls WHERE id = ?")
-                .bind(poll_id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        on_engine!(self, |pool| {
+            Ok(
+                sqlx::query_scalar("SELECT thread_id FROM polls WHERE id = $1")
+                    .bind(poll_id)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
     }
 
     /// The poll, if it is in a thread the permit may read.
     pub async fn poll(&self, permit: &Permit, poll_id: &str) -> Result<Option<Poll>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        let row = sqlx::query(sql!(
-            "{POLL} WHERE p.id = ? AND {VISIBLE} AND (t.private = 0 OR ?)"
-        ))
-        .bind(poll_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut poll = poll_from_row(&row)?;
-        let options: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT number, label, starts_at FROM poll_options WHERE poll_id = ? ORDER BY number",
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            let row = sqlx::query(sql!(
+                "{POLL} WHERE p.id = ? AND {VISIBLE} AND (NOT t.private OR ?)"
+            ))
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_optional(pool)
+            .await?;
+            let Some(row) = row else { return Ok(None) };
+            let mut poll = poll_from_row(&row)?;
+            let options: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT number, label, starts_at FROM poll_options WHERE poll_id = $1 ORDER BY number",
         )
         .bind(poll_id)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?;
-        poll.options = options
-            .into_iter()
-            .map(|(number, label, starts_at)| PollOption {
-                number: usize::try_from(number).unwrap_or(0),
-                label,
-                starts_at,
-            })
-            .collect();
-        poll.rules.option_count = poll.options.len();
-        Ok(Some(poll))
+            poll.options = options
+                .into_iter()
+                .map(|(number, label, starts_at)| PollOption {
+                    number: usize::try_from(number).unwrap_or(0),
+                    label,
+                    starts_at,
+                })
+                .collect();
+            poll.rules.option_count = poll.options.len();
+            Ok(Some(poll))
+        })
     }
 
     /// The polls of a thread, newest first, with how many people have voted.
@@ -265,19 +276,21 @@ impl Store {
         permit: &Permit,
         thread_id: &str,
     ) -> Result<Vec<PollListing>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
              (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) AS voted \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
-             WHERE p.thread_id = ? AND {VISIBLE} AND (t.private = 0 OR ?) \
+             WHERE p.thread_id = ? AND {VISIBLE} AND (NOT t.private OR ?) \
              ORDER BY p.created_at DESC, p.id"
-        ))
-        .bind(thread_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_all(&self.pool)
-        .await?)
+            ))
+            .bind(thread_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// The group's open polls that the permit may read, closing soonest first.
@@ -287,20 +300,22 @@ impl Store {
         now: i64,
         limit: i64,
     ) -> Result<Vec<PollListing>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
              (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) AS voted \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
-             WHERE {VISIBLE} AND (t.private = 0 OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
+             WHERE {VISIBLE} AND (NOT t.private OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
              ORDER BY p.closes_at, p.id LIMIT ?"
-        ))
-        .bind(group_id)
-        .bind(private_too)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+            ))
+            .bind(group_id)
+            .bind(private_too)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Starts a poll in an open thread of the permit's group. Returns the handles in
@@ -314,35 +329,36 @@ impl Store {
         spec: &PollSpec,
         now: i64,
     ) -> Result<Result<(), Vec<String>>, StoreError> {
-        let group_id = group_of(permit, Action::StartPoll)?;
-        let mut tx = self.begin_write().await?;
-        let mut voter_ids = Vec::new();
-        let mut unknown = Vec::new();
-        for handle in &spec.voters {
-            let id: Option<String> = sqlx::query_scalar(
-                "SELECT a.id FROM accounts a JOIN memberships m ON m.account_id = a.id \
-                 WHERE a.handle = ? AND m.group_id = ?",
-            )
-            .bind(handle)
-            .bind(group_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match id {
-                Some(id) => voter_ids.push(id),
-                None => unknown.push(handle.clone()),
-            }
-        }
-        if !unknown.is_empty() {
-            return Ok(Err(unknown));
-        }
-        let r = &spec.rules;
-        let inserted = sqlx::query(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::StartPoll)?;
+            write_tx!(pool, |tx| {
+                let mut voter_ids = Vec::new();
+                let mut unknown = Vec::new();
+                for handle in &spec.voters {
+                    let id: Option<String> = sqlx::query_scalar(
+                        "SELECT a.id FROM accounts a JOIN memberships m ON m.account_id = a.id \
+                 WHERE a.handle = $1 AND m.group_id = $2",
+                    )
+                    .bind(handle)
+                    .bind(group_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    match id {
+                        Some(id) => voter_ids.push(id),
+                        None => unknown.push(handle.clone()),
+                    }
+                }
+                if !unknown.is_empty() {
+                    return Ok(Err(unknown));
+                }
+                let r = &spec.rules;
+                let inserted = sqlx::query(
             "INSERT INTO polls (id, thread_id, author_id, kind, template, title, details, \
              created_at, closes_at, anonymous, hide_results, reason_mode, reason_max, \
              allow_change, voters_only, none_of_the_above, min_choices, max_choices, score_min, \
              score_max, dot_total, method, count_target) \
-             SELECT ?, t.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
-             FROM threads t WHERE t.id = ? AND t.group_id = ? AND t.deleted_at IS NULL \
+             SELECT $1, t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
+             FROM threads t WHERE t.id = $23 AND t.group_id = $24 AND t.deleted_at IS NULL \
              AND t.closed_at IS NULL",
         )
         .bind(id)
@@ -371,12 +387,12 @@ impl Store {
         .bind(group_id)
         .execute(&mut *tx)
         .await?;
-        if inserted.rows_affected() == 0 {
-            return Err(StoreError::NotPermitted);
-        }
-        for (number, label) in spec.options.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO poll_options (poll_id, number, label, starts_at) VALUES (?, ?, ?, ?)",
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::NotPermitted);
+                }
+                for (number, label) in spec.options.iter().enumerate() {
+                    sqlx::query(
+                "INSERT INTO poll_options (poll_id, number, label, starts_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
             .bind(i64::try_from(number).unwrap_or(i64::MAX))
@@ -384,23 +400,25 @@ impl Store {
             .bind(spec.times.get(number).copied())
             .execute(&mut *tx)
             .await?;
-        }
-        for voter in &voter_ids {
-            sqlx::query(
-                "INSERT INTO poll_voters (poll_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                }
+                for voter in &voter_ids {
+                    sqlx::query(
+                "INSERT INTO poll_voters (poll_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
             .bind(id)
             .bind(voter)
             .execute(&mut *tx)
             .await?;
-        }
-        sqlx::query("UPDATE threads SET last_activity_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(thread_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Ok(()))
+                }
+                sqlx::query("UPDATE threads SET last_activity_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(thread_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            })
+        })
     }
 
     /// Whether the person may vote in the poll: a member (the permit), and named when the poll
@@ -411,17 +429,19 @@ impl Store {
         poll_id: &str,
         account_id: &str,
     ) -> Result<bool, StoreError> {
-        let group_id = group_of(permit, Action::Participate)?;
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM polls p JOIN threads t ON t.id = p.thread_id \
-             WHERE p.id = ? AND t.group_id = ? AND (p.voters_only = 0 OR EXISTS \
-             (SELECT 1 FROM poll_voters v WHERE v.poll_id = p.id AND v.account_id = ?)))",
-        )
-        .bind(poll_id)
-        .bind(group_id)
-        .bind(account_id)
-        .fetch_one(&self.pool)
-        .await?)
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Participate)?;
+            Ok(sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE p.id = $1 AND t.group_id = $2 AND (NOT p.voters_only OR EXISTS \
+             (SELECT 1 FROM poll_voters v WHERE v.poll_id = p.id AND v.account_id = $3)))",
+            )
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// Whether the person has voted (in any poll, secret or not).
@@ -431,14 +451,16 @@ impl Store {
         poll_id: &str,
         account_id: &str,
     ) -> Result<bool, StoreError> {
-        let _ = group_of(permit, Action::Participate)?;
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM poll_participants WHERE poll_id = ? AND account_id = ?)",
+        on_engine!(self, |pool| {
+            let _ = group_of(permit, Action::Participate)?;
+            Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM poll_participants WHERE poll_id = $1 AND account_id = $2)",
         )
         .bind(poll_id)
         .bind(account_id)
-        .fetch_one(&self.pool)
+        .fetch_one(pool)
         .await?)
+        })
     }
 
     /// The person's current ballot and reason in a poll that is not secret.
@@ -448,16 +470,18 @@ impl Store {
         poll_id: &str,
         account_id: &str,
     ) -> Result<Option<(Ballot, Option<String>)>, StoreError> {
-        let _ = group_of(permit, Action::Participate)?;
-        let row: Option<(String, Option<String>)> = sqlx::query_as(
-            "SELECT marks, reason FROM ballots WHERE poll_id = ? AND voter_id = ? \
+        on_engine!(self, |pool| {
+            let _ = group_of(permit, Action::Participate)?;
+            let row: Option<(String, Option<String>)> = sqlx::query_as(
+                "SELECT marks, reason FROM ballots WHERE poll_id = $1 AND voter_id = $2 \
              AND replaced_at IS NULL",
-        )
-        .bind(poll_id)
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(marks, reason)| (decode_marks(&marks), reason)))
+            )
+            .bind(poll_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(row.map(|(marks, reason)| (decode_marks(&marks), reason)))
+        })
     }
 
     /// Casts, or changes, the person's ballot: counted exactly once whatever else happens at
@@ -471,33 +495,34 @@ impl Store {
         reason: Option<&str>,
         now: i64,
     ) -> Result<Result<(), CastProblem>, StoreError> {
-        let group_id = group_of(permit, Action::Participate)?;
-        let mut tx = self.begin_write().await?;
-        let poll: Option<(bool, bool, bool, bool)> = sqlx::query_as(
-            "SELECT p.anonymous, p.allow_change, \
-             p.closed_at IS NULL AND p.closes_at > ?, \
-             p.voters_only = 0 OR EXISTS (SELECT 1 FROM poll_voters v \
-                 WHERE v.poll_id = p.id AND v.account_id = ?) \
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Participate)?;
+            write_tx!(pool, |tx| {
+                let poll: Option<(bool, bool, bool, bool)> = sqlx::query_as(
+                    "SELECT p.anonymous, p.allow_change, \
+             p.closed_at IS NULL AND p.closes_at > $1, \
+             NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
+                 WHERE v.poll_id = p.id AND v.account_id = $2) \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
-             WHERE p.id = ? AND t.group_id = ? AND t.deleted_at IS NULL",
-        )
-        .bind(now)
-        .bind(account_id)
-        .bind(poll_id)
-        .bind(group_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((anonymous, allow_change, open, eligible)) = poll else {
-            return Err(StoreError::NotPermitted);
-        };
-        if !open {
-            return Ok(Err(CastProblem::Closed));
-        }
-        if !eligible {
-            return Ok(Err(CastProblem::NotAVoter));
-        }
-        let first_vote = sqlx::query(
-            "INSERT INTO poll_participants (poll_id, account_id, voted_at) VALUES (?, ?, ?) \
+             WHERE p.id = $3 AND t.group_id = $4 AND t.deleted_at IS NULL",
+                )
+                .bind(now)
+                .bind(account_id)
+                .bind(poll_id)
+                .bind(group_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((anonymous, allow_change, open, eligible)) = poll else {
+                    return Err(StoreError::NotPermitted);
+                };
+                if !open {
+                    return Ok(Err(CastProblem::Closed));
+                }
+                if !eligible {
+                    return Ok(Err(CastProblem::NotAVoter));
+                }
+                let first_vote = sqlx::query(
+            "INSERT INTO poll_participants (poll_id, account_id, voted_at) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
         )
         .bind(poll_id)
@@ -507,46 +532,48 @@ impl Store {
         .await?
         .rows_affected()
             == 1;
-        if !first_vote && (anonymous || !allow_change) {
-            return Ok(Err(CastProblem::AlreadyVoted));
-        }
-        let marks = encode_marks(ballot);
-        if anonymous {
-            sqlx::query(
-                "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
-                 VALUES (?, ?, NULL, NULL, ?, ?)",
-            )
-            .bind(random_id()?)
-            .bind(poll_id)
-            .bind(&marks)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query(
-                "UPDATE ballots SET replaced_at = ? \
-                 WHERE poll_id = ? AND voter_id = ? AND replaced_at IS NULL",
-            )
-            .bind(now)
-            .bind(poll_id)
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(random_id()?)
-            .bind(poll_id)
-            .bind(account_id)
-            .bind(now)
-            .bind(&marks)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
+                if !first_vote && (anonymous || !allow_change) {
+                    return Ok(Err(CastProblem::AlreadyVoted));
+                }
+                let marks = encode_marks(ballot);
+                if anonymous {
+                    sqlx::query(
+                        "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
+                 VALUES ($1, $2, NULL, NULL, $3, $4)",
+                    )
+                    .bind(random_id()?)
+                    .bind(poll_id)
+                    .bind(&marks)
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+                } else {
+                    sqlx::query(
+                        "UPDATE ballots SET replaced_at = $1 \
+                 WHERE poll_id = $2 AND voter_id = $3 AND replaced_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(poll_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(random_id()?)
+                    .bind(poll_id)
+                    .bind(account_id)
+                    .bind(now)
+                    .bind(&marks)
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(Ok(()))
+            })
+        })
     }
 
     /// Every current ballot of a poll the permit may read, for the count and for who voted
@@ -557,38 +584,40 @@ impl Store {
         permit: &Permit,
         poll_id: &str,
     ) -> Result<Vec<ShownBallot>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        let rows = sqlx::query(sql!(
-            "SELECT CASE WHEN p.anonymous = 1 THEN NULL \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            let rows = sqlx::query(sql!(
+                "SELECT CASE WHEN p.anonymous THEN NULL \
                 ELSE COALESCE(a.display_name, 'Deleted account') END AS voter_name, \
              b.marks, b.reason, b.cast_at, \
-             CASE WHEN p.anonymous = 1 THEN 0 ELSE (SELECT COUNT(*) FROM ballots old \
+             CASE WHEN p.anonymous THEN 0 ELSE (SELECT COUNT(*) FROM ballots old \
                 WHERE old.poll_id = b.poll_id AND old.voter_id = b.voter_id \
                 AND old.replaced_at IS NOT NULL) END AS changes \
              FROM ballots b JOIN polls p ON p.id = b.poll_id \
              JOIN threads t ON t.id = p.thread_id \
-             LEFT JOIN accounts a ON a.id = b.voter_id AND p.anonymous = 0 \
-             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (t.private = 0 OR ?) \
-             ORDER BY CASE WHEN p.anonymous = 1 THEN b.id ELSE voter_name END"
-        ))
-        .bind(poll_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let marks: String = row.try_get("marks")?;
-                Ok(ShownBallot {
-                    voter_name: row.try_get("voter_name")?,
-                    ballot: decode_marks(&marks),
-                    reason: row.try_get("reason")?,
-                    cast_at: row.try_get("cast_at")?,
-                    changes: row.try_get("changes")?,
+             LEFT JOIN accounts a ON a.id = b.voter_id AND NOT p.anonymous \
+             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (NOT t.private OR ?) \
+             ORDER BY CASE WHEN p.anonymous THEN b.id ELSE voter_name END"
+            ))
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let marks: String = row.try_get("marks")?;
+                    Ok(ShownBallot {
+                        voter_name: row.try_get("voter_name")?,
+                        ballot: decode_marks(&marks),
+                        reason: row.try_get("reason")?,
+                        cast_at: row.try_get("cast_at")?,
+                        changes: row.try_get("changes")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(StoreError::from)
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
     }
 
     /// The names of those who may vote and have not, in alphabetical order.
@@ -597,44 +626,48 @@ impl Store {
         permit: &Permit,
         poll_id: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_scalar(sql!(
-            "SELECT COALESCE(a.display_name, a.email) AS name FROM polls p \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_scalar(sql!(
+                "SELECT COALESCE(a.display_name, a.email) AS name FROM polls p \
              JOIN threads t ON t.id = p.thread_id \
              JOIN memberships m ON m.group_id = t.group_id \
              JOIN accounts a ON a.id = m.account_id \
-             WHERE p.id = ? AND {VISIBLE} AND (t.private = 0 OR ?) \
-             AND (p.voters_only = 0 OR EXISTS (SELECT 1 FROM poll_voters v \
+             WHERE p.id = ? AND {VISIBLE} AND (NOT t.private OR ?) \
+             AND (NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
                  WHERE v.poll_id = p.id AND v.account_id = a.id)) \
              AND NOT EXISTS (SELECT 1 FROM poll_participants pp \
                  WHERE pp.poll_id = p.id AND pp.account_id = a.id) \
              ORDER BY name"
-        ))
-        .bind(poll_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_all(&self.pool)
-        .await?)
+            ))
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// How many people may vote, and how many have.
     pub async fn turnout(&self, permit: &Permit, poll_id: &str) -> Result<(i64, i64), StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(sql!(
-            "SELECT \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(sql!(
+                "SELECT \
              (SELECT COUNT(*) FROM memberships m WHERE m.group_id = t.group_id \
-                AND (p.voters_only = 0 OR EXISTS (SELECT 1 FROM poll_voters v \
+                AND (NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
                     WHERE v.poll_id = p.id AND v.account_id = m.account_id))), \
              (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
-             WHERE p.id = ? AND {VISIBLE} AND (t.private = 0 OR ?)"
-        ))
-        .bind(poll_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_optional(&self.pool)
-        .await?
-        .unwrap_or((0, 0)))
+             WHERE p.id = ? AND {VISIBLE} AND (NOT t.private OR ?)"
+            ))
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_optional(pool)
+            .await?
+            .unwrap_or((0, 0)))
+        })
     }
 
     /// Closes a poll now. A `Moderate` permit closes any poll of the group; a `Participate`
@@ -646,22 +679,25 @@ impl Store {
         account_id: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let (group_id, own_only) = super::threads::thread_scope(permit)?;
-        let closed = sqlx::query(
-            "UPDATE polls SET closed_at = ?, closes_at = MIN(closes_at, ?) \
-             WHERE id = ? AND closed_at IS NULL \
-             AND (? = 0 OR author_id = ?) \
-             AND thread_id IN (SELECT id FROM threads WHERE group_id = ? AND deleted_at IS NULL)",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(poll_id)
-        .bind(own_only)
-        .bind(account_id)
-        .bind(group_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(closed.rows_affected() == 1)
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = super::threads::thread_scope(permit)?;
+            let closed = sqlx::query(
+                "UPDATE polls SET closed_at = $1, \
+             closes_at = CASE WHEN closes_at < $2 THEN closes_at ELSE $2 END \
+             WHERE id = $3 AND closed_at IS NULL \
+             AND (NOT $4 OR author_id = $5) \
+             AND thread_id IN (SELECT id FROM threads WHERE group_id = $6 AND deleted_at IS NULL)",
+            )
+            .bind(now)
+            .bind(now)
+            .bind(poll_id)
+            .bind(own_only)
+            .bind(account_id)
+            .bind(group_id)
+            .execute(pool)
+            .await?;
+            Ok(closed.rows_affected() == 1)
+        })
     }
 
     /// Closes every open poll whose time has come, and puts in the outbox, in the same
@@ -671,40 +707,43 @@ impl Store {
         now: i64,
         mail_for: impl Fn(&ClosedPoll) -> NewMail,
     ) -> Result<Vec<ClosedPoll>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
-            "UPDATE polls SET closed_at = closes_at WHERE closed_at IS NULL AND closes_at <= ? \
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                let rows = sqlx::query(
+            "UPDATE polls SET closed_at = closes_at WHERE closed_at IS NULL AND closes_at <= $1 \
              RETURNING id, title, author_id",
         )
         .bind(now)
         .fetch_all(&mut *tx)
         .await?;
-        let mut closed = Vec::new();
-        for row in rows {
-            let author_id: Option<String> = row.try_get("author_id")?;
-            let author: Option<(String, String)> =
+                let mut closed = Vec::new();
+                for row in rows {
+                    let author_id: Option<String> = row.try_get("author_id")?;
+                    let author: Option<(String, String)> =
                 match author_id {
                     Some(id) => sqlx::query_as(
-                        "SELECT email, COALESCE(display_name, email) FROM accounts WHERE id = ?",
+                        "SELECT email, COALESCE(display_name, email) FROM accounts WHERE id = $1",
                     )
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?,
                     None => None,
                 };
-            if let Some((author_email, author_name)) = author {
-                let poll = ClosedPoll {
-                    id: row.try_get("id")?,
-                    title: row.try_get("title")?,
-                    author_email,
-                    author_name,
-                };
-                Store::enqueue_mail_in(&mut tx, &mail_for(&poll)).await?;
-                closed.push(poll);
-            }
-        }
-        tx.commit().await?;
-        Ok(closed)
+                    if let Some((author_email, author_name)) = author {
+                        let poll = ClosedPoll {
+                            id: row.try_get("id")?,
+                            title: row.try_get("title")?,
+                            author_email,
+                            author_name,
+                        };
+                        Store::enqueue_mail_in(Conn::from(&mut *tx), &mail_for(&poll)).await?;
+                        closed.push(poll);
+                    }
+                }
+                tx.commit().await?;
+                Ok(closed)
+            })
+        })
     }
 
     /// The members to tell about an outcome.
@@ -713,22 +752,24 @@ impl Store {
         permit: &Permit,
         poll_id: &str,
     ) -> Result<Vec<Recipient>, StoreError> {
-        let (group_id, _) = super::threads::thread_scope(permit)?;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT a.email, COALESCE(a.display_name, a.email) FROM polls p \
+        on_engine!(self, |pool| {
+            let (group_id, _) = super::threads::thread_scope(permit)?;
+            let rows: Vec<(String, String)> = sqlx::query_as(
+                "SELECT a.email, COALESCE(a.display_name, a.email) FROM polls p \
              JOIN threads t ON t.id = p.thread_id \
              JOIN memberships m ON m.group_id = t.group_id \
              JOIN accounts a ON a.id = m.account_id \
-             WHERE p.id = ? AND t.group_id = ? ORDER BY a.email",
-        )
-        .bind(poll_id)
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(email, name)| Recipient { email, name })
-            .collect())
+             WHERE p.id = $1 AND t.group_id = $2 ORDER BY a.email",
+            )
+            .bind(poll_id)
+            .bind(group_id)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(email, name)| Recipient { email, name })
+                .collect())
+        })
     }
 
     /// Writes (or rewrites) the outcome of a closed poll: the author's or an admin's. The
@@ -744,39 +785,42 @@ impl Store {
         now: i64,
         mails: &[NewMail],
     ) -> Result<Result<(), OutcomeProblem>, StoreError> {
-        let (group_id, own_only) = super::threads::thread_scope(permit)?;
-        let mut tx = self.begin_write().await?;
-        let first: Option<bool> = sqlx::query_scalar(
-            "UPDATE polls SET closed_at = COALESCE(closed_at, closes_at), \
-             outcome_at = COALESCE(outcome_at, ?), outcome = ?, outcome_option = ?, \
-             outcome_by = COALESCE(outcome_by, ?) \
-             WHERE id = ? AND (closed_at IS NOT NULL OR closes_at <= ?) \
-             AND (? = 0 OR author_id = ?) \
-             AND thread_id IN (SELECT id FROM threads WHERE group_id = ? AND deleted_at IS NULL) \
-             RETURNING outcome_at = ?",
-        )
-        .bind(now)
-        .bind(statement)
-        .bind(option.and_then(|n| i64::try_from(n).ok()))
-        .bind(account_id)
-        .bind(poll_id)
-        .bind(now)
-        .bind(own_only)
-        .bind(account_id)
-        .bind(group_id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(first) = first else {
-            return Ok(Err(OutcomeProblem::StillOpen));
-        };
-        if first {
-            for mail in mails {
-                Store::enqueue_mail_in(&mut tx, mail).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = super::threads::thread_scope(permit)?;
+            write_tx!(pool, |tx| {
+                let first: Option<bool> = sqlx::query_scalar(
+                    "UPDATE polls SET closed_at = COALESCE(closed_at, closes_at), \
+             outcome_at = COALESCE(outcome_at, $1), outcome = $2, outcome_option = $3, \
+             outcome_by = COALESCE(outcome_by, $4) \
+             WHERE id = $5 AND (closed_at IS NOT NULL OR closes_at <= $6) \
+             AND (NOT $7 OR author_id = $8) \
+             AND thread_id IN (SELECT id FROM threads WHERE group_id = $9 AND deleted_at IS NULL) \
+             RETURNING outcome_at = $10",
+                )
+                .bind(now)
+                .bind(statement)
+                .bind(option.and_then(|n| i64::try_from(n).ok()))
+                .bind(account_id)
+                .bind(poll_id)
+                .bind(now)
+                .bind(own_only)
+                .bind(account_id)
+                .bind(group_id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(first) = first else {
+                    return Ok(Err(OutcomeProblem::StillOpen));
+                };
+                if first {
+                    for mail in mails {
+                        Store::enqueue_mail_in(Conn::from(&mut *tx), mail).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(Ok(()))
+            })
+        })
     }
 }
 

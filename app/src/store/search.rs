@@ -1,11 +1,12 @@
 //! Search of threads and comments by words, within what the searcher may read.
 //!
-//! SQLite's FTS5 keeps the plain text of each thread and comment (`search_text`), written in
-//! the same transactions as the content. The permission rule is part of the one query: a hit
+//! `search_text` keeps the plain text of each thread and comment, written in the same
+//! transactions as the content: an FTS5 table on SQLite, a table with a `tsvector` column and a
+//! GIN index on PostgreSQL. Matching, ranking and excerpts are the one place where the engines'
+//! SQL differs ([`FullText`]); the permission rule is shared and part of the one query: a hit
 //! counts only when its thread is not deleted and is either public in an open group or in a
 //! group the searcher is a member of, so no hit the searcher may not read is ever counted or
-//! shown. On PostgreSQL the same function would match a `tsvector` column with
-//! `websearch_to_tsquery` and rank with `ts_rank`, and cut excerpts with `ts_headline`.
+//! shown.
 
 use super::{Store, StoreError};
 
@@ -39,15 +40,43 @@ pub struct SearchScope<'a> {
     pub group_handle: Option<&'a str>,
 }
 
-const SEARCH_FROM: &str = "FROM search_text s \
+/// Where a hit comes from and whether the searcher may read it: the same on both engines.
+/// `?2` binds the searcher, `?3` the group handle or "".
+const SEARCH_JOINS: &str = "FROM search_text s \
     JOIN threads t ON t.id = s.thread_id AND t.deleted_at IS NULL \
     JOIN groups g ON g.id = t.group_id \
     LEFT JOIN comments c ON c.id = s.comment_id AND s.comment_id <> '' \
-    LEFT JOIN accounts a ON a.id = CASE WHEN s.comment_id = '' THEN t.author_id ELSE c.author_id END \
-    WHERE search_text MATCH ?1 \
-    AND ((g.privacy = 'open' AND t.private = 0) OR EXISTS \
+    LEFT JOIN accounts a ON a.id = CASE WHEN s.comment_id = '' THEN t.author_id ELSE c.author_id END";
+const SEARCH_READABLE: &str = "((g.privacy = 'open' AND NOT t.private) OR EXISTS \
         (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.account_id = ?2)) \
     AND (?3 = '' OR g.handle = ?3)";
+const HIT_COLUMNS: &str = "s.thread_id, s.comment_id, t.title AS thread_title, \
+    g.name AS group_name, g.handle AS group_handle, \
+    COALESCE(a.display_name, 'Deleted account') AS author_name, \
+    COALESCE(c.created_at, t.created_at) AS at";
+
+/// How each engine matches, ranks and cuts excerpts; `?1` binds the words.
+struct FullText {
+    matches: &'static str,
+    excerpt: &'static str,
+    best_first: &'static str,
+}
+
+/// SQLite's FTS5: every word quoted, so nothing typed is read as search syntax.
+const FTS5: FullText = FullText {
+    matches: "search_text MATCH ?1",
+    excerpt: "snippet(search_text, -1, char(2), char(3), '\u{2026}', 24)",
+    best_first: "rank",
+};
+
+/// PostgreSQL's `tsvector` (see the migration): `plainto_tsquery` reads the words as plain
+/// words that must all be there, and `ts_headline` marks them as `snippet` does.
+const TSVECTOR: FullText = FullText {
+    matches: "s.document @@ plainto_tsquery('simple', ?1)",
+    excerpt: "ts_headline('simple', concat_ws(' ', s.title, s.body), plainto_tsquery('simple', ?1), \
+        'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12')",
+    best_first: "ts_rank(s.document, plainto_tsquery('simple', ?1)) DESC",
+};
 
 impl Store {
     /// The threads and comments matching every one of `words` that the searcher may read,
@@ -59,39 +88,49 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<SearchHit>, i64), StoreError> {
-        if words.is_empty() {
-            return Ok((Vec::new(), 0));
-        }
-        // Each word quoted: the words hold only letters and digits, so nothing typed can be
-        // read as search syntax.
-        let query = words
-            .iter()
-            .map(|w| format!("\"{w}\""))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let reader = scope.reader.unwrap_or_default();
-        let group = scope.group_handle.unwrap_or_default();
-        let hits = sqlx::query_as(sql!(
-            "SELECT s.thread_id, s.comment_id, t.title AS thread_title, g.name AS group_name, \
-             g.handle AS group_handle, \
-             snippet(search_text, -1, char(2), char(3), '\u{2026}', 24) AS excerpt, \
-             COALESCE(a.display_name, 'Deleted account') AS author_name, \
-             COALESCE(c.created_at, t.created_at) AS at \
-             {SEARCH_FROM} ORDER BY rank LIMIT ?4 OFFSET ?5"
-        ))
-        .bind(&query)
-        .bind(reader)
-        .bind(group)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let total = sqlx::query_scalar(sql!("SELECT count(*) {SEARCH_FROM}"))
+        on_engine!(self, |pool| {
+            if words.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            let (full_text, query) = match self.pool {
+                super::engine::Pool::Sqlite(_) => (
+                    FTS5,
+                    words
+                        .iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                super::engine::Pool::Postgres(_) => (TSVECTOR, words.join(" ")),
+            };
+            let FullText {
+                matches,
+                excerpt,
+                best_first,
+            } = full_text;
+            let reader = scope.reader.unwrap_or_default();
+            let group = scope.group_handle.unwrap_or_default();
+            let hits = sqlx::query_as(sql!(
+                "SELECT {HIT_COLUMNS}, {excerpt} AS excerpt \
+             {SEARCH_JOINS} WHERE {matches} AND {SEARCH_READABLE} \
+             ORDER BY {best_first} LIMIT ?4 OFFSET ?5"
+            ))
             .bind(&query)
             .bind(reader)
             .bind(group)
-            .fetch_one(&self.pool)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
             .await?;
-        Ok((hits, total))
+            let total = sqlx::query_scalar(sql!(
+                "SELECT count(*) {SEARCH_JOINS} WHERE {matches} AND {SEARCH_READABLE}"
+            ))
+            .bind(&query)
+            .bind(reader)
+            .bind(group)
+            .fetch_one(pool)
+            .await?;
+            Ok((hits, total))
+        })
     }
 }

@@ -7,7 +7,7 @@
 //! threads: the author check is part of each statement. [`Store::thread_by_id`] alone reads
 //! without a permit: it is how a page finds the group to decide with.
 
-use sqlx::{Sqlite, Transaction};
+use super::Conn;
 
 use super::groups::group_of;
 use super::{Store, StoreError, random_id};
@@ -109,7 +109,7 @@ const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
 
 /// A thread is readable by members of its group, and by anyone who may read the group's
 /// content when it is not private (the account bound to `?` is the reader).
-pub(super) const READABLE: &str = "(t.private = 0 OR EXISTS \
+pub(super) const READABLE: &str = "(NOT t.private OR EXISTS \
     (SELECT 1 FROM memberships rm WHERE rm.group_id = t.group_id AND rm.account_id = ?))";
 
 /// Which threads of the permit's group a change may reach: `(group, only the author's own)`.
@@ -133,36 +133,40 @@ pub(super) fn read_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
 
 /// Puts a thread's own words in the search index (replacing what was there).
 pub(super) async fn index_thread(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: Conn<'_>,
     thread_id: &str,
     title: &str,
     context: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM search_text WHERE thread_id = ? AND comment_id = ''")
+    on_conn!(conn, |c| {
+        sqlx::query("DELETE FROM search_text WHERE thread_id = $1 AND comment_id = ''")
+            .bind(thread_id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ($1, $2, $3, '')",
+        )
+        .bind(title)
+        .bind(markdown::plain_text(context, usize::MAX))
         .bind(thread_id)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
-    sqlx::query(
-        "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES (?, ?, ?, '')",
-    )
-    .bind(title)
-    .bind(markdown::plain_text(context, usize::MAX))
-    .bind(thread_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 impl Store {
     /// The thread `id` unless it is deleted, for a page to decide who may see it. Nothing is
     /// shown from it before that decision.
     pub async fn thread_by_id(&self, id: &str) -> Result<Option<Thread>, StoreError> {
-        Ok(
-            sqlx::query_as(sql!("{THREAD} WHERE t.id = ? AND t.deleted_at IS NULL"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        on_engine!(self, |pool| {
+            Ok(
+                sqlx::query_as(sql!("{THREAD} WHERE t.id = ? AND t.deleted_at IS NULL"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
     }
 
     /// Starts a thread, its first version and its search entry together.
@@ -171,12 +175,13 @@ impl Store {
         permit: &Permit,
         thread: &NewThread<'_>,
     ) -> Result<(), StoreError> {
-        let group_id = group_of(permit, Action::StartThread)?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::StartThread)?;
+            write_tx!(pool, |tx| {
+                sqlx::query(
             "INSERT INTO threads (id, group_id, author_id, title, context, private, created_at, last_activity_at) \
-             SELECT ?, g.id, ?, ?, ?, CASE WHEN g.privacy = 'open' THEN ? ELSE 1 END, ?, ? \
-             FROM groups g WHERE g.id = ?",
+             SELECT $1, g.id, $2, $3, $4, CASE WHEN g.privacy = 'open' THEN $5 ELSE TRUE END, $6, $7 \
+             FROM groups g WHERE g.id = $8",
         )
         .bind(thread.id)
         .bind(thread.author_id)
@@ -188,8 +193,8 @@ impl Store {
         .bind(group_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO thread_versions (thread_id, version, title, context, editor_id, at) VALUES (?, 1, ?, ?, ?, ?)",
+                sqlx::query(
+            "INSERT INTO thread_versions (thread_id, version, title, context, editor_id, at) VALUES ($1, 1, $2, $3, $4, $5)",
         )
         .bind(thread.id)
         .bind(thread.title)
@@ -198,9 +203,17 @@ impl Store {
         .bind(thread.now)
         .execute(&mut *tx)
         .await?;
-        index_thread(&mut tx, thread.id, thread.title, thread.context).await?;
-        tx.commit().await?;
-        Ok(())
+                index_thread(
+                    Conn::from(&mut *tx),
+                    thread.id,
+                    thread.title,
+                    thread.context,
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 
     /// A page of the group's threads the reader may read: pinned first, then the most recently
@@ -212,9 +225,10 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<ThreadListing>, i64), StoreError> {
-        let group_id = group_of(permit, Action::ViewContent)?;
-        let reader = reader.unwrap_or_default();
-        let threads = sqlx::query_as(sql!(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::ViewContent)?;
+            let reader = reader.unwrap_or_default();
+            let threads = sqlx::query_as(sql!(
             "SELECT t.id, t.title, COALESCE(a.display_name, 'Deleted account') AS author_name, \
              t.private, t.last_activity_at, t.closed_at IS NOT NULL AS closed, \
              t.pinned_at IS NOT NULL AS pinned, \
@@ -231,16 +245,17 @@ impl Store {
         .bind(reader)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?;
-        let total = sqlx::query_scalar(sql!(
+            let total = sqlx::query_scalar(sql!(
             "SELECT count(*) FROM threads t WHERE t.group_id = ? AND t.deleted_at IS NULL AND {READABLE}"
         ))
         .bind(group_id)
         .bind(reader)
-        .fetch_one(&self.pool)
+        .fetch_one(pool)
         .await?;
-        Ok((threads, total))
+            Ok((threads, total))
+        })
     }
 
     /// Saves a new title and context as the next version. `None` when the thread is not one
@@ -251,20 +266,21 @@ impl Store {
         thread_id: &str,
         edit: &ThreadEdit<'_>,
     ) -> Result<Option<i64>, StoreError> {
-        let (group_id, own_only) = thread_scope(permit)?;
-        let ThreadEdit {
-            editor_id,
-            title,
-            context,
-            private,
-            now,
-        } = *edit;
-        let mut tx = self.begin_write().await?;
-        let version: Option<i64> = sqlx::query_scalar(
-            "UPDATE threads SET title = ?, context = ?, version = version + 1, edited_at = ?, \
-             private = CASE WHEN (SELECT privacy FROM groups WHERE id = group_id) = 'open' THEN COALESCE(?, private) ELSE 1 END \
-             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND closed_at IS NULL \
-             AND (? = 0 OR author_id = ?) RETURNING version",
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = thread_scope(permit)?;
+            let ThreadEdit {
+                editor_id,
+                title,
+                context,
+                private,
+                now,
+            } = *edit;
+            write_tx!(pool, |tx| {
+                let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE threads SET title = $1, context = $2, version = version + 1, edited_at = $3, \
+             private = CASE WHEN (SELECT privacy FROM groups WHERE id = group_id) = 'open' THEN COALESCE($4, private) ELSE TRUE END \
+             WHERE id = $5 AND group_id = $6 AND deleted_at IS NULL AND closed_at IS NULL \
+             AND (NOT $7 OR author_id = $8) RETURNING version",
         )
         .bind(title)
         .bind(context)
@@ -276,11 +292,11 @@ impl Store {
         .bind(editor_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(version) = version else {
-            return Ok(None);
-        };
-        sqlx::query(
-            "INSERT INTO thread_versions (thread_id, version, title, context, editor_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+                let Some(version) = version else {
+                    return Ok(None);
+                };
+                sqlx::query(
+            "INSERT INTO thread_versions (thread_id, version, title, context, editor_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(thread_id)
         .bind(version)
@@ -290,9 +306,11 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        index_thread(&mut tx, thread_id, title, context).await?;
-        tx.commit().await?;
-        Ok(Some(version))
+                index_thread(Conn::from(&mut *tx), thread_id, title, context).await?;
+                tx.commit().await?;
+                Ok(Some(version))
+            })
+        })
     }
 
     /// Every version of a thread, newest first.
@@ -301,20 +319,22 @@ impl Store {
         permit: &Permit,
         thread_id: &str,
     ) -> Result<Vec<Version>, StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        Ok(sqlx::query_as(
-            "SELECT v.version, v.title, v.context AS body, \
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_as(
+                "SELECT v.version, v.title, v.context AS body, \
              COALESCE(a.display_name, 'Deleted account') AS editor_name, v.at \
              FROM thread_versions v JOIN threads t ON t.id = v.thread_id \
              LEFT JOIN accounts a ON a.id = v.editor_id \
-             WHERE v.thread_id = ? AND t.group_id = ? AND (t.private = 0 OR ?) \
+             WHERE v.thread_id = $1 AND t.group_id = $2 AND (NOT t.private OR $3) \
              AND t.deleted_at IS NULL ORDER BY v.version DESC",
-        )
-        .bind(thread_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_all(&self.pool)
-        .await?)
+            )
+            .bind(thread_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Closes (no more comments, replies, reactions or edits) or reopens a thread. With a
@@ -329,25 +349,27 @@ impl Store {
         closed: bool,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let (group_id, own_only) = thread_scope(permit)?;
-        let statement = if closed {
-            "UPDATE threads SET closed_at = ?1, closed_by = ?2 \
-             WHERE id = ?3 AND group_id = ?4 AND deleted_at IS NULL AND closed_at IS NULL \
-             AND (?5 = 0 OR author_id = ?2)"
-        } else {
-            "UPDATE threads SET closed_at = NULL, closed_by = NULL \
-             WHERE id = ?3 AND group_id = ?4 AND deleted_at IS NULL AND closed_at IS NOT NULL \
-             AND (?5 = 0 OR (author_id = ?2 AND closed_by = ?2)) AND ?1 IS NOT NULL"
-        };
-        let done = sqlx::query(statement)
-            .bind(now)
-            .bind(actor_id)
-            .bind(thread_id)
-            .bind(group_id)
-            .bind(own_only)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = thread_scope(permit)?;
+            let statement = if closed {
+                "UPDATE threads SET closed_at = $1, closed_by = $2 \
+             WHERE id = $3 AND group_id = $4 AND deleted_at IS NULL AND closed_at IS NULL \
+             AND (NOT $5 OR author_id = $2)"
+            } else {
+                "UPDATE threads SET closed_at = NULL, closed_by = NULL \
+             WHERE id = $3 AND group_id = $4 AND deleted_at IS NULL AND closed_at IS NOT NULL \
+             AND (NOT $5 OR (author_id = $2 AND closed_by = $2)) AND $1 IS NOT NULL"
+            };
+            let done = sqlx::query(statement)
+                .bind(now)
+                .bind(actor_id)
+                .bind(thread_id)
+                .bind(group_id)
+                .bind(own_only)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Pins a thread to the top of the group's list, or unpins it.
@@ -358,18 +380,20 @@ impl Store {
         pinned: bool,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let group_id = group_of(permit, Action::Moderate)?;
-        let done = sqlx::query(
-            "UPDATE threads SET pinned_at = CASE WHEN ? THEN ? ELSE NULL END \
-             WHERE id = ? AND group_id = ? AND deleted_at IS NULL",
-        )
-        .bind(pinned)
-        .bind(now)
-        .bind(thread_id)
-        .bind(group_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Moderate)?;
+            let done = sqlx::query(
+                "UPDATE threads SET pinned_at = CASE WHEN $1 THEN $2 ELSE NULL END \
+             WHERE id = $3 AND group_id = $4 AND deleted_at IS NULL",
+            )
+            .bind(pinned)
+            .bind(now)
+            .bind(thread_id)
+            .bind(group_id)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Moves a thread (with its comments) to another group, where the mover is an admin
@@ -382,21 +406,23 @@ impl Store {
         thread_id: &str,
         actor_id: &str,
     ) -> Result<bool, StoreError> {
-        let (group_id, own_only) = thread_scope(from)?;
-        let to_group = group_of(to, Action::Moderate)?;
-        let done = sqlx::query(
-            "UPDATE threads SET group_id = ?1, pinned_at = NULL, \
-             private = CASE WHEN (SELECT privacy FROM groups WHERE id = ?1) = 'open' THEN private ELSE 1 END \
-             WHERE id = ?2 AND group_id = ?3 AND deleted_at IS NULL AND (?4 = 0 OR author_id = ?5)",
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = thread_scope(from)?;
+            let to_group = group_of(to, Action::Moderate)?;
+            let done = sqlx::query(
+            "UPDATE threads SET group_id = $1, pinned_at = NULL, \
+             private = CASE WHEN (SELECT privacy FROM groups WHERE id = $1) = 'open' THEN private ELSE TRUE END \
+             WHERE id = $2 AND group_id = $3 AND deleted_at IS NULL AND (NOT $4 OR author_id = $5)",
         )
         .bind(to_group)
         .bind(thread_id)
         .bind(group_id)
         .bind(own_only)
         .bind(actor_id)
-        .execute(&self.pool)
+        .execute(pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Deletes a thread: it disappears at once (pages answer "not found", search forgets it)
@@ -408,41 +434,46 @@ impl Store {
         actor_id: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let (group_id, own_only) = thread_scope(permit)?;
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE threads SET deleted_at = ?, deleted_by = ? \
-             WHERE id = ? AND group_id = ? AND deleted_at IS NULL AND (? = 0 OR author_id = ?)",
-        )
-        .bind(now)
-        .bind(actor_id)
-        .bind(thread_id)
-        .bind(group_id)
-        .bind(own_only)
-        .bind(actor_id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            sqlx::query("DELETE FROM search_text WHERE thread_id = ?")
+        on_engine!(self, |pool| {
+            let (group_id, own_only) = thread_scope(permit)?;
+            write_tx!(pool, |tx| {
+                let done = sqlx::query(
+                    "UPDATE threads SET deleted_at = $1, deleted_by = $2 \
+             WHERE id = $3 AND group_id = $4 AND deleted_at IS NULL AND (NOT $5 OR author_id = $6)",
+                )
+                .bind(now)
+                .bind(actor_id)
                 .bind(thread_id)
+                .bind(group_id)
+                .bind(own_only)
+                .bind(actor_id)
                 .execute(&mut *tx)
                 .await?;
-        }
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+                if done.rows_affected() == 1 {
+                    sqlx::query("DELETE FROM search_text WHERE thread_id = $1")
+                        .bind(thread_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            })
+        })
     }
 
     /// Deleted threads of the group not yet purged, most recent first.
     pub async fn deleted_threads(&self, permit: &Permit) -> Result<Vec<DeletedThread>, StoreError> {
-        let group_id = group_of(permit, Action::Moderate)?;
-        Ok(sqlx::query_as(
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Moderate)?;
+            Ok(sqlx::query_as(
             "SELECT t.id, t.title, t.deleted_at, COALESCE(a.display_name, 'Deleted account') AS deleted_by_name \
              FROM threads t LEFT JOIN accounts a ON a.id = t.deleted_by \
-             WHERE t.group_id = ? AND t.deleted_at IS NOT NULL ORDER BY t.deleted_at DESC",
+             WHERE t.group_id = $1 AND t.deleted_at IS NOT NULL ORDER BY t.deleted_at DESC",
         )
         .bind(group_id)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// Brings a deleted thread back, with its comments in the search index again.
@@ -451,42 +482,48 @@ impl Store {
         permit: &Permit,
         thread_id: &str,
     ) -> Result<bool, StoreError> {
-        let group_id = group_of(permit, Action::Moderate)?;
-        let mut tx = self.begin_write().await?;
-        let restored: Option<(String, String)> = sqlx::query_as(
-            "UPDATE threads SET deleted_at = NULL, deleted_by = NULL \
-             WHERE id = ? AND group_id = ? AND deleted_at IS NOT NULL RETURNING title, context",
-        )
-        .bind(thread_id)
-        .bind(group_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((title, context)) = restored else {
-            return Ok(false);
-        };
-        index_thread(&mut tx, thread_id, &title, &context).await?;
-        let comments: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, body FROM comments WHERE thread_id = ? AND deleted_at IS NULL",
-        )
-        .bind(thread_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (id, body) in comments {
-            super::comments::index_comment(&mut tx, thread_id, &id, &body).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::Moderate)?;
+            write_tx!(pool, |tx| {
+                let restored: Option<(String, String)> = sqlx::query_as(
+                    "UPDATE threads SET deleted_at = NULL, deleted_by = NULL \
+             WHERE id = $1 AND group_id = $2 AND deleted_at IS NOT NULL RETURNING title, context",
+                )
+                .bind(thread_id)
+                .bind(group_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((title, context)) = restored else {
+                    return Ok(false);
+                };
+                index_thread(Conn::from(&mut *tx), thread_id, &title, &context).await?;
+                let comments: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT id, body FROM comments WHERE thread_id = $1 AND deleted_at IS NULL",
+                )
+                .bind(thread_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (id, body) in comments {
+                    super::comments::index_comment(Conn::from(&mut *tx), thread_id, &id, &body)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            })
+        })
     }
 
     /// Removes for good the threads deleted more than [`PURGE_AFTER_SECS`] before `now`, with
     /// everything in them. How many went.
     pub async fn purge_deleted_threads(&self, now: i64) -> Result<u64, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < ?")
-                .bind(now - PURGE_AFTER_SECS)
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected())
+        on_engine!(self, |pool| {
+            let done =
+                sqlx::query("DELETE FROM threads WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+                    .bind(now - PURGE_AFTER_SECS)
+                    .execute(pool)
+                    .await?;
+            Ok(done.rows_affected())
+        })
     }
 
     /// The comments of a thread a person has seen.
@@ -496,17 +533,19 @@ impl Store {
         thread_id: &str,
         account_id: &str,
     ) -> Result<ReadRanges, StoreError> {
-        let (group_id, _) = read_scope(permit)?;
-        let text: Option<String> = sqlx::query_scalar(
-            "SELECT r.ranges FROM thread_reads r JOIN threads t ON t.id = r.thread_id \
-             WHERE r.thread_id = ? AND r.account_id = ? AND t.group_id = ?",
-        )
-        .bind(thread_id)
-        .bind(account_id)
-        .bind(group_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(text.map(|t| ReadRanges::parse(&t)).unwrap_or_default())
+        on_engine!(self, |pool| {
+            let (group_id, _) = read_scope(permit)?;
+            let text: Option<String> = sqlx::query_scalar(
+                "SELECT r.ranges FROM thread_reads r JOIN threads t ON t.id = r.thread_id \
+             WHERE r.thread_id = $1 AND r.account_id = $2 AND t.group_id = $3",
+            )
+            .bind(thread_id)
+            .bind(account_id)
+            .bind(group_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(text.map(|t| ReadRanges::parse(&t)).unwrap_or_default())
+        })
     }
 
     /// Records that a person has now seen the comments numbered `seqs`.
@@ -518,61 +557,66 @@ impl Store {
         seqs: &[i64],
         now: i64,
     ) -> Result<(), StoreError> {
-        let (group_id, private_too) = read_scope(permit)?;
-        let mut tx = self.begin_write().await?;
-        let readable: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM threads WHERE id = ? AND group_id = ? AND (private = 0 OR ?)",
-        )
-        .bind(thread_id)
-        .bind(group_id)
-        .bind(private_too)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if readable.is_none() {
-            return Err(StoreError::NotPermitted);
-        }
-        mark_read_in(&mut tx, thread_id, account_id, seqs, now).await?;
-        tx.commit().await?;
-        Ok(())
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            write_tx!(pool, |tx| {
+                let readable: Option<i64> = sqlx::query_scalar(
+                    "SELECT 1 FROM threads WHERE id = $1 AND group_id = $2 AND (NOT private OR $3)",
+                )
+                .bind(thread_id)
+                .bind(group_id)
+                .bind(private_too)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if readable.is_none() {
+                    return Err(StoreError::NotPermitted);
+                }
+                mark_read_in(Conn::from(&mut *tx), thread_id, account_id, seqs, now).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
     }
 }
 
 /// [`Store::mark_read`] inside the caller's transaction.
 pub(super) async fn mark_read_in(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: Conn<'_>,
     thread_id: &str,
     account_id: &str,
     seqs: &[i64],
     now: i64,
 ) -> Result<(), StoreError> {
-    let text: Option<String> = sqlx::query_scalar(
-        "SELECT ranges FROM thread_reads WHERE thread_id = ? AND account_id = ?",
-    )
-    .bind(thread_id)
-    .bind(account_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let mut ranges = text.as_deref().map(ReadRanges::parse).unwrap_or_default();
-    if ranges.is_empty() && text.as_deref().is_some_and(|t| !t.is_empty()) {
-        // Stored ranges that cannot be read are left alone rather than overwritten.
-        return Ok(());
-    }
-    let before = ranges.clone();
-    ranges.add_all(seqs.iter().copied());
-    if text.is_some() && ranges == before {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO thread_reads (thread_id, account_id, ranges, read_at) VALUES (?, ?, ?, ?) \
+    on_conn!(conn, |c| {
+        let text: Option<String> = sqlx::query_scalar(
+            "SELECT ranges FROM thread_reads WHERE thread_id = $1 AND account_id = $2",
+        )
+        .bind(thread_id)
+        .bind(account_id)
+        .fetch_optional(&mut *c)
+        .await?;
+        let mut ranges = text.as_deref().map(ReadRanges::parse).unwrap_or_default();
+        if ranges.is_empty() && text.as_deref().is_some_and(|t| !t.is_empty()) {
+            // Stored ranges that cannot be read are left alone rather than overwritten.
+            return Ok(());
+        }
+        let before = ranges.clone();
+        ranges.add_all(seqs.iter().copied());
+        if text.is_some() && ranges == before {
+            return Ok(());
+        }
+        sqlx::query(
+        "INSERT INTO thread_reads (thread_id, account_id, ranges, read_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (thread_id, account_id) DO UPDATE SET ranges = excluded.ranges, read_at = excluded.read_at",
     )
     .bind(thread_id)
     .bind(account_id)
     .bind(ranges.to_string())
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *c)
     .await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Makes a new id for a thread or comment.
@@ -661,7 +705,7 @@ mod tests {
                 .unwrap()
         );
         let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM search_text")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
         assert_eq!(indexed, 0, "search forgets it at once");
@@ -674,7 +718,7 @@ mod tests {
         );
         assert!(store.restore_thread(&moderate, &thread).await.unwrap());
         let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM search_text")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
         assert_eq!(indexed, 2, "restored with its comment");
@@ -697,7 +741,7 @@ mod tests {
             "thread_reads",
         ] {
             let left: i64 = sqlx::query_scalar(sql!("SELECT count(*) FROM {table}"))
-                .fetch_one(&store.pool)
+                .fetch_one(store.sqlite())
                 .await
                 .unwrap();
             assert_eq!(left, 0, "{table}");

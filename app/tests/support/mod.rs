@@ -63,6 +63,8 @@ pub struct TestApp {
     data_dir: PathBuf,
     stdout: Captured,
     stderr: Captured,
+    /// The database it runs on: its SQLite file's URL, or a PostgreSQL database of its own.
+    database_url: String,
     /// Kept so the temporary data folder lives as long as the server.
     _temp_dir: Option<TempDir>,
 }
@@ -75,6 +77,7 @@ pub struct TestAppBuilder {
     data_dir: Option<PathBuf>,
     with_default_flags: bool,
     binary: PathBuf,
+    sqlite_only: bool,
 }
 
 /// A process that has ended, with everything it wrote.
@@ -94,6 +97,7 @@ impl TestApp {
             data_dir: None,
             with_default_flags: true,
             binary: PathBuf::from(env!("CARGO_BIN_EXE_quorum")),
+            sqlite_only: false,
         }
     }
 
@@ -140,6 +144,22 @@ impl TestApp {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The URL of the database this server runs on.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// A connection of the test's own to this server's database, whichever engine it is.
+    /// Queries through it use `$1`-style placeholders, which both engines read.
+    pub async fn database(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(&self.database_url)
+            .await
+            .expect("the test's own connection to the database opens")
     }
 
     /// Where the default SQLite file lives.
@@ -221,6 +241,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Runs on a SQLite file whatever engine the suite runs on: for tests of the file itself.
+    pub fn sqlite(mut self) -> Self {
+        self.sqlite_only = true;
+        self
+    }
+
     /// Leaves out the `--addr` and `--data-dir` flags, for tests of where settings come from.
     pub fn without_default_flags(mut self) -> Self {
         self.with_default_flags = false;
@@ -230,7 +256,7 @@ impl TestAppBuilder {
     /// Starts the server and waits until it says where it listens. Panics, with what the process
     /// wrote, if it exits first or takes too long.
     pub fn start(self) -> TestApp {
-        let (mut command, data_dir, temp_dir) = self.command();
+        let (mut command, data_dir, temp_dir, database_url) = self.command();
         let mut child = command.spawn().expect("the quorum binary starts");
         let stdout = Captured::spawn(child.stdout.take().expect("stdout is piped"));
         let stderr = Captured::spawn(child.stderr.take().expect("stderr is piped"));
@@ -262,13 +288,14 @@ impl TestAppBuilder {
             data_dir,
             stdout,
             stderr,
+            database_url,
             _temp_dir: temp_dir,
         }
     }
 
     /// Runs the binary to completion: for `--help`, `migrate`, and settings that must stop it.
     pub fn run_to_exit(self) -> Finished {
-        let (mut command, _data_dir, _temp_dir) = self.command();
+        let (mut command, _data_dir, _temp_dir, _database_url) = self.command();
         let mut child = command.spawn().expect("the quorum binary starts");
         let stdout = Captured::spawn(child.stdout.take().expect("stdout is piped"));
         let stderr = Captured::spawn(child.stderr.take().expect("stderr is piped"));
@@ -288,7 +315,7 @@ impl TestAppBuilder {
         }
     }
 
-    fn command(self) -> (Command, PathBuf, Option<TempDir>) {
+    fn command(self) -> (Command, PathBuf, Option<TempDir>, String) {
         let (data_dir, temp_dir) = match self.data_dir {
             Some(dir) => (dir, None),
             None => {
@@ -308,13 +335,73 @@ impl TestAppBuilder {
                 .arg("--data-dir")
                 .arg(&data_dir);
         }
+        let chosen = self
+            .envs
+            .iter()
+            .find(|(key, _)| key == "DATABASE_URL")
+            .map(|(_, value)| value.to_string_lossy().into_owned());
+        let database_url = match chosen {
+            Some(url) => url,
+            None if on_postgres() && !self.sqlite_only && self.with_default_flags => {
+                let url = new_postgres_database();
+                command.env("DATABASE_URL", &url);
+                url
+            }
+            None => format!("sqlite://{}", data_dir.join("quorum.db").display()),
+        };
         command
             .envs(self.envs)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        (command, data_dir, temp_dir)
+        (command, data_dir, temp_dir, database_url)
     }
+}
+
+/// Whether the suite runs on PostgreSQL: `QUORUM_TEST_DATABASE=postgres`, with
+/// `QUORUM_TEST_POSTGRES_URL` naming a cluster where databases may be made (`scripts/test`
+/// starts a throwaway one). Otherwise every server gets a SQLite file.
+pub fn on_postgres() -> bool {
+    std::env::var("QUORUM_TEST_DATABASE").is_ok_and(|engine| engine == "postgres")
+}
+
+/// The URL of the test cluster, from `QUORUM_TEST_POSTGRES_URL`.
+pub fn postgres_cluster_url() -> String {
+    std::env::var("QUORUM_TEST_POSTGRES_URL")
+        .expect("QUORUM_TEST_POSTGRES_URL names the PostgreSQL cluster for the tests")
+}
+
+/// A new, empty database on the test cluster, for one server (or a few that share it), and
+/// its URL. Made on a thread of its own, as the caller may be inside a runtime already.
+pub fn new_postgres_database() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let cluster = postgres_cluster_url();
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = format!("quorum_test_{}_{n}_{nanos}", std::process::id());
+    let mut url = reqwest::Url::parse(&cluster).expect("QUORUM_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime can be made");
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let mut admin = sqlx::PgConnection::connect(&cluster)
+                .await
+                .expect("the test cluster answers");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut admin)
+                .await
+                .expect("a test database can be made");
+        });
+    })
+    .join()
+    .expect("the test database was made");
+    url.to_string()
 }
 
 /// `http://127.0.0.1:PORT` from the "Quorum is running at http://127.0.0.1:PORT/" line.

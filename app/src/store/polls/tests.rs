@@ -59,7 +59,7 @@ fn mail_to(recipient: &str, subject: &str) -> NewMail {
 
 async fn outbox_count(store: &Store) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
-        .fetch_one(&store.pool)
+        .fetch_one(store.sqlite())
         .await
         .unwrap()
 }
@@ -91,7 +91,7 @@ async fn a_changed_vote_counts_once_and_keeps_its_history() {
     assert_eq!(shown[0].changes, 1);
     assert!(shown[0].voter_name.is_some());
     let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = 'p1'")
-        .fetch_one(&store.pool)
+        .fetch_one(store.sqlite())
         .await
         .unwrap();
     assert_eq!(all, 2, "the replaced ballot stays as history");
@@ -117,7 +117,7 @@ async fn a_secret_ballot_has_no_voter_no_time_and_is_cast_once() {
     );
     let (voter, cast_at): (Option<String>, Option<i64>) =
         sqlx::query_as("SELECT voter_id, cast_at FROM ballots WHERE poll_id = 'p1'")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
     assert_eq!((voter, cast_at), (None, None));
@@ -133,33 +133,33 @@ async fn a_secret_ballot_has_no_voter_no_time_and_is_cast_once() {
     let linked = sqlx::query(
         "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks) VALUES ('b', 'p1', 'a1', NULL, '0=1')",
     )
-    .execute(&store.pool)
+    .execute(store.sqlite())
     .await;
     assert!(linked.is_err());
     let timed = sqlx::query(
         "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks) VALUES ('b', 'p1', NULL, 5, '0=1')",
     )
-    .execute(&store.pool)
+    .execute(store.sqlite())
     .await;
     assert!(timed.is_err());
     let relink = sqlx::query("UPDATE ballots SET voter_id = 'a1' WHERE poll_id = 'p1'")
-        .execute(&store.pool)
+        .execute(store.sqlite())
         .await;
     assert!(relink.is_err());
     let reveal = sqlx::query("UPDATE polls SET anonymous = 0 WHERE id = 'p1'")
-        .execute(&store.pool)
+        .execute(store.sqlite())
         .await;
     assert!(reveal.is_err());
     let stricter = sqlx::query("UPDATE polls SET hide_results = 'until-closed' WHERE id = 'p1'")
-        .execute(&store.pool)
+        .execute(store.sqlite())
         .await;
     assert!(stricter.is_ok(), "results can be hidden more");
     let relaxed = sqlx::query("UPDATE polls SET hide_results = 'until-voted' WHERE id = 'p1'")
-        .execute(&store.pool)
+        .execute(store.sqlite())
         .await;
     assert!(relaxed.is_err(), "hidden results are never relaxed");
     let change = sqlx::query("UPDATE polls SET allow_change = 1 WHERE id = 'p1'")
-        .execute(&store.pool)
+        .execute(store.sqlite())
         .await;
     assert!(change.is_err());
 }
@@ -168,7 +168,7 @@ async fn a_secret_ballot_has_no_voter_no_time_and_is_cast_once() {
 async fn the_ballot_and_participant_tables_share_nothing_to_join_on() {
     let (_dir, store) = store().await;
     let columns = |table: &'static str| {
-        let pool = store.pool.clone();
+        let pool = store.sqlite().clone();
         async move {
             let names: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT name FROM pragma_table_info('{table}')"
@@ -190,7 +190,7 @@ async fn the_ballot_and_participant_tables_share_nothing_to_join_on() {
     for table in ["ballots", "poll_participants"] {
         let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
             .bind(table)
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite())
             .await
             .unwrap();
         assert!(sql.contains("WITHOUT ROWID"), "{table}: {sql}");

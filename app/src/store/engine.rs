@@ -1,0 +1,138 @@
+//! The two database engines behind the one store: SQLite (one file, the default) and
+//! PostgreSQL (for several servers and managed databases).
+//!
+//! Strategy: one copy of each query serves both. A store method's body is written once and
+//! compiled once per engine by [`on_engine!`], which binds the engine's own pool (so sqlx
+//! checks every query, bind and row type against each engine's concrete types); helpers that
+//! work inside a caller's transaction take a [`Conn`] and expand the same way with
+//! [`on_conn!`]. Queries use `$N` placeholders, which both drivers accept; SQL composed from the
+//! store's constants keeps bare `?` and is numbered by [`sql!`]. What must differ lives in a
+//! few named places: the migrations (one folder per engine), how a write transaction starts and
+//! is retried ([`Engine::begin_write`], [`write_tx!`]), which errors mean "busy", and full-text
+//! search (`search.rs`).
+
+use std::time::Duration;
+
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use super::StoreError;
+
+/// The connection pool of whichever engine the database URL named.
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A connection of either engine that a caller holds, usually inside its transaction.
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl<'c> From<&'c mut SqliteConnection> for Conn<'c> {
+    fn from(conn: &'c mut SqliteConnection) -> Self {
+        Self::Sqlite(conn)
+    }
+}
+
+impl<'c> From<&'c mut PgConnection> for Conn<'c> {
+    fn from(conn: &'c mut PgConnection) -> Self {
+        Self::Postgres(conn)
+    }
+}
+
+/// What differs in how each engine writes.
+pub(crate) trait Engine {
+    type Db: sqlx::Database;
+
+    /// Starts a transaction that will write, with the engine's guarantee that it sees and
+    /// changes the database as if it were the only writer.
+    ///
+    /// SQLite takes the write lock at the start (`BEGIN IMMEDIATE`), waiting up to the busy
+    /// timeout for another writer: a transaction that read first and asked for the lock later
+    /// would fail at once with `SQLITE_BUSY_SNAPSHOT` whenever another connection had written
+    /// in between, as no wait can make its snapshot current again.
+    ///
+    /// PostgreSQL runs it `SERIALIZABLE`: every guard that SQLite's single writer gives for
+    /// free (one current ballot, the last admin, single-use links) holds without a lock per
+    /// guard, and a transaction that would break one fails with a serialization error, which
+    /// [`write_tx!`] retries from the start.
+    async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, StoreError>;
+}
+
+impl Engine for SqlitePool {
+    type Db = Sqlite;
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl Engine for PgPool {
+    type Db = Postgres;
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        Ok(self
+            .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
+            .await?)
+    }
+}
+
+/// How many times a write transaction is tried before its error is returned.
+pub(crate) const WRITE_ATTEMPTS: u32 = 8;
+
+/// A short, growing, jittered pause before trying a transaction again, so that the ones that
+/// collided do not collide again in step.
+pub(crate) async fn pause_before_retry(attempt: u32) {
+    let mut byte = [0u8; 1];
+    let jitter = getrandom::fill(&mut byte).map_or(0, |()| u64::from(byte[0]) % 8);
+    let millis = (1u64 << attempt.min(5)) + jitter;
+    tokio::time::sleep(Duration::from_millis(millis)).await;
+}
+
+/// SQL put together from the store's own constants, never from anything a person typed
+/// (their input is always bound): safe by construction. The pieces use bare `?`, numbered
+/// here in order (`$1`, `$2`, …) so that one text serves both engines and the binds follow the
+/// text as they always did.
+pub(crate) fn numbered(sql: String) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut in_quotes = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_quotes = !in_quotes;
+                out.push(c);
+            }
+            // `?3` names its bind already.
+            '?' if !in_quotes && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            '?' if !in_quotes => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn placeholders_are_numbered_in_order_and_quoted_text_is_left_alone() {
+        assert_eq!(
+            numbered("SELECT '?' WHERE a = ? AND (b = 0 OR ?) LIMIT ?".into()),
+            "SELECT '?' WHERE a = $1 AND (b = 0 OR $2) LIMIT $3"
+        );
+        assert_eq!(
+            numbered("SELECT 'it''s ?', ?".into()),
+            "SELECT 'it''s ?', $1"
+        );
+        assert_eq!(numbered("SELECT ?2, ?1, ?2".into()), "SELECT $2, $1, $2");
+    }
+}
