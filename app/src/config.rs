@@ -121,9 +121,7 @@ pub enum LogFormat {
 pub enum SettingsError {
     #[error("the data folder {path} cannot be used: {reason}")]
     DataDir { path: String, reason: String },
-    #[error(
-        "DATABASE_URL must start with sqlite:// or postgres:// (postgresql:// too)"
-    )]
+    #[error("DATABASE_URL must start with sqlite:// or postgres:// (postgresql:// too)")]
     UnsupportedDatabase,
 }
 

@@ -20,6 +20,7 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use support::browser::{Browser, Reply, strip_tags};
 use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
+use support::on_postgres;
 
 fn text(reply: &Reply) -> String {
     strip_tags(&reply.body)
@@ -546,15 +547,25 @@ async fn a_secret_ballot_links_no_voter_to_a_ballot_in_pages_database_or_log() {
             .await
             .unwrap();
     assert_eq!(rows, [(None, None, None), (None, None, None)]);
-    let ballots: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info('ballots')")
-        .fetch_all(&db)
-        .await
-        .unwrap();
-    let participants: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info('poll_participants')")
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let columns_of = |table: &str| {
+        let query = if on_postgres() {
+            format!(
+                "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+                 WHERE table_name = '{table}'"
+            )
+        } else {
+            format!("SELECT name FROM pragma_table_info('{table}')")
+        };
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query))
+                .fetch_all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let ballots = columns_of("ballots").await;
+    let participants = columns_of("poll_participants").await;
     let shared: Vec<&String> = ballots
         .iter()
         .filter(|c| participants.contains(c))

@@ -174,7 +174,7 @@ async fn the_log_and_the_database_hold_no_secret_and_the_audit_log_no_address() 
 
     // The audit log: sign-in events, each address as a keyed hash.
     let events: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT action, outcome, email_hash, account_id FROM audit_events ORDER BY at, rowid",
+        "SELECT action, outcome, email_hash, account_id FROM audit_events ORDER BY at, id",
     )
     .fetch_all(&db)
     .await

@@ -4,9 +4,9 @@
 mod support;
 
 use reqwest::StatusCode;
+use support::TestApp;
 use support::browser::Browser;
 use support::journey::start_with_mail_and;
-use support::TestApp;
 
 /// Asks for a sign-in email with an `X-Forwarded-For` header and returns the IP the audit log
 /// recorded for it.
@@ -26,11 +26,17 @@ async fn recorded_ip(app: &TestApp, forwarded: &str) -> String {
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    // The audit lines are read and then cleared, so each call finds its own request's line.
     let db = app.database().await;
-    sqlx::query_scalar("SELECT ip FROM audit_events WHERE action = 'sign_in_requested' ORDER BY at DESC, rowid DESC LIMIT 1")
+    let ip = sqlx::query_scalar("SELECT ip FROM audit_events WHERE action = 'sign_in_requested'")
         .fetch_one(&db)
         .await
-        .expect("an audit line")
+        .expect("one audit line");
+    sqlx::query("DELETE FROM audit_events")
+        .execute(&db)
+        .await
+        .expect("the audit lines are cleared");
+    ip
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Running the binary, as a self-hoster does: it creates and migrates its SQLite file (in WAL
 //! mode) in the data folder, takes settings from flags or the environment, stops start-up on a
 //! bad setting with one plain sentence, stops cleanly on SIGTERM, and keeps its data across a
-//! restart.
+//! restart. These are the self-hoster's SQLite file, so they run on SQLite whatever engine the
+//! rest of the suite runs on.
 
 #![expect(
     clippy::unwrap_used,
@@ -76,7 +77,7 @@ fn assert_no_panic(finished: &Finished) {
 #[tokio::test]
 async fn the_database_is_created_migrated_and_in_wal_mode() {
     let before = unix_now();
-    let app = TestApp::start();
+    let app = TestApp::builder().sqlite().start();
     assert_healthy(&app).await;
     assert!(app.database_path().is_file());
 
@@ -108,7 +109,7 @@ async fn the_database_is_created_migrated_and_in_wal_mode() {
 async fn a_missing_data_folder_is_created_with_its_parents() {
     let temp = tempfile::tempdir().unwrap();
     let data_dir = temp.path().join("srv").join("quorum").join("data");
-    let app = TestApp::builder().data_dir(&data_dir).start();
+    let app = TestApp::builder().sqlite().data_dir(&data_dir).start();
     assert_healthy(&app).await;
     assert!(data_dir.join("quorum.db").is_file());
     let left: Vec<_> = std::fs::read_dir(&data_dir)
@@ -125,6 +126,7 @@ async fn a_missing_data_folder_is_created_with_its_parents() {
 #[tokio::test]
 async fn help_names_every_setting_and_its_environment_variable() {
     let finished = TestApp::builder()
+        .sqlite()
         .without_default_flags()
         .arg("--help")
         .run_to_exit();
@@ -153,6 +155,7 @@ async fn settings_come_from_the_environment_and_flags_win() {
     let temp = tempfile::tempdir().unwrap();
     let from_env = temp.path().join("from-env");
     let app = TestApp::builder()
+        .sqlite()
         .without_default_flags()
         .env("QUORUM_ADDR", "127.0.0.1:0")
         .env("QUORUM_DATA_DIR", &from_env)
@@ -164,6 +167,7 @@ async fn settings_come_from_the_environment_and_flags_win() {
     let from_flag = temp.path().join("from-flag");
     let ignored = temp.path().join("ignored");
     let app = TestApp::builder()
+        .sqlite()
         .data_dir(&from_flag)
         .env("QUORUM_DATA_DIR", &ignored)
         .env("QUORUM_ADDR", "not an address")
@@ -178,6 +182,7 @@ async fn database_url_puts_the_database_where_it_says() {
     let temp = tempfile::tempdir().unwrap();
     let file = temp.path().join("elsewhere.db");
     let app = TestApp::builder()
+        .sqlite()
         .env("DATABASE_URL", format!("sqlite://{}", file.display()))
         .start();
     assert_healthy(&app).await;
@@ -188,8 +193,9 @@ async fn database_url_puts_the_database_where_it_says() {
 #[tokio::test]
 async fn an_unparseable_address_stops_start_up_with_a_usage_message() {
     for finished in [
-        TestApp::builder().addr("nonsense").run_to_exit(),
+        TestApp::builder().sqlite().addr("nonsense").run_to_exit(),
         TestApp::builder()
+            .sqlite()
             .without_default_flags()
             .env("QUORUM_ADDR", "nonsense")
             .run_to_exit(),
@@ -213,7 +219,10 @@ async fn a_file_in_the_way_of_the_data_folder_stops_start_up() {
     let temp = tempfile::tempdir().unwrap();
     let file = temp.path().join("a-file");
     std::fs::write(&file, b"not a folder").unwrap();
-    let finished = TestApp::builder().data_dir(file.join("data")).run_to_exit();
+    let finished = TestApp::builder()
+        .sqlite()
+        .data_dir(file.join("data"))
+        .run_to_exit();
     assert_stopped_with_one_clear_line(&finished, "cannot be used: a file is in the way");
     assert!(
         finished
@@ -225,7 +234,11 @@ async fn a_file_in_the_way_of_the_data_folder_stops_start_up() {
 #[tokio::test]
 async fn a_database_url_of_another_kind_is_refused_in_plain_words() {
     let finished = TestApp::builder()
-        .env("DATABASE_URL", "mysql://quorum:hunter2@db.example.org/quorum")
+        .sqlite()
+        .env(
+            "DATABASE_URL",
+            "mysql://quorum:hunter2@db.example.org/quorum",
+        )
         .run_to_exit();
     assert_stopped_with_one_clear_line(
         &finished,
@@ -242,6 +255,7 @@ async fn a_sqlite_file_in_a_missing_folder_is_reported_as_unreachable() {
     let temp = tempfile::tempdir().unwrap();
     let file = temp.path().join("missing-folder").join("quorum.db");
     let finished = TestApp::builder()
+        .sqlite()
         .env("DATABASE_URL", format!("sqlite://{}", file.display()))
         .run_to_exit();
     assert_stopped_with_one_clear_line(&finished, "the database cannot be opened");
@@ -252,13 +266,13 @@ async fn a_sqlite_file_in_a_missing_folder_is_reported_as_unreachable() {
 async fn a_port_in_use_stops_start_up_and_names_the_address() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let finished = TestApp::builder().addr(&addr).run_to_exit();
+    let finished = TestApp::builder().sqlite().addr(&addr).run_to_exit();
     assert_stopped_with_one_clear_line(&finished, &format!("cannot listen on {addr}"));
 }
 
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly_and_checkpoints_the_database() {
-    let app = TestApp::start();
+    let app = TestApp::builder().sqlite().start();
     assert_healthy(&app).await;
     let database_path = app.database_path();
     let finished = app.stop();
@@ -281,6 +295,7 @@ async fn migrate_creates_the_database_and_exits() {
     let data_dir = temp.path().join("data");
     for run in ["first", "second"] {
         let finished = TestApp::builder()
+            .sqlite()
             .data_dir(&data_dir)
             .arg("migrate")
             .run_to_exit();
@@ -298,7 +313,7 @@ async fn migrate_creates_the_database_and_exits() {
     assert!(database.is_file());
     let set_up_at = created_at(&database).await;
 
-    let app = TestApp::builder().data_dir(&data_dir).start();
+    let app = TestApp::builder().sqlite().data_dir(&data_dir).start();
     assert_healthy(&app).await;
     assert_eq!(
         created_at(&database).await,
@@ -313,12 +328,12 @@ async fn data_survives_a_restart() {
     let data_dir = temp.path().join("data");
     let database = data_dir.join("quorum.db");
 
-    let first = TestApp::builder().data_dir(&data_dir).start();
+    let first = TestApp::builder().sqlite().data_dir(&data_dir).start();
     assert_healthy(&first).await;
     assert!(first.stop().status.success());
     let set_up_at = created_at(&database).await;
 
-    let second = TestApp::builder().data_dir(&data_dir).start();
+    let second = TestApp::builder().sqlite().data_dir(&data_dir).start();
     assert_healthy(&second).await;
     assert_eq!(
         created_at(&database).await,
@@ -330,7 +345,7 @@ async fn data_survives_a_restart() {
 #[tokio::test]
 async fn sigterm_right_after_start_up_still_stops_cleanly() {
     for _ in 0..20 {
-        let finished = TestApp::start().stop();
+        let finished = TestApp::builder().sqlite().start().stop();
         assert_eq!(finished.status.code(), Some(0), "{finished:?}");
         assert!(
             finished.stdout.contains("Quorum has stopped"),
@@ -347,7 +362,7 @@ async fn servers_starting_at_once_on_one_database_file_migrate_it_once_and_all_s
         let data = temp.path().join("data");
         let apps: Vec<TestApp> = std::thread::scope(|scope| {
             let starting: Vec<_> = (0..3)
-                .map(|_| scope.spawn(|| TestApp::builder().data_dir(&data).start()))
+                .map(|_| scope.spawn(|| TestApp::builder().sqlite().data_dir(&data).start()))
                 .collect();
             starting.into_iter().map(|s| s.join().unwrap()).collect()
         });

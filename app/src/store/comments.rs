@@ -172,7 +172,7 @@ impl Store {
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_as(sql!(
-                "SELECT count(*), COALESCE(sum(c.deleted_at IS NULL), 0) FROM comments c \
+                "SELECT count(*), COALESCE(sum(CASE WHEN c.deleted_at IS NULL THEN 1 ELSE 0 END), 0) FROM comments c \
              JOIN threads t ON t.id = c.thread_id WHERE c.thread_id = ? AND {IN_SCOPE}"
             ))
             .bind(thread_id)
@@ -535,7 +535,7 @@ impl Store {
             let group_id = group_of(permit, Action::Participate)?;
             write_tx!(pool, |tx| {
                 let open: Option<i64> = sqlx::query_scalar(
-                    "SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+                    "SELECT c.seq FROM comments c JOIN threads t ON t.id = c.thread_id \
              WHERE c.id = $1 AND c.deleted_at IS NULL AND t.group_id = $2 \
              AND t.deleted_at IS NULL AND t.closed_at IS NULL",
                 )

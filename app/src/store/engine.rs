@@ -8,8 +8,9 @@
 //! [`on_conn!`]. Queries use `$N` placeholders, which both drivers accept; SQL composed from the
 //! store's constants keeps bare `?` and is numbered by [`sql!`]. What must differ lives in a
 //! few named places: the migrations (one folder per engine), how a write transaction starts and
-//! is retried ([`Engine::begin_write`], [`write_tx!`]), which errors mean "busy", and full-text
-//! search (`search.rs`).
+//! is retried ([`Engine::begin_write`], `write_tx!`), the row locks PostgreSQL needs for the
+//! guards SQLite's single writer gives for free ([`LockRow`]), which errors mean "busy"
+//! (`StoreError::is_busy`), and full-text search (`search.rs`).
 
 use std::time::Duration;
 
@@ -46,18 +47,20 @@ impl<'c> From<&'c mut PgConnection> for Conn<'c> {
 pub(crate) trait Engine {
     type Db: sqlx::Database;
 
-    /// Starts a transaction that will write, with the engine's guarantee that it sees and
-    /// changes the database as if it were the only writer.
+    /// Starts a transaction that will write.
     ///
     /// SQLite takes the write lock at the start (`BEGIN IMMEDIATE`), waiting up to the busy
     /// timeout for another writer: a transaction that read first and asked for the lock later
     /// would fail at once with `SQLITE_BUSY_SNAPSHOT` whenever another connection had written
-    /// in between, as no wait can make its snapshot current again.
+    /// in between, as no wait can make its snapshot current again. One writer at a time also
+    /// makes every guard (the last admin, one current ballot) hold by itself.
     ///
-    /// PostgreSQL runs it `SERIALIZABLE`: every guard that SQLite's single writer gives for
-    /// free (one current ballot, the last admin, single-use links) holds without a lock per
-    /// guard, and a transaction that would break one fails with a serialization error, which
-    /// [`write_tx!`] retries from the start.
+    /// PostgreSQL runs it at READ COMMITTED, where writers run side by side: each statement
+    /// sees what is committed when it starts, and an UPDATE or DELETE that waited for a row
+    /// re-checks its conditions on the row as it now is. A guard that reads other rows than the
+    /// one it changes takes the row lock that serialises it first ([`LockRow::lock_row`]).
+    /// SERIALIZABLE was tried and left aside: every comment of a thread moves the thread's
+    /// comment counter, so a busy thread turned into a storm of retries.
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, StoreError>;
 }
 
@@ -73,9 +76,44 @@ impl Engine for PgPool {
     type Db = Postgres;
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        Ok(self
-            .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
-            .await?)
+        Ok(self.begin().await?)
+    }
+}
+
+/// A row whose lock serialises the writers that guard something about it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Guarded {
+    /// A group: its last admin, and the privacy bounds between it and its subgroups.
+    Group,
+    /// A poll: one current ballot per voter, and voting only while it is open.
+    Poll,
+}
+
+/// Explicit row locks, for the guards SQLite's single writer gives for free.
+pub(crate) trait LockRow {
+    /// Locks the row `id` of `what` until the transaction ends; another writer that locks it
+    /// waits. Locking a row that does not exist does nothing.
+    async fn lock_row(&mut self, what: Guarded, id: &str) -> Result<(), StoreError>;
+}
+
+impl LockRow for Transaction<'_, Sqlite> {
+    async fn lock_row(&mut self, _what: Guarded, _id: &str) -> Result<(), StoreError> {
+        // The transaction holds the database's one write lock already.
+        Ok(())
+    }
+}
+
+impl LockRow for Transaction<'_, Postgres> {
+    async fn lock_row(&mut self, what: Guarded, id: &str) -> Result<(), StoreError> {
+        let statement = match what {
+            Guarded::Group => "SELECT id FROM groups WHERE id = $1 FOR UPDATE",
+            Guarded::Poll => "SELECT id FROM polls WHERE id = $1 FOR UPDATE",
+        };
+        sqlx::query(statement)
+            .bind(id)
+            .fetch_optional(&mut **self)
+            .await?;
+        Ok(())
     }
 }
 

@@ -10,6 +10,7 @@
 //! admins stepping down at once cannot leave the group without any.
 
 use super::Conn;
+use super::engine::{Guarded, LockRow};
 
 use super::{NewMail, Store, StoreError, random_id};
 use crate::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
@@ -352,6 +353,10 @@ impl Store {
                 .transpose()?;
             let p = &settings.permissions;
             write_tx!(pool, |tx| {
+                // A subgroup is checked against its parent's privacy as the parent is now.
+                if let Some(parent_id) = parent_id {
+                    tx.lock_row(Guarded::Group, parent_id).await?;
+                }
                 let inserted = sqlx::query(
             "INSERT INTO groups (id, handle, name, description, parent_id, privacy, join_mode, \
              members_start_threads, members_start_polls, members_add_members, \
@@ -486,6 +491,15 @@ impl Store {
             let group_id = group_of(permit, Action::EditSettings)?;
             let p = &settings.permissions;
             write_tx!(pool, |tx| {
+                // A group and its subgroups take turns through the top group's row, so that
+                // the privacy bounds between them hold.
+                let top: Option<String> =
+                    sqlx::query_scalar("SELECT COALESCE(parent_id, id) FROM groups WHERE id = $1")
+                        .bind(group_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                tx.lock_row(Guarded::Group, top.as_deref().unwrap_or(group_id))
+                    .await?;
                 let updated = sqlx::query(
             "UPDATE groups SET handle = $1, name = $2, description = $3, privacy = $4, join_mode = $5, \
              members_start_threads = $6, members_start_polls = $7, members_add_members = $8, \
@@ -549,19 +563,25 @@ impl Store {
     ) -> Result<MembershipChange, StoreError> {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::ManageMembers)?;
-            let changed = sqlx::query(
-            "UPDATE memberships SET role = $1 WHERE group_id = $2 AND account_id = $3 \
-             AND ($4 = 'admin' OR role = 'member' \
-                  OR (SELECT COUNT(*) FROM memberships WHERE group_id = $5 AND role = 'admin') > 1)",
-        )
-        .bind(role.as_str())
-        .bind(group_id)
-        .bind(account_id)
-        .bind(role.as_str())
-        .bind(group_id)
-        .execute(pool)
-        .await?
-        .rows_affected();
+            let changed = write_tx!(pool, |tx| {
+                // Admins demoting each other at once must not leave the group without one.
+                tx.lock_row(Guarded::Group, group_id).await?;
+                let changed = sqlx::query(
+                    "UPDATE memberships SET role = $1 WHERE group_id = $2 AND account_id = $3 \
+                     AND ($4 = 'admin' OR role = 'member' \
+                     OR (SELECT COUNT(*) FROM memberships WHERE group_id = $5 AND role = 'admin') > 1)",
+                )
+                .bind(role.as_str())
+                .bind(group_id)
+                .bind(account_id)
+                .bind(role.as_str())
+                .bind(group_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(changed)
+            })?;
             self.membership_change(group_id, account_id, changed).await
         })
     }
@@ -598,6 +618,8 @@ impl Store {
     ) -> Result<MembershipChange, StoreError> {
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
+                // Admins leaving at once must not leave the group without one.
+                tx.lock_row(Guarded::Group, group_id).await?;
                 let removed = sqlx::query(
             "DELETE FROM memberships WHERE group_id = $1 AND account_id = $2 \
              AND (role = 'member' \

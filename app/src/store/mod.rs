@@ -33,10 +33,10 @@ macro_rules! on_conn {
 }
 
 /// Runs `$body` in a write transaction `$tx` on `$pool` (see `Engine::begin_write`). The body
-/// commits it (or returns, which rolls it back) and gives the method's result. When the engine
-/// refuses the transaction as it would break serial order (PostgreSQL's serialization
-/// failures and deadlocks), the body runs again from the start, in a new transaction, a few
-/// times before the error is returned: so the body must not consume what it borrows.
+/// commits it (or returns, which rolls it back) and gives the method's result. When PostgreSQL
+/// ends the transaction to break a deadlock (or a serialization failure), the body runs again
+/// from the start, in a new transaction, a few times before the error is returned: so the body
+/// must not consume what it borrows.
 macro_rules! write_tx {
     ($pool:expr, |$tx:ident| $body:expr) => {{
         let mut attempt = 0;

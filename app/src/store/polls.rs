@@ -13,6 +13,7 @@
 use sqlx::Row;
 
 use super::Conn;
+use super::engine::{Guarded, LockRow};
 use super::groups::group_of;
 use super::threads::read_scope;
 use super::{NewMail, Store, StoreError, random_id};
@@ -498,6 +499,8 @@ impl Store {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::Participate)?;
             write_tx!(pool, |tx| {
+                // Voters of one poll take turns: one current ballot each.
+                tx.lock_row(Guarded::Poll, poll_id).await?;
                 let poll: Option<(bool, bool, bool, bool)> = sqlx::query_as(
                     "SELECT p.anonymous, p.allow_change, \
              p.closed_at IS NULL AND p.closes_at > $1, \
@@ -597,7 +600,7 @@ impl Store {
              JOIN threads t ON t.id = p.thread_id \
              LEFT JOIN accounts a ON a.id = b.voter_id AND NOT p.anonymous \
              WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (NOT t.private OR ?) \
-             ORDER BY CASE WHEN p.anonymous THEN b.id ELSE voter_name END"
+             ORDER BY CASE WHEN p.anonymous THEN b.id ELSE COALESCE(a.display_name, 'Deleted account') END"
             ))
             .bind(poll_id)
             .bind(group_id)

@@ -561,7 +561,7 @@ impl Store {
             let (group_id, private_too) = read_scope(permit)?;
             write_tx!(pool, |tx| {
                 let readable: Option<i64> = sqlx::query_scalar(
-                    "SELECT 1 FROM threads WHERE id = $1 AND group_id = $2 AND (NOT private OR $3)",
+                    "SELECT comment_seq FROM threads WHERE id = $1 AND group_id = $2 AND (NOT private OR $3)",
                 )
                 .bind(thread_id)
                 .bind(group_id)

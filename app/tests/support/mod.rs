@@ -203,6 +203,17 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // A failing test shows what the server said about it: the causes of errors are logged,
+        // never shown on the page.
+        if thread::panicking() {
+            let log = self.stdout.text();
+            let problems: Vec<&str> = log
+                .lines()
+                .filter(|line| line.contains("ERROR") || line.contains("WARN"))
+                .take(20)
+                .collect();
+            eprintln!("the server's warnings and errors:\n{}", problems.join("\n"));
+        }
         // Already gone after `stop()`; both calls then fail harmlessly.
         let _ = self.child.kill();
         let _ = self.child.wait();
