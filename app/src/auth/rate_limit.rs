@@ -1,5 +1,7 @@
 //! Rate limits on sign-in: token buckets per IP address and per email address (or account),
-//! kept in memory. A bucket refills steadily, so nobody, the owner included, is locked out for
+//! kept in the database (`store::rate_limits`), so that several servers on one database hold
+//! one limit between them. Buckets are named by a keyed hash, so the table holds no address
+//! or IP in clear. A bucket refills steadily, so nobody, the owner included, is locked out for
 //! good: at worst they wait a few minutes, and signing in by email link stays open when
 //! password attempts are throttled.
 //!
@@ -22,15 +24,9 @@
 //! which protect each person's inbox and password, stay as they are.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use governor::clock::{Clock, DefaultClock};
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
-
-type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
+use crate::store::{Bucket, Store, StoreError};
 
 /// What is being limited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,53 +38,85 @@ pub enum Action {
     Invitation,
 }
 
-/// The limiters for every action, shared by all requests.
+/// The limits, shared by every request and, through the database, by every server.
 #[derive(Clone)]
 pub struct Limits {
-    inner: Arc<Inner>,
+    store: Store,
+    /// The key that names buckets (the instance's audit key).
+    key: String,
+    ip_factor: u32,
 }
 
-struct Inner {
-    email_by_address_and_ip: Keyed<String>,
-    email_by_address: Keyed<String>,
-    email_by_ip: Keyed<IpAddr>,
-    code_by_ip: Keyed<IpAddr>,
-    password_by_address_and_ip: Keyed<String>,
-    password_by_address: Keyed<String>,
-    password_by_ip: Keyed<IpAddr>,
-    invitations_by_account: Keyed<String>,
-    clock: DefaultClock,
-}
-
-fn quota(burst: u32, every: Duration) -> Quota {
-    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(every).map_or(Quota::per_hour(burst), |q| q.allow_burst(burst))
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self::new(1)
+const fn bucket(burst: i64, every: Duration) -> Bucket {
+    Bucket {
+        burst,
+        every_ms: every.as_millis() as i64,
     }
 }
 
+const MINUTE: u64 = 60;
+
 impl Limits {
     /// The limits, with the per-IP figures (burst and refill rate) multiplied by `ip_factor`.
-    pub fn new(ip_factor: u32) -> Self {
-        let f = ip_factor.max(1);
-        let per_ip = |burst: u32, every: Duration| quota(burst.saturating_mul(f), every / f);
+    pub fn new(store: Store, key: String, ip_factor: u32) -> Self {
         Self {
-            inner: Arc::new(Inner {
-                email_by_address_and_ip: RateLimiter::keyed(quota(5, Duration::from_secs(12 * 60))),
-                email_by_address: RateLimiter::keyed(quota(20, Duration::from_secs(3 * 60))),
-                email_by_ip: RateLimiter::keyed(per_ip(30, Duration::from_secs(120))),
-                code_by_ip: RateLimiter::keyed(per_ip(20, Duration::from_secs(30))),
-                password_by_address_and_ip: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
-                password_by_address: RateLimiter::keyed(quota(30, Duration::from_secs(20))),
-                password_by_ip: RateLimiter::keyed(per_ip(50, Duration::from_secs(10))),
-                invitations_by_account: RateLimiter::keyed(quota(200, Duration::from_secs(60))),
-                clock: DefaultClock::default(),
-            }),
+            store,
+            key,
+            ip_factor: ip_factor.max(1),
         }
+    }
+
+    fn per_ip(&self, burst: i64, every: Duration) -> Bucket {
+        let f = self.ip_factor;
+        bucket(burst.saturating_mul(i64::from(f)), every / f)
+    }
+
+    /// Takes one token for `action` from the IP's bucket and, when given, the address's
+    /// buckets. `Ok(Err(wait))` says how long until the next attempt would be allowed.
+    pub async fn check(
+        &self,
+        action: Action,
+        ip: IpAddr,
+        address: Option<&str>,
+    ) -> Result<Result<(), Duration>, StoreError> {
+        let secs = Duration::from_secs;
+        let mut buckets: Vec<(String, Bucket)> = Vec::with_capacity(3);
+        match action {
+            Action::Invitation => buckets.push((
+                format!("invitations {}", address.unwrap_or_default()),
+                bucket(200, secs(MINUTE)),
+            )),
+            Action::SignInCode => buckets.push((format!("code {ip}"), self.per_ip(20, secs(30)))),
+            Action::SignInEmail => {
+                buckets.push((format!("email {ip}"), self.per_ip(30, secs(2 * MINUTE))));
+                if let Some(address) = address {
+                    let here = bucket(5, secs(12 * MINUTE));
+                    buckets.push((format!("email {address} {ip}"), here));
+                    buckets.push((format!("email {address}"), bucket(20, secs(3 * MINUTE))));
+                }
+            }
+            Action::SignInPassword => {
+                buckets.push((format!("password {ip}"), self.per_ip(50, secs(10))));
+                if let Some(address) = address {
+                    let here = bucket(10, secs(MINUTE));
+                    buckets.push((format!("password {address} {ip}"), here));
+                    buckets.push((format!("password {address}"), bucket(30, secs(20))));
+                }
+            }
+        }
+        let now = now_ms();
+        for (name, bucket) in buckets {
+            let name = super::keyed_hash(&self.key, &name);
+            if let Err(wait_ms) = self.store.take_token(&name, bucket, now).await? {
+                return Ok(Err(Duration::from_millis(wait_ms.unsigned_abs())));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Forgets buckets that are full again, so the table stays small.
+    pub async fn prune(&self) -> Result<u64, StoreError> {
+        self.store.prune_rate_limits(now_ms()).await
     }
 }
 
@@ -98,77 +126,39 @@ impl std::fmt::Debug for Limits {
     }
 }
 
-impl Limits {
-    /// Takes one token for `action` from the IP's bucket and, when given, the address's bucket.
-    /// `Err(wait)` says how long until the next attempt would be allowed.
-    pub fn check(&self, action: Action, ip: IpAddr, address: Option<&str>) -> Result<(), Duration> {
-        let inner = &self.inner;
-        let now = inner.clock.now();
-        if action == Action::Invitation {
-            return inner
-                .invitations_by_account
-                .check_key(&address.unwrap_or_default().to_string())
-                .map_err(|not_until| not_until.wait_time_from(now));
-        }
-        let (by_ip, by_address) = match action {
-            Action::SignInEmail => (
-                &inner.email_by_ip,
-                Some((&inner.email_by_address_and_ip, &inner.email_by_address)),
-            ),
-            Action::SignInCode => (&inner.code_by_ip, None),
-            Action::SignInPassword => (
-                &inner.password_by_ip,
-                Some((
-                    &inner.password_by_address_and_ip,
-                    &inner.password_by_address,
-                )),
-            ),
-            Action::Invitation => return Ok(()),
-        };
-        by_ip
-            .check_key(&ip)
-            .map_err(|not_until| not_until.wait_time_from(now))?;
-        if let (Some((here, anywhere)), Some(address)) = (by_address, address) {
-            here.check_key(&format!("{address} {ip}"))
-                .map_err(|not_until| not_until.wait_time_from(now))?;
-            anywhere
-                .check_key(&address.to_string())
-                .map_err(|not_until| not_until.wait_time_from(now))?;
-        }
-        Ok(())
-    }
-
-    /// Forgets buckets that are full again, so memory stays bounded.
-    pub fn prune(&self) {
-        let inner = &self.inner;
-        inner.email_by_address_and_ip.retain_recent();
-        inner.email_by_address.retain_recent();
-        inner.password_by_address_and_ip.retain_recent();
-        inner.email_by_ip.retain_recent();
-        inner.code_by_ip.retain_recent();
-        inner.password_by_address.retain_recent();
-        inner.password_by_ip.retain_recent();
-        inner.invitations_by_account.retain_recent();
-    }
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::test_support::store;
 
-    #[test]
-    fn the_sixth_email_to_one_address_waits_about_twelve_minutes() {
-        let limits = Limits::default();
+    async fn limits(ip_factor: u32) -> (tempfile::TempDir, Limits) {
+        let (dir, store) = store().await;
+        (dir, Limits::new(store, "test key".into(), ip_factor))
+    }
+
+    #[tokio::test]
+    async fn the_sixth_email_to_one_address_waits_about_twelve_minutes() {
+        let (_dir, limits) = limits(1).await;
         let ip: IpAddr = [127, 0, 0, 1].into();
         for _ in 0..5 {
             assert!(
                 limits
                     .check(Action::SignInEmail, ip, Some("a@example.org"))
+                    .await
+                    .unwrap()
                     .is_ok()
             );
         }
         let wait = limits
             .check(Action::SignInEmail, ip, Some("a@example.org"))
+            .await
+            .unwrap()
             .unwrap_err();
         assert!(
             wait > Duration::from_secs(11 * 60) && wait <= Duration::from_secs(12 * 60),
@@ -177,6 +167,8 @@ mod tests {
         assert!(
             limits
                 .check(Action::SignInEmail, ip, Some("b@example.org"))
+                .await
+                .unwrap()
                 .is_ok()
         );
         // Someone else, elsewhere, can still ask for the same address.
@@ -184,13 +176,15 @@ mod tests {
         assert!(
             limits
                 .check(Action::SignInEmail, owner, Some("a@example.org"))
+                .await
+                .unwrap()
                 .is_ok()
         );
     }
 
-    #[test]
-    fn one_address_is_bounded_across_all_ips() {
-        let limits = Limits::default();
+    #[tokio::test]
+    async fn one_address_is_bounded_across_all_ips() {
+        let (_dir, limits) = limits(1).await;
         for n in 0..20u8 {
             assert!(
                 limits
@@ -199,6 +193,8 @@ mod tests {
                         [10, 1, 0, n].into(),
                         Some("a@example.org")
                     )
+                    .await
+                    .unwrap()
                     .is_ok()
             );
         }
@@ -209,45 +205,83 @@ mod tests {
                     [10, 1, 1, 1].into(),
                     Some("a@example.org")
                 )
+                .await
+                .unwrap()
                 .is_err()
         );
     }
 
-    #[test]
-    fn the_ip_factor_widens_ip_buckets_but_not_address_buckets() {
-        let limits = Limits::new(10);
+    #[tokio::test]
+    async fn the_ip_factor_widens_ip_buckets_but_not_address_buckets() {
+        let (_dir, limits) = limits(10).await;
         let ip: IpAddr = [10, 0, 0, 9].into();
         for _ in 0..200 {
-            assert!(limits.check(Action::SignInCode, ip, None).is_ok());
+            assert!(
+                limits
+                    .check(Action::SignInCode, ip, None)
+                    .await
+                    .unwrap()
+                    .is_ok()
+            );
         }
-        assert!(limits.check(Action::SignInCode, ip, None).is_err());
+        assert!(
+            limits
+                .check(Action::SignInCode, ip, None)
+                .await
+                .unwrap()
+                .is_err()
+        );
         for _ in 0..5 {
             assert!(
                 limits
                     .check(Action::SignInEmail, ip, Some("a@example.org"))
+                    .await
+                    .unwrap()
                     .is_ok()
             );
         }
         assert!(
             limits
                 .check(Action::SignInEmail, ip, Some("a@example.org"))
+                .await
+                .unwrap()
                 .is_err()
         );
     }
 
-    #[test]
-    fn ip_buckets_are_separate_per_address_and_action() {
-        let limits = Limits::default();
+    #[tokio::test]
+    async fn ip_buckets_are_separate_per_address_and_action() {
+        let (_dir, limits) = limits(1).await;
         let one: IpAddr = [10, 0, 0, 1].into();
         let two: IpAddr = [10, 0, 0, 2].into();
         for _ in 0..20 {
-            assert!(limits.check(Action::SignInCode, one, None).is_ok());
+            assert!(
+                limits
+                    .check(Action::SignInCode, one, None)
+                    .await
+                    .unwrap()
+                    .is_ok()
+            );
         }
-        assert!(limits.check(Action::SignInCode, one, None).is_err());
-        assert!(limits.check(Action::SignInCode, two, None).is_ok());
+        assert!(
+            limits
+                .check(Action::SignInCode, one, None)
+                .await
+                .unwrap()
+                .is_err()
+        );
+        assert!(
+            limits
+                .check(Action::SignInCode, two, None)
+                .await
+                .unwrap()
+                .is_ok()
+        );
         assert!(
             limits
                 .check(Action::SignInPassword, one, Some("x@example.org"))
+                .await
+                .unwrap()
                 .is_ok()
         );
     }

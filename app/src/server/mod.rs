@@ -243,11 +243,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // that arrives straight after start-up still shuts down cleanly.
     let stop = shutdown_signal().context("cannot listen for stop signals")?;
     let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config);
+    let config = Arc::new(runtime_config(&settings, address, &store).await?);
+    let limits = Limits::new(
+        store.clone(),
+        config.audit_key.clone(),
+        settings.rate_limit_ip_factor,
+    );
     let state = AppState {
-        config: Arc::new(runtime_config(&settings, address, &store).await?),
+        config,
         store: store.clone(),
         mailer,
-        limits: Limits::new(settings.rate_limit_ip_factor),
+        limits,
     };
     info!("Quorum is running at http://{address}/");
     let limits = state.limits.clone();
@@ -256,7 +262,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         let mut every = tokio::time::interval(Duration::from_secs(600));
         loop {
             every.tick().await;
-            limits.prune();
+            if let Err(e) = limits.prune().await {
+                tracing::warn!("pruning rate-limit buckets failed: {e}");
+            }
             // Deleted threads are purged for good once they can no longer be restored.
             match purging
                 .purge_deleted_threads(crate::store::unix_now())

@@ -78,12 +78,14 @@ mod accounts;
 mod comments;
 mod groups;
 mod polls;
+mod rate_limits;
 mod search;
 mod threads;
 pub use accounts::*;
 pub use comments::*;
 pub use groups::*;
 pub use polls::*;
+pub use rate_limits::*;
 pub use search::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 

@@ -58,6 +58,7 @@ pub async fn request(
     if let Err(wait) = state
         .limits
         .check(Action::SignInEmail, ip, Some(&new_email))
+        .await?
     {
         audit(
             &state,

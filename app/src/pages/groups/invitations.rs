@@ -188,10 +188,10 @@ pub async fn invite(
             kept.push(line);
             continue;
         }
-        if let Err(wait) =
-            state
-                .limits
-                .check(rate_limit::Action::Invitation, ip, Some(&viewer.account_id))
+        if let Err(wait) = state
+            .limits
+            .check(rate_limit::Action::Invitation, ip, Some(&viewer.account_id))
+            .await?
         {
             limited = Some(wait);
             kept.push(line);
@@ -337,10 +337,10 @@ pub async fn resend(
         .pending_invitation(&permit, &id, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Err(wait) =
-        state
-            .limits
-            .check(rate_limit::Action::Invitation, ip, Some(&viewer.account_id))
+    if let Err(wait) = state
+        .limits
+        .check(rate_limit::Action::Invitation, ip, Some(&viewer.account_id))
+        .await?
     {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         let mut errors = FormErrors::new();

@@ -94,7 +94,7 @@ pub async fn submit_code(
         Some(_) => {}
     }
     if let Some(code) = code.filter(|_| errors.is_empty()) {
-        if let Err(wait) = state.limits.check(Action::SignInCode, ip, None) {
+        if let Err(wait) = state.limits.check(Action::SignInCode, ip, None).await? {
             audit(
                 &state,
                 "sign_in_code",

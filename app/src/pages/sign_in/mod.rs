@@ -20,9 +20,7 @@ use std::time::Duration;
 use axum::http::header::{HeaderValue, REFERRER_POLICY, RETRY_AFTER, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hmac::{Hmac, Mac};
 use leptos::prelude::*;
-use sha2::Sha256;
 
 use super::{AppError, Ctx, html, see_other};
 use crate::AppState;
@@ -110,7 +108,7 @@ pub async fn audit(
     email: Option<&str>,
     ip: IpAddr,
 ) {
-    let email_hash = email.map(|email| keyed_hash(&state.config.audit_key, email));
+    let email_hash = email.map(|email| crate::auth::keyed_hash(&state.config.audit_key, email));
     let ip = ip.to_string();
     write_audit(
         state,
@@ -162,20 +160,6 @@ async fn write_audit(state: &AppState, event: &AuditEvent<'_>) {
         tracing::error!(cause = %error, action = event.action, "could not write the audit log");
     }
     tracing::info!(action = event.action, outcome = event.outcome, "audited");
-}
-
-fn keyed_hash(key: &str, value: &str) -> String {
-    match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(value.as_bytes());
-            mac.finalize()
-                .into_bytes()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        }
-        Err(_) => String::new(),
-    }
 }
 
 /// Sign-in pages are never cached and never tell another site where the visitor came from.

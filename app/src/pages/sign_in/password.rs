@@ -57,7 +57,11 @@ pub async fn submit(
     }
     if errors.is_empty() {
         let email = normalize_email(&typed);
-        if let Err(wait) = state.limits.check(Action::SignInPassword, ip, Some(&email)) {
+        if let Err(wait) = state
+            .limits
+            .check(Action::SignInPassword, ip, Some(&email))
+            .await?
+        {
             audit(
                 &state,
                 "sign_in_password",

@@ -74,7 +74,11 @@ pub async fn start_sign_in(
     next: &str,
     ip: std::net::IpAddr,
 ) -> Result<Response, AppError> {
-    if let Err(wait) = state.limits.check(Action::SignInEmail, ip, Some(email)) {
+    if let Err(wait) = state
+        .limits
+        .check(Action::SignInEmail, ip, Some(email))
+        .await?
+    {
         audit(
             state,
             "sign_in_requested",
