@@ -117,6 +117,44 @@ impl LockRow for Transaction<'_, Postgres> {
     }
 }
 
+/// What keeps a secret ballot secret from someone reading the database itself.
+pub(crate) trait SecretBallots {
+    /// Called in the transaction that cast a secret ballot in `poll_id`, after it was written.
+    ///
+    /// SQLite keeps ballots in a table without rowids, ordered by their random key: neither the
+    /// order rows were written in nor any hidden column links a ballot to whoever voted.
+    ///
+    /// PostgreSQL keeps what SQLite does not: rows lie in the heap in the order written, and
+    /// every row carries the id of the transaction that wrote it (`xmin`), which a voter's
+    /// `poll_participants` row would share with their ballot. So the poll's ballots are all
+    /// written again here, in key order: they all then carry this transaction's id and lie in
+    /// an order that says nothing of time, and the voter's participant row, written in a
+    /// savepoint of its own, carries another. The cost is one rewrite of the poll's ballots per
+    /// secret vote.
+    async fn hide_ballot_order(&mut self, poll_id: &str) -> Result<(), StoreError>;
+}
+
+impl SecretBallots for Transaction<'_, Sqlite> {
+    async fn hide_ballot_order(&mut self, _poll_id: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+impl SecretBallots for Transaction<'_, Postgres> {
+    async fn hide_ballot_order(&mut self, poll_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "WITH old AS (DELETE FROM ballots WHERE poll_id = $1 \
+                RETURNING id, poll_id, voter_id, cast_at, marks, reason, replaced_at) \
+             INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason, replaced_at) \
+             SELECT id, poll_id, voter_id, cast_at, marks, reason, replaced_at FROM old ORDER BY id",
+        )
+        .bind(poll_id)
+        .execute(&mut **self)
+        .await?;
+        Ok(())
+    }
+}
+
 /// How many times a write transaction is tried before its error is returned.
 pub(crate) const WRITE_ATTEMPTS: u32 = 8;
 

@@ -13,7 +13,7 @@
 use sqlx::Row;
 
 use super::Conn;
-use super::engine::{Guarded, LockRow};
+use super::engine::{Guarded, LockRow, SecretBallots};
 use super::groups::group_of;
 use super::threads::read_scope;
 use super::{NewMail, Store, StoreError, random_id};
@@ -524,17 +524,21 @@ impl Store {
                 if !eligible {
                     return Ok(Err(CastProblem::NotAVoter));
                 }
+                // Who voted is written in a savepoint of its own: on PostgreSQL its row then
+                // carries another transaction id than the ballots (`hide_ballot_order`).
+                let mut who = sqlx::Connection::begin(&mut *tx).await?;
                 let first_vote = sqlx::query(
-            "INSERT INTO poll_participants (poll_id, account_id, voted_at) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(poll_id)
-        .bind(account_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
+                    "INSERT INTO poll_participants (poll_id, account_id, voted_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(poll_id)
+                .bind(account_id)
+                .bind(now)
+                .execute(&mut *who)
+                .await?
+                .rows_affected()
+                    == 1;
+                who.commit().await?;
                 if !first_vote && (anonymous || !allow_change) {
                     return Ok(Err(CastProblem::AlreadyVoted));
                 }
@@ -550,6 +554,7 @@ impl Store {
                     .bind(reason)
                     .execute(&mut *tx)
                     .await?;
+                    tx.hide_ballot_order(poll_id).await?;
                 } else {
                     sqlx::query(
                         "UPDATE ballots SET replaced_at = $1 \
