@@ -102,7 +102,7 @@ async fn run() -> Result<()> {
             audit_key: "benchmark".into(),
             link_keys: magic_link::KeyRing::new(magic_link::Key::new(0, &[7; 32])?, Vec::new())?,
         }),
-        limits: Limits::new(1),
+        limits: Limits::new(store.clone(), "benchmark".into(), 1),
     });
 
     let first = format!("/t/{}", seeded.thread_id);

@@ -6,11 +6,6 @@
 //! test's own that holds the write lock (SQLite) or locks the tables (PostgreSQL) for longer
 //! than the server waits.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a failed step is a failed test"
-)]
-
 mod support;
 
 use std::time::Instant;

@@ -10,11 +10,6 @@
 //! were acknowledged (a redirect) are checked in the database file at the end. It prints the
 //! requests, their rate, the 5xx count and the p50/p99 times.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a failed step is a failed test"
-)]
-
 mod support;
 
 use std::collections::BTreeMap;

@@ -580,19 +580,28 @@ async fn a_secret_ballot_links_no_voter_to_a_ballot_in_pages_database_or_log() {
         .fetch_one(&db)
         .await
         .unwrap();
-        assert_eq!(paired, 0, "a participant shares a transaction id with a ballot");
+        assert_eq!(
+            paired, 0,
+            "a participant shares a transaction id with a ballot"
+        );
         let writers: i64 = sqlx::query_scalar("SELECT count(DISTINCT xmin::text) FROM ballots")
             .fetch_one(&db)
             .await
             .unwrap();
-        assert_eq!(writers, 1, "all ballots carry the last vote's transaction id");
+        assert_eq!(
+            writers, 1,
+            "all ballots carry the last vote's transaction id"
+        );
         let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM ballots ORDER BY ctid")
             .fetch_all(&db)
             .await
             .unwrap();
         let mut by_key = stored.clone();
         by_key.sort();
-        assert_eq!(stored, by_key, "ballots lie in key order, not in the order cast");
+        assert_eq!(
+            stored, by_key,
+            "ballots lie in key order, not in the order cast"
+        );
     }
     let linked = sqlx::query("UPDATE ballots SET voter_id = (SELECT id FROM accounts LIMIT 1)")
         .execute(&db)

@@ -5,11 +5,6 @@
 //! Strategy: two real server processes on one database (one PostgreSQL database, or one SQLite
 //! file in a shared data folder), one SMTP sink, and requests spread over both.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a failed step is a failed test"
-)]
-
 mod support;
 
 use std::collections::BTreeMap;
