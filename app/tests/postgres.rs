@@ -188,3 +188,40 @@ async fn a_database_that_goes_away_is_answered_busy_and_the_server_recovers_when
     }
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn servers_starting_at_once_on_one_database_migrate_it_once_and_all_serve() {
+    if skipped() {
+        return;
+    }
+    let url = new_postgres_database();
+    let apps: Vec<TestApp> = std::thread::scope(|scope| {
+        let starting: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| TestApp::builder().env("DATABASE_URL", &url).start()))
+            .collect();
+        starting.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    for app in &apps {
+        assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    }
+    let db = apps[0].database().await;
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let files = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/postgres"
+    ))
+    .unwrap()
+    .filter(|f| {
+        f.as_ref()
+            .is_ok_and(|f| f.path().extension().is_some_and(|e| e == "sql"))
+    })
+    .count();
+    assert_eq!(
+        applied,
+        i64::try_from(files).unwrap(),
+        "each migration applied once"
+    );
+}
