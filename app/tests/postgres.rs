@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use support::{Finished, TestApp, new_postgres_database, on_postgres};
+use support::{TestApp, assert_stopped_with_one_clear_line, new_postgres_database, on_postgres};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/postgres");
 
@@ -29,30 +29,6 @@ fn skipped() -> bool {
         println!("runs in the PostgreSQL pass of scripts/test only");
     }
     !on_postgres()
-}
-
-fn assert_one_plain_line(finished: &Finished, expected: &str) {
-    assert!(
-        !finished.status.success(),
-        "it started anyway: {finished:?}"
-    );
-    let lines: Vec<&str> = finished
-        .stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert_eq!(lines.len(), 1, "one line on stderr: {finished:?}");
-    assert!(lines[0].starts_with("quorum: "), "{}", lines[0]);
-    assert!(
-        lines[0].contains(expected),
-        "{:?} does not say {expected:?}",
-        lines[0]
-    );
-    assert!(!finished.stderr.contains("panicked"), "{finished:?}");
-    assert!(
-        !finished.stdout.contains("Quorum is running"),
-        "{finished:?}"
-    );
 }
 
 #[tokio::test]
@@ -67,7 +43,7 @@ async fn an_unreachable_database_or_an_unknown_role_stops_start_up_in_one_senten
             format!("postgres://quorum:hunter2@127.0.0.1:{port}/quorum"),
         )
         .run_to_exit();
-    assert_one_plain_line(&finished, "the database cannot be opened");
+    assert_stopped_with_one_clear_line(&finished, "the database cannot be opened");
     assert!(
         !finished.stderr.contains("hunter2"),
         "the password was printed"
@@ -79,7 +55,7 @@ async fn an_unreachable_database_or_an_unknown_role_stops_start_up_in_one_senten
     let finished = TestApp::builder()
         .env("DATABASE_URL", url.as_str())
         .run_to_exit();
-    assert_one_plain_line(&finished, "the database cannot be opened");
+    assert_stopped_with_one_clear_line(&finished, "the database cannot be opened");
     assert!(
         finished.stderr.contains("nobody_here"),
         "{}",
@@ -109,7 +85,7 @@ async fn a_database_upgraded_by_a_newer_release_stops_start_up_and_says_so() {
     .unwrap();
     db.close().await;
     let finished = TestApp::builder().env("DATABASE_URL", url).run_to_exit();
-    assert_one_plain_line(&finished, "upgraded by a newer release of Quorum");
+    assert_stopped_with_one_clear_line(&finished, "upgraded by a newer release of Quorum");
 }
 
 /// A throwaway cluster of this test's own, stopped when dropped.

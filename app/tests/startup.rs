@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::StatusCode;
-use support::{Finished, TestApp, open_database};
+use support::{TestApp, assert_no_panic, assert_stopped_with_one_clear_line, open_database};
 
 async fn assert_healthy(app: &TestApp) {
     let (status, body) = app.get_text("/healthz").await;
@@ -39,39 +39,6 @@ fn unix_now() -> i64 {
         .unwrap()
         .as_secs();
     i64::try_from(seconds).unwrap()
-}
-
-/// A setting that cannot work must stop start-up with one sentence on standard error that names
-/// the problem, a failing exit status, and no panic.
-fn assert_stopped_with_one_clear_line(finished: &Finished, expected: &str) {
-    assert!(
-        !finished.status.success(),
-        "it started anyway: {finished:?}"
-    );
-    let lines: Vec<&str> = finished
-        .stderr
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    assert_eq!(lines.len(), 1, "expected one line on stderr: {finished:?}");
-    assert!(lines[0].starts_with("quorum: "), "{}", lines[0]);
-    assert!(
-        lines[0].contains(expected),
-        "{:?} does not say {expected:?}",
-        lines[0]
-    );
-    assert_no_panic(finished);
-}
-
-fn assert_no_panic(finished: &Finished) {
-    for output in [&finished.stdout, &finished.stderr] {
-        assert!(!output.contains("panicked"), "{finished:?}");
-        assert!(!output.contains("RUST_BACKTRACE"), "{finished:?}");
-    }
-    assert!(
-        !finished.stdout.contains("Quorum is running"),
-        "{finished:?}"
-    );
 }
 
 #[tokio::test]

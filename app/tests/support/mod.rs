@@ -517,6 +517,39 @@ pub async fn open_database(path: &Path) -> sqlx::SqlitePool {
         .expect("the database file opens")
 }
 
+/// A setting that cannot work must stop start-up with one sentence on standard error that names
+/// the problem, a failing exit status, and no panic.
+pub fn assert_stopped_with_one_clear_line(finished: &Finished, expected: &str) {
+    assert!(
+        !finished.status.success(),
+        "it started anyway: {finished:?}"
+    );
+    let lines: Vec<&str> = finished
+        .stderr
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr: {finished:?}");
+    assert!(lines[0].starts_with("quorum: "), "{}", lines[0]);
+    assert!(
+        lines[0].contains(expected),
+        "{:?} does not say {expected:?}",
+        lines[0]
+    );
+    assert_no_panic(finished);
+}
+
+pub fn assert_no_panic(finished: &Finished) {
+    for output in [&finished.stdout, &finished.stderr] {
+        assert!(!output.contains("panicked"), "{finished:?}");
+        assert!(!output.contains("RUST_BACKTRACE"), "{finished:?}");
+    }
+    assert!(
+        !finished.stdout.contains("Quorum is running"),
+        "{finished:?}"
+    );
+}
+
 /// How many times `needle` occurs in `haystack`.
 pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
