@@ -4,8 +4,8 @@
 //!
 //! Strategy: the generic cell rate algorithm. A bucket is one row holding the time at which it
 //! will be full again; taking a token moves that time on by one interval, and is allowed while
-//! it stays within `burst` intervals of now. The check and the take are one conditional
-//! UPDATE, which both engines run atomically on the row, however many servers ask at once.
+//! it stays within `burst` intervals of now. The check and the take are one conditional upsert,
+//! which both engines run atomically on the row, however many servers ask at once.
 
 use super::{Store, StoreError};
 
@@ -26,18 +26,14 @@ impl Store {
         now_ms: i64,
     ) -> Result<Result<(), i64>, StoreError> {
         on_engine!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO rate_limits (bucket, full_at) VALUES ($1, 0) \
-                 ON CONFLICT (bucket) DO NOTHING",
-            )
-            .bind(name)
-            .execute(pool)
-            .await?;
+            // One statement: a new bucket gives its first token, an existing one gives one when
+            // it has one, and a bucket pruned meanwhile is simply new again.
             let taken = sqlx::query(
-                "UPDATE rate_limits \
-                 SET full_at = CASE WHEN full_at > $2 THEN full_at ELSE $2 END + $3 \
-                 WHERE bucket = $1 \
-                 AND CASE WHEN full_at > $2 THEN full_at ELSE $2 END + $3 - $2 <= $4",
+                "INSERT INTO rate_limits (bucket, full_at) VALUES ($1, $2 + $3) \
+                 ON CONFLICT (bucket) DO UPDATE SET full_at = \
+                    CASE WHEN rate_limits.full_at > $2 THEN rate_limits.full_at ELSE $2 END + $3 \
+                 WHERE CASE WHEN rate_limits.full_at > $2 THEN rate_limits.full_at ELSE $2 END \
+                    + $3 - $2 <= $4",
             )
             .bind(name)
             .bind(now_ms)
@@ -49,11 +45,16 @@ impl Store {
             if taken == 1 {
                 return Ok(Ok(()));
             }
-            let full_at: i64 =
+            // Refused: the bucket is full until some time after now, so pruning (which only
+            // forgets buckets already full) leaves it be.
+            let full_at: Option<i64> =
                 sqlx::query_scalar("SELECT full_at FROM rate_limits WHERE bucket = $1")
                     .bind(name)
-                    .fetch_one(pool)
+                    .fetch_optional(pool)
                     .await?;
+            let Some(full_at) = full_at else {
+                return Ok(Ok(()));
+            };
             let next = full_at.max(now_ms) + bucket.every_ms
                 - bucket.burst.saturating_mul(bucket.every_ms);
             Ok(Err((next - now_ms).max(1)))
