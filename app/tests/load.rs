@@ -20,7 +20,8 @@ use reqwest::StatusCode;
 use support::TestApp;
 use support::browser::{Browser, Reply};
 use support::journey::{
-    create_group, sign_in_as, signed_in_browser_named, start_thread, start_with_mail_and,
+    create_group, sign_in_as, signed_in_browser_named, start_poll, start_thread,
+    start_with_mail_and,
 };
 
 const MEMBERS: usize = 24;
@@ -108,36 +109,17 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
         .nth(1)
         .unwrap()
         .to_string();
-    let poll_form = format!("{thread}/polls/new?kind=choose");
-    let closes = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 7))
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .strftime("%Y-%m-%dT%H:%M")
-        .to_string();
-    let poll = ann
-        .submit(
-            &poll_form,
-            &poll_form,
-            &[
-                ("title", "Which day?"),
-                ("options", "Friday\nSaturday\nSunday"),
-                ("min_choices", "1"),
-                ("max_choices", "1"),
-                ("time_zone", "UTC"),
-                ("closes_at", &closes),
-                ("hide_results", "never"),
-                ("reason", "optional"),
-                ("settings", "allow_change"),
-            ],
-        )
-        .await;
-    assert_eq!(poll.status, StatusCode::SEE_OTHER, "{}", poll.body);
-    let poll = poll
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let poll = start_poll(
+        &ann,
+        &thread,
+        "choose",
+        &[
+            ("title", "Which day?"),
+            ("options", "Friday\nSaturday\nSunday"),
+            ("settings", "allow_change"),
+        ],
+    )
+    .await;
 
     // Members sign in by email, all at once, and join.
     let mut signing_in = Vec::new();

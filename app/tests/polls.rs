@@ -19,59 +19,13 @@ mod support;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use support::browser::{Browser, Reply, strip_tags};
-use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
+use support::journey::{
+    create_group, days_ahead, signed_in_browser_named, start_poll, start_thread, start_with_mail,
+};
 use support::on_postgres;
 
 fn text(reply: &Reply) -> String {
     strip_tags(&reply.body)
-}
-
-/// A time `days` from now as a `datetime-local` value in UTC.
-fn days_ahead(days: i64) -> String {
-    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days);
-    at.to_zoned(jiff::tz::TimeZone::UTC)
-        .strftime("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
-/// Starts a poll of `kind` in `thread` with the usual answers plus `fields`; returns `/p/<id>`.
-async fn start_poll(
-    browser: &Browser,
-    thread: &str,
-    kind: &str,
-    fields: &[(&str, &str)],
-) -> String {
-    let page = format!("{thread}/polls/new?kind={kind}");
-    let closes = days_ahead(7);
-    let mut all: Vec<(&str, &str)> = vec![
-        ("title", "What shall we do?"),
-        ("min_choices", "1"),
-        ("max_choices", "1"),
-        ("score_min", "0"),
-        ("score_max", "5"),
-        ("dot_total", "8"),
-        ("count_target", "3"),
-        ("time_zone", "UTC"),
-        ("closes_at", &closes),
-        ("hide_results", "never"),
-        ("reason", "optional"),
-    ];
-    all.retain(|(name, _)| !fields.iter().any(|(f, _)| f == name));
-    all.extend_from_slice(fields);
-    let started = browser.submit(&page, &page, &all).await;
-    assert_eq!(
-        started.status,
-        StatusCode::SEE_OTHER,
-        "{kind}: {}",
-        text(&started)
-    );
-    started
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 /// Votes through "Check your vote": the answers, then "Cast vote". Returns the check page.

@@ -165,3 +165,46 @@ pub async fn start_thread(browser: &Browser, handle: &str, title: &str, context:
     let location = started.location().unwrap_or_default();
     location.split('?').next().unwrap_or_default().to_string()
 }
+
+/// A time `days` from now as a `datetime-local` value in UTC.
+pub fn days_ahead(days: i64) -> String {
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days);
+    at.to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Starts a poll of `kind` in `thread` with the usual answers plus `fields`; returns `/p/<id>`.
+pub async fn start_poll(
+    browser: &Browser,
+    thread: &str,
+    kind: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    let page = format!("{thread}/polls/new?kind={kind}");
+    let closes = days_ahead(7);
+    let mut all: Vec<(&str, &str)> = vec![
+        ("title", "What shall we do?"),
+        ("min_choices", "1"),
+        ("max_choices", "1"),
+        ("score_min", "0"),
+        ("score_max", "5"),
+        ("dot_total", "8"),
+        ("count_target", "3"),
+        ("time_zone", "UTC"),
+        ("closes_at", &closes),
+        ("hide_results", "never"),
+        ("reason", "optional"),
+    ];
+    all.retain(|(name, _)| !fields.iter().any(|(f, _)| f == name));
+    all.extend_from_slice(fields);
+    let started = browser.submit(&page, &page, &all).await;
+    assert_eq!(
+        started.status,
+        StatusCode::SEE_OTHER,
+        "{kind}: {}",
+        started.body
+    );
+    let location = started.location().unwrap_or_default();
+    location.split('?').next().unwrap_or_default().to_string()
+}
