@@ -11,7 +11,6 @@ use super::Conn;
 use super::groups::group_of;
 use super::threads::{mark_read_in, read_scope};
 use super::{NewMail, Store, StoreError};
-use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{Reaction, ReadRanges};
 
@@ -94,30 +93,6 @@ const COMMENT: &str = "SELECT c.id, c.thread_id, c.seq, c.root_seq, c.parent_id,
 /// The part of every read that keeps it inside what the permit may read (binds: group, whether
 /// private threads too).
 const IN_SCOPE: &str = "t.group_id = ? AND (NOT t.private OR ?) AND t.deleted_at IS NULL";
-
-/// Puts a comment's words in the search index (replacing what was there).
-pub(super) async fn index_comment(
-    conn: Conn<'_>,
-    thread_id: &str,
-    comment_id: &str,
-    body: &str,
-) -> Result<(), StoreError> {
-    on_conn!(conn, |c| {
-        sqlx::query("DELETE FROM search_text WHERE comment_id = $1")
-            .bind(comment_id)
-            .execute(&mut *c)
-            .await?;
-        sqlx::query(
-            "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', $1, $2, $3)",
-        )
-        .bind(markdown::plain_text(body, usize::MAX))
-        .bind(thread_id)
-        .bind(comment_id)
-        .execute(&mut *c)
-        .await?;
-        Ok(())
-    })
-}
 
 /// The condition of a comment of the thread, not deleted, whose number falls in one of
 /// `stretches` unread stretches, within what the permit reads. Bound by `bind_unread!`.
@@ -339,7 +314,7 @@ impl Store {
         .bind(comment.now)
         .execute(&mut *tx)
         .await?;
-                index_comment(
+                super::search::index_comment(
                     Conn::from(&mut *tx),
                     comment.thread_id,
                     comment.id,
@@ -421,7 +396,8 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-                index_comment(Conn::from(&mut *tx), &thread_id, comment_id, body).await?;
+                super::search::index_comment(Conn::from(&mut *tx), &thread_id, comment_id, body)
+                    .await?;
                 tx.commit().await?;
                 Ok(Some(version))
             })

@@ -8,7 +8,8 @@
 //! group the searcher is a member of, so no hit the searcher may not read is ever counted or
 //! shown.
 
-use super::{Store, StoreError};
+use super::{Conn, Store, StoreError};
+use crate::domain::markdown;
 
 /// Marks the start and end of a matched word in an excerpt (control characters, which stored
 /// text never holds as markup, so the page can escape the rest and highlight between them).
@@ -133,4 +134,52 @@ impl Store {
             Ok((hits, total))
         })
     }
+}
+
+/// Puts a thread's own words in the search index (replacing what was there).
+pub(super) async fn index_thread(
+    conn: Conn<'_>,
+    thread_id: &str,
+    title: &str,
+    context: &str,
+) -> Result<(), StoreError> {
+    on_conn!(conn, |c| {
+        sqlx::query("DELETE FROM search_text WHERE thread_id = $1 AND comment_id = ''")
+            .bind(thread_id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ($1, $2, $3, '')",
+        )
+        .bind(title)
+        .bind(markdown::plain_text(context, usize::MAX))
+        .bind(thread_id)
+        .execute(&mut *c)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Puts a comment's words in the search index (replacing what was there).
+pub(super) async fn index_comment(
+    conn: Conn<'_>,
+    thread_id: &str,
+    comment_id: &str,
+    body: &str,
+) -> Result<(), StoreError> {
+    on_conn!(conn, |c| {
+        sqlx::query("DELETE FROM search_text WHERE comment_id = $1")
+            .bind(comment_id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ('', $1, $2, $3)",
+        )
+        .bind(markdown::plain_text(body, usize::MAX))
+        .bind(thread_id)
+        .bind(comment_id)
+        .execute(&mut *c)
+        .await?;
+        Ok(())
+    })
 }

@@ -11,7 +11,6 @@ use super::Conn;
 
 use super::groups::group_of;
 use super::{Store, StoreError, random_id};
-use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{PURGE_AFTER_SECS, ReadRanges};
 
@@ -131,30 +130,6 @@ pub(super) fn read_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
     }
 }
 
-/// Puts a thread's own words in the search index (replacing what was there).
-pub(super) async fn index_thread(
-    conn: Conn<'_>,
-    thread_id: &str,
-    title: &str,
-    context: &str,
-) -> Result<(), StoreError> {
-    on_conn!(conn, |c| {
-        sqlx::query("DELETE FROM search_text WHERE thread_id = $1 AND comment_id = ''")
-            .bind(thread_id)
-            .execute(&mut *c)
-            .await?;
-        sqlx::query(
-            "INSERT INTO search_text (title, body, thread_id, comment_id) VALUES ($1, $2, $3, '')",
-        )
-        .bind(title)
-        .bind(markdown::plain_text(context, usize::MAX))
-        .bind(thread_id)
-        .execute(&mut *c)
-        .await?;
-        Ok(())
-    })
-}
-
 impl Store {
     /// The thread `id` unless it is deleted, for a page to decide who may see it. Nothing is
     /// shown from it before that decision.
@@ -203,7 +178,7 @@ impl Store {
         .bind(thread.now)
         .execute(&mut *tx)
         .await?;
-                index_thread(
+                super::search::index_thread(
                     Conn::from(&mut *tx),
                     thread.id,
                     thread.title,
@@ -306,7 +281,8 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-                index_thread(Conn::from(&mut *tx), thread_id, title, context).await?;
+                super::search::index_thread(Conn::from(&mut *tx), thread_id, title, context)
+                    .await?;
                 tx.commit().await?;
                 Ok(Some(version))
             })
@@ -496,7 +472,8 @@ impl Store {
                 let Some((title, context)) = restored else {
                     return Ok(false);
                 };
-                index_thread(Conn::from(&mut *tx), thread_id, &title, &context).await?;
+                super::search::index_thread(Conn::from(&mut *tx), thread_id, &title, &context)
+                    .await?;
                 let comments: Vec<(String, String)> = sqlx::query_as(
                     "SELECT id, body FROM comments WHERE thread_id = $1 AND deleted_at IS NULL",
                 )
@@ -504,7 +481,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
                 for (id, body) in comments {
-                    super::comments::index_comment(Conn::from(&mut *tx), thread_id, &id, &body)
+                    super::search::index_comment(Conn::from(&mut *tx), thread_id, &id, &body)
                         .await?;
                 }
                 tx.commit().await?;
