@@ -73,6 +73,13 @@ async fn timed(
     reply
 }
 
+/// Prints a figure even when the test passes and `cargo test` keeps its output: straight to
+/// the process's standard error, which the test harness does not capture.
+fn report(line: String) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -272,22 +279,29 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
         .iter()
         .filter(|s| s.status.is_server_error())
         .count();
-    println!(
-        "load: {} requests in {:.1} s ({:.0} a second) from {MEMBERS} members and {VISITORS} visitors; 5xx: {errors}; p50 {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
+    report(format!(
+        "load on {}: {} requests in {:.1} s ({:.0} a second) from {MEMBERS} members and {VISITORS} visitors; 5xx: {errors}; p50 {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
+        if support::on_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         samples.len(),
         elapsed.as_secs_f64(),
         samples.len() as f64 / elapsed.as_secs_f64(),
         percentile(&times, 0.50).as_secs_f64() * 1000.0,
         percentile(&times, 0.99).as_secs_f64() * 1000.0,
         times.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
-    );
+    ));
     let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for sample in &samples {
         let entry = by_kind.entry(sample.what).or_default();
         entry.0 += 1;
         entry.1 += usize::from(sample.unexpected.is_some());
     }
-    println!("load: by kind (requests, unexpected answers): {by_kind:?}");
+    report(format!(
+        "load: by kind (requests, unexpected answers): {by_kind:?}"
+    ));
     let unexpected: Vec<String> = samples
         .iter()
         .filter_map(|s| {
@@ -361,5 +375,7 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
         );
     }
     let written: usize = acknowledged.values().map(|d| d.comments.len()).sum();
-    println!("load: {written} acknowledged comments, all present");
+    report(format!(
+        "load: {written} acknowledged comments, all present"
+    ));
 }
