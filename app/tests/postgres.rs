@@ -20,7 +20,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use support::{TestApp, assert_stopped_with_one_clear_line, new_postgres_database, on_postgres};
+use support::{
+    TestApp, assert_stopped_with_one_clear_line, migration_count, new_postgres_database,
+    on_postgres,
+};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/postgres");
 
@@ -185,19 +188,9 @@ async fn servers_starting_at_once_on_one_database_migrate_it_once_and_all_serve(
         .fetch_one(&db)
         .await
         .unwrap();
-    let files = std::fs::read_dir(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../migrations/postgres"
-    ))
-    .unwrap()
-    .filter(|f| {
-        f.as_ref()
-            .is_ok_and(|f| f.path().extension().is_some_and(|e| e == "sql"))
-    })
-    .count();
     assert_eq!(
         applied,
-        i64::try_from(files).unwrap(),
+        migration_count("postgres"),
         "each migration applied once"
     );
 }

@@ -15,7 +15,9 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::StatusCode;
-use support::{TestApp, assert_no_panic, assert_stopped_with_one_clear_line, open_database};
+use support::{
+    TestApp, assert_no_panic, assert_stopped_with_one_clear_line, migration_count, open_database,
+};
 
 async fn assert_healthy(app: &TestApp) {
     let (status, body) = app.get_text("/healthz").await;
@@ -342,16 +344,9 @@ async fn servers_starting_at_once_on_one_database_file_migrate_it_once_and_all_s
                 .fetch_one(&database)
                 .await
                 .unwrap();
-        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/sqlite"))
-            .unwrap()
-            .filter(|f| {
-                f.as_ref()
-                    .is_ok_and(|f| f.path().extension().is_some_and(|e| e == "sql"))
-            })
-            .count();
         assert_eq!(
             applied,
-            i64::try_from(files).unwrap(),
+            migration_count("sqlite"),
             "round {round}: each migration applied once"
         );
         database.close().await;

@@ -550,6 +550,22 @@ pub fn assert_no_panic(finished: &Finished) {
     );
 }
 
+/// How many migrations the binary carries for `engine` (`sqlite` or `postgres`): the files in
+/// its migrations folder.
+pub fn migration_count(engine: &str) -> i64 {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(engine);
+    let files = std::fs::read_dir(folder)
+        .expect("the migrations folder can be read")
+        .filter(|f| {
+            f.as_ref()
+                .is_ok_and(|f| f.path().extension().is_some_and(|e| e == "sql"))
+        })
+        .count();
+    i64::try_from(files).expect("a count of files fits in i64")
+}
+
 /// How many times `needle` occurs in `haystack`.
 pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
