@@ -12,7 +12,9 @@ use std::time::Instant;
 
 use reqwest::StatusCode;
 use support::browser::{hidden_fields, strip_tags};
-use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
+use support::journey::{
+    create_group, post_comment, signed_in_browser_named, start_thread, start_with_mail,
+};
 use support::{TestApp, on_postgres};
 
 #[tokio::test]
@@ -21,13 +23,7 @@ async fn a_busy_database_answers_try_again_with_the_answers_kept_and_never_fails
     let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
     create_group(&ann, "Busy Street", "busy", "open").await;
     let thread = start_thread(&ann, "busy", "Street party", "Plans.").await;
-    let first = ann
-        .submit(
-            &thread,
-            &format!("{thread}/comments"),
-            &[("body", "Chairs?")],
-        )
-        .await;
+    let first = post_comment(&ann, &thread, "Chairs?", None).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     let page = ann.get(&thread).await;
     // Bob has not read it yet: his visit must write his read marks.

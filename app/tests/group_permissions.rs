@@ -18,7 +18,7 @@ mod support;
 
 use reqwest::StatusCode;
 use support::browser::{Browser, Reply};
-use support::journey::{signed_in_browser_named, start_with_mail};
+use support::journey::{comment_id, post_comment, signed_in_browser_named, start_with_mail};
 
 /// The probes, in the order of the table's letters: the action and how it is tried.
 const PROBES: [(&str, Probe); 11] = [
@@ -426,20 +426,8 @@ async fn a_secret_group_is_not_found_by_anyone_outside_it_at_any_url() {
         .next()
         .unwrap()
         .to_string();
-    let commented = admin
-        .submit(
-            &thread,
-            &format!("{thread}/comments"),
-            &[("body", "Clandestine comment")],
-        )
-        .await;
-    let comment = commented
-        .location()
-        .unwrap()
-        .split("#comment-")
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let commented = post_comment(&admin, &thread, "Clandestine comment", None).await;
+    let comment = comment_id(&commented);
     for browser in [&app.browser(), &outsider] {
         let token = browser.csrf_token("/design/forms").await;
         for (method, path) in SECRET_URLS {

@@ -20,8 +20,8 @@ use reqwest::StatusCode;
 use support::TestApp;
 use support::browser::{Browser, Reply};
 use support::journey::{
-    create_group, sign_in_as, signed_in_browser_named, start_poll, start_thread,
-    start_with_mail_and,
+    comment_id, create_group, post_comment, sign_in_as, signed_in_browser_named, start_poll,
+    start_thread, start_with_mail_and,
 };
 
 const MEMBERS: usize = 24;
@@ -101,21 +101,9 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
     let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
     create_group(&ann, "Busy Street", "busy", "open").await;
     let thread = start_thread(&ann, "busy", "Street party", "Plans for the street party.").await;
-    let first = ann
-        .submit(
-            &thread,
-            &format!("{thread}/comments"),
-            &[("body", "Who can bring chairs?")],
-        )
-        .await;
+    let first = post_comment(&ann, &thread, "Who can bring chairs?", None).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
-    let first = first
-        .location()
-        .unwrap()
-        .split("#comment-")
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let first = comment_id(&first);
     let poll = start_poll(
         &ann,
         &thread,

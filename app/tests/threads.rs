@@ -7,36 +7,16 @@
 //! Strategy: every step goes through the pages with `support::browser`, against the real
 //! server and SQLite file, with mail read from a real SMTP sink.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "the helpers below serve the tests in this file: a failure in one is a test failure"
-)]
-
 mod support;
 
 use reqwest::StatusCode;
-use support::browser::{Browser, Reply, strip_tags};
-use support::journey::{create_group, signed_in_browser_named, start_thread, start_with_mail};
+use support::browser::{Reply, strip_tags};
+use support::journey::{
+    comment_id, create_group, post_comment, signed_in_browser_named, start_thread, start_with_mail,
+};
 
 fn text(reply: &Reply) -> String {
     strip_tags(&reply.body)
-}
-
-/// Posts a comment (or a reply to `reply_to`) and returns the redirect.
-async fn comment(browser: &Browser, thread: &str, body: &str, reply_to: Option<&str>) -> Reply {
-    let from = match reply_to {
-        Some(id) => format!("{thread}/comments/new?reply_to={id}"),
-        None => thread.to_string(),
-    };
-    browser
-        .submit(&from, &format!("{thread}/comments"), &[("body", body)])
-        .await
-}
-
-/// The comment id in a redirect to `…#comment-<id>`.
-fn comment_id(reply: &Reply) -> String {
-    let location = reply.location().unwrap();
-    location.split("#comment-").nth(1).unwrap().to_string()
 }
 
 #[tokio::test]
@@ -99,7 +79,7 @@ async fn members_hold_a_discussion_with_comments_replies_mentions_edits_and_reac
             .fetch_one(&db)
             .await
             .unwrap();
-    let posted = comment(
+    let posted = post_comment(
         &bob,
         &thread,
         &format!("I can bring seeds, @{handle}. <script>alert(1)</script>"),
@@ -135,7 +115,7 @@ async fn members_hold_a_discussion_with_comments_replies_mentions_edits_and_reac
         .await;
     assert_eq!(reply_page.h1().as_deref(), Some("Reply to Bob Roe"));
     assert!(text(&reply_page).contains("I can bring seeds"));
-    let replied = comment(&ann, &thread, "Thank you!", Some(&first)).await;
+    let replied = post_comment(&ann, &thread, "Thank you!", Some(&first)).await;
     let reply = comment_id(&replied);
     let page = bob.get(&thread).await;
     assert!(
@@ -149,7 +129,7 @@ async fn members_hold_a_discussion_with_comments_replies_mentions_edits_and_reac
     );
 
     // An empty comment is refused with the error pattern; a preview comes back unposted.
-    let blank = comment(&bob, &thread, "  ", None).await;
+    let blank = post_comment(&bob, &thread, "  ", None).await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(&blank).contains("Write your comment"));
     let previewed = bob
@@ -229,7 +209,7 @@ async fn members_hold_a_discussion_with_comments_replies_mentions_edits_and_reac
     assert!(text(&bob.get(&thread).await).contains("This thread is closed"));
     ann.submit(&thread, &format!("{thread}/reopen"), &[]).await;
     assert_eq!(
-        comment(&bob, &thread, "Back again", None).await.status,
+        post_comment(&bob, &thread, "Back again", None).await.status,
         StatusCode::SEE_OTHER
     );
 
@@ -260,7 +240,7 @@ async fn closed_and_private_threads_are_not_found_by_outsiders_and_search_respec
     create_group(&ann, "Closed Kitchen", "kitchen", "closed").await;
     create_group(&ann, "Open Garden", "garden", "open").await;
     let closed = start_thread(&ann, "kitchen", "Zucchini secrets", "Our zucchini recipe.").await;
-    comment(&ann, &closed, "More zucchini in comments", None).await;
+    post_comment(&ann, &closed, "More zucchini in comments", None).await;
     let public = start_thread(&ann, "garden", "Public zucchini swap", "Bring zucchini.").await;
     let page = "/g/garden/threads/new";
     let private_started = ann
@@ -375,7 +355,7 @@ async fn comments_come_in_pages_and_a_returning_reader_can_jump_to_the_first_unr
     let thread = start_thread(&ann, "garden", "Long talk", "").await;
     let mut first = String::new();
     for n in 1..=30 {
-        let posted = comment(&ann, &thread, &format!("Comment number {n}"), None).await;
+        let posted = post_comment(&ann, &thread, &format!("Comment number {n}"), None).await;
         if n == 1 {
             first = comment_id(&posted);
         }
@@ -394,9 +374,9 @@ async fn comments_come_in_pages_and_a_returning_reader_can_jump_to_the_first_unr
 
     // Bob has read both pages. A reply to the first comment lands on page 1, a new comment
     // on page 2: the first unread in reading order is the reply.
-    let replied = comment(&ann, &thread, "A late reply", Some(&first)).await;
+    let replied = post_comment(&ann, &thread, "A late reply", Some(&first)).await;
     let reply = comment_id(&replied);
-    comment(&ann, &thread, "Comment number 31", None).await;
+    post_comment(&ann, &thread, "Comment number 31", None).await;
     let back = bob.get(&thread).await;
     assert!(
         text(&back).contains("2 unread comments."),

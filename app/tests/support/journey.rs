@@ -208,3 +208,30 @@ pub async fn start_poll(
     let location = started.location().unwrap_or_default();
     location.split('?').next().unwrap_or_default().to_string()
 }
+
+/// Posts a comment on the thread at `thread` (`/t/<id>`), or a reply to the comment `reply_to`,
+/// through its form, and returns the answer (a redirect to the new comment when it worked).
+pub async fn post_comment(
+    browser: &Browser,
+    thread: &str,
+    body: &str,
+    reply_to: Option<&str>,
+) -> Reply {
+    let from = match reply_to {
+        Some(id) => format!("{thread}/comments/new?reply_to={id}"),
+        None => thread.to_string(),
+    };
+    browser
+        .submit(&from, &format!("{thread}/comments"), &[("body", body)])
+        .await
+}
+
+/// The comment id in a redirect to `…#comment-<id>`.
+pub fn comment_id(reply: &Reply) -> String {
+    let location = reply.location().unwrap_or_default();
+    location
+        .split("#comment-")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no comment in the redirect: {location:?}"))
+        .to_string()
+}
