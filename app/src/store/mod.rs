@@ -239,14 +239,6 @@ impl Store {
         }
     }
 
-    /// The engine's name, for the start-up line and the logs.
-    pub fn engine(&self) -> &'static str {
-        match self.pool {
-            Pool::Sqlite(_) => "SQLite",
-            Pool::Postgres(_) => "PostgreSQL",
-        }
-    }
-
     /// Brings the schema up to date and records the instance's creation time once. Servers
     /// starting at once on one database file take turns: each holds an exclusive lock on
     /// `<file>.migrate-lock` while it migrates, so the second finds the work done instead of
