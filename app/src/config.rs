@@ -30,6 +30,14 @@ pub enum Command {
     Serve,
     /// Create or upgrade the database, then exit.
     Migrate,
+    /// Make an encrypted, verified copy of the database while Quorum serves, then exit.
+    Backup(crate::backup::BackupArgs),
+    /// Replace the database with a backup, once the backup is checked whole, then exit. Stop
+    /// the servers that use the database first.
+    Restore(crate::backup::RestoreArgs),
+    /// Make a key pair for encrypting backups: the private key goes to a file, the public key
+    /// (for `backup --recipient`) is printed.
+    BackupKey(crate::backup::KeyArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

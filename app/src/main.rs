@@ -20,6 +20,9 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => quorum::server::serve(cli.settings).await,
             Command::Migrate => quorum::server::migrate_only(cli.settings).await,
+            Command::Backup(args) => quorum::backup::backup(cli.settings, args).await,
+            Command::Restore(args) => quorum::backup::restore(cli.settings, args).await,
+            Command::BackupKey(args) => quorum::backup::new_key(&args),
             Command::EdgePages { out } => quorum::pages::sign_in::edge::write(&out)
                 .map_err(|error| anyhow::anyhow!("could not write to {}: {error}", out.display())),
         }

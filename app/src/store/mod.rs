@@ -169,6 +169,9 @@ pub struct Store {
     /// The database file, when there is one: several servers starting at once on it take turns
     /// to migrate it.
     file: Option<PathBuf>,
+    /// This process's shared hold on the file (see `serve_lock`), for as long as any clone of
+    /// the store lives.
+    _serving: Option<std::sync::Arc<std::fs::File>>,
 }
 
 impl Store {
@@ -204,6 +207,7 @@ impl Store {
         Ok(Self {
             pool: Pool::Postgres(pool),
             file: None,
+            _serving: None,
         })
     }
 
@@ -218,6 +222,10 @@ impl Store {
         let file = options.get_filename();
         let file = (file.as_os_str() != ":memory:" && !file.as_os_str().is_empty())
             .then(|| file.to_path_buf());
+        let serving = match &file {
+            Some(file) => Some(std::sync::Arc::new(serving_turn(file)?)),
+            None => None,
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -227,6 +235,7 @@ impl Store {
         Ok(Self {
             pool: Pool::Sqlite(pool),
             file,
+            _serving: serving,
         })
     }
 
@@ -307,6 +316,55 @@ async fn migration_turn(file: &std::path::Path) -> Result<std::fs::File, StoreEr
     .await
     .map_err(|e| StoreError::Migration(e.to_string()))?;
     locked.map_err(|e| StoreError::Migration(crate::config::plain_io_reason(&e)))
+}
+
+/// The newest migration this release carries for PostgreSQL (`postgres`) or SQLite.
+pub fn latest_migration(postgres: bool) -> i64 {
+    let migrator = if postgres {
+        sqlx::migrate!("../migrations/postgres")
+    } else {
+        sqlx::migrate!("../migrations/sqlite")
+    };
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// While a server has the database file open it holds a shared lock on `<file>.serve-lock`, and
+/// a restore holds it exclusively: so a restore never replaces a file a server is writing, and a
+/// server never starts on a file half-way through being replaced. The lock ends with the process.
+fn serve_lock(file: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut path = file.as_os_str().to_owned();
+    path.push(".serve-lock");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
+/// A server's hold on the database file at `file`, refused while a restore replaces it.
+fn serving_turn(file: &std::path::Path) -> Result<std::fs::File, StoreError> {
+    let unreachable = |e: std::io::Error| StoreError::Unreachable(crate::config::plain_io_reason(&e));
+    let lock = serve_lock(file).map_err(unreachable)?;
+    match lock.try_lock_shared() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Unreachable(
+            "it is being restored from a backup; start Quorum again once that has finished".into(),
+        )),
+        Err(std::fs::TryLockError::Error(error)) => Err(unreachable(error)),
+    }
+}
+
+/// A restore's hold on the database file at `file`, refused while a server has it open.
+pub fn restore_turn(file: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    let lock = serve_lock(file)?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "a Quorum server is using {}; stop it before restoring (nothing was changed)",
+            file.display()
+        ),
+        Err(std::fs::TryLockError::Error(error)) => Err(error.into()),
+    }
 }
 
 fn describe(error: &sqlx::Error) -> String {
