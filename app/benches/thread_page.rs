@@ -39,6 +39,7 @@ use quorum::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
 use quorum::domain::permissions::{Action, Permit, Relation, permit};
 use quorum::domain::threads::{COMMENTS_PER_PAGE, Reaction};
 use quorum::mail::{Delivery, MailConfig, Mailer};
+use quorum::server::metrics::Metrics;
 use quorum::store::{NewComment, NewMail, NewThread, Store, new_content_id};
 use quorum::{AppState, RuntimeConfig};
 
@@ -84,12 +85,14 @@ async fn run() -> Result<()> {
     .await?;
     store.migrate().await?;
     let seeded = seed(&store).await?;
+    let metrics = Arc::new(Metrics::default());
     let (mailer, mail_sender) = Mailer::start(
         store.clone(),
         MailConfig::new(
             "Quorum <quorum@localhost>",
             Delivery::files(dir.path().join("mail")),
         )?,
+        metrics.clone(),
     );
     let app = quorum::server::app(AppState {
         store: store.clone(),
@@ -101,8 +104,10 @@ async fn run() -> Result<()> {
             trusted_proxy: None,
             audit_key: "benchmark".into(),
             link_keys: magic_link::KeyRing::new(magic_link::Key::new(0, &[7; 32])?, Vec::new())?,
+            metrics_token: None,
         }),
         limits: Limits::new(store.clone(), "benchmark".into(), 1),
+        metrics,
     });
 
     let first = format!("/t/{}", seeded.thread_id);

@@ -107,6 +107,17 @@ pub struct Settings {
     #[arg(long, env = "QUORUM_RATE_LIMIT_IP_FACTOR", default_value_t = 1, global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub rate_limit_ip_factor: u32,
 
+    /// A secret that lets a monitoring system read `/metrics` (Prometheus text format) by
+    /// sending `Authorization: Bearer <token>`; at least 16 characters, such as the output of
+    /// `openssl rand -hex 32`. Without it, `/metrics` answers like an unknown page.
+    #[arg(
+        long,
+        env = "QUORUM_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// Log filter, such as `info` or `quorum=debug,tower_http=info`.
     #[arg(long, env = "QUORUM_LOG", default_value = "info", global = true)]
     pub log: String,

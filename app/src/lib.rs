@@ -27,6 +27,8 @@ pub struct AppState {
     pub mailer: mail::Mailer,
     pub config: Arc<RuntimeConfig>,
     pub limits: Limits,
+    /// What `/metrics` reports: counted by requests, the mail sender and the timed jobs.
+    pub metrics: Arc<server::metrics::Metrics>,
 }
 
 /// Settings worked out at start-up.
@@ -43,4 +45,6 @@ pub struct RuntimeConfig {
     pub audit_key: String,
     /// Keys that sign and check sign-in links (shared with an edge worker, if there is one).
     pub link_keys: magic_link::KeyRing,
+    /// Opens `/metrics`; without it the page is closed.
+    pub metrics_token: Option<server::metrics::MetricsToken>,
 }

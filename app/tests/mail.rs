@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use quorum::mail::{Block, Delivery, Email, MailConfig, Mailer, MailerHandle};
+use quorum::server::metrics::Metrics;
 use quorum::store::Store;
 use support::smtp::{SmtpSink, free_port, smtp_url};
 use support::{TestApp, open_database};
@@ -33,7 +34,11 @@ async fn open_store(dir: &Path) -> Store {
 }
 
 fn start_mailer(store: &Store, delivery: Delivery) -> (Mailer, MailerHandle) {
-    Mailer::start(store.clone(), MailConfig::new(FROM, delivery).unwrap())
+    Mailer::start(
+        store.clone(),
+        MailConfig::new(FROM, delivery).unwrap(),
+        Arc::new(Metrics::default()),
+    )
 }
 
 fn sign_in_email(to: &str, subject: &str, token: &str) -> Email {

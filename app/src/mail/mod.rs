@@ -31,6 +31,7 @@ pub use delivery::{Delivery, SmtpUrlError};
 pub use templates::{Block, escape};
 
 use crate::config::Settings;
+use crate::server::metrics::Metrics;
 use crate::store::{NewMail, Store, StoreError};
 
 /// An email to send: the recipient's address, the subject, and the same content as plain text
@@ -99,8 +100,8 @@ pub struct MailerHandle {
 impl Mailer {
     /// Starts the background sender on `store` (which must be migrated) and returns the handle
     /// for sending and the one for stopping. Mail left in the outbox by an earlier run is
-    /// delivered straight away.
-    pub fn start(store: Store, config: MailConfig) -> (Self, MailerHandle) {
+    /// delivered straight away. Each delivery attempt is counted in `metrics`.
+    pub fn start(store: Store, config: MailConfig, metrics: Arc<Metrics>) -> (Self, MailerHandle) {
         let wake = Arc::new(Notify::new());
         let (stop, stop_receiver) = watch::channel(false);
         let message_id_domain: Arc<str> = config.from.email.domain().into();
@@ -110,6 +111,7 @@ impl Mailer {
             delivery: config.delivery,
             wake: wake.clone(),
             stop: stop_receiver,
+            metrics,
         };
         let task = tokio::spawn(sender.run());
         let mailer = Self {

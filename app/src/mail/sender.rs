@@ -19,6 +19,7 @@ use tracing::{error, info, warn};
 
 use super::delivery::{Delivery, DeliveryError};
 use super::message;
+use crate::server::metrics::{Job, Metrics};
 use crate::store::{OutboxMail, Store, unix_now};
 
 /// How long a claim holds a row: longer than any delivery may take (`DELIVERY_TIME_LIMIT`), so a
@@ -41,6 +42,8 @@ pub(super) struct Sender {
     pub delivery: Delivery,
     pub wake: Arc<Notify>,
     pub stop: watch::Receiver<bool>,
+    /// Counts every delivery attempt, and the failed ones.
+    pub metrics: Arc<Metrics>,
 }
 
 enum Woken {
@@ -112,6 +115,7 @@ impl Sender {
             }
             Err(cause) => Err(DeliveryError::permanent(cause.to_string())),
         };
+        self.metrics.record_job(Job::SendMail, &outcome);
         let now = unix_now();
         match outcome {
             Ok(()) => self.record_sent(&mail, now).await,

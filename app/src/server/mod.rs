@@ -5,7 +5,9 @@ mod assets;
 mod auth_layer;
 pub mod caching;
 mod headers;
+mod jobs;
 mod kept_answers;
+pub mod metrics;
 
 use std::time::Duration;
 
@@ -15,7 +17,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -41,8 +43,9 @@ const BODY_LIMIT: usize = 256 * 1024;
 /// A request taking longer than this is answered with 408 instead of holding a connection.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The whole application: pages, assets, health check, and the middleware around them.
+/// The whole application: pages, assets, health check, metrics, and the middleware around them.
 pub fn app(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
     let middleware = ServiceBuilder::new()
         .layer(tower::util::MapRequestLayer::new(drop_client_request_id))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -64,6 +67,9 @@ pub fn app(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ));
     pages::router()
+        // Among the pages, behind the same layers as the fallback: refused, it is the same
+        // "Page not found" as an unknown address, down to the headers and the cookie.
+        .route("/metrics", any(metrics::serve))
         .fallback(fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn(kept_answers::keep))
@@ -73,9 +79,16 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(assets::router())
         .route("/healthz", get(healthz))
+        // Only for a matched route: a request without a name here matched none.
+        .route_layer(axum::middleware::from_fn(metrics::name_route))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware)
+        // Outermost, so it counts what the other layers answer too (a timeout, a panic).
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::record,
+        ))
 }
 
 /// Request ids are always made here: one sent by a client could be chosen to collide with
@@ -182,6 +195,7 @@ async fn runtime_config(
     settings: &Settings,
     address: SocketAddr,
     store: &Store,
+    metrics_token: Option<metrics::MetricsToken>,
 ) -> anyhow::Result<RuntimeConfig> {
     let public_url = settings
         .public_url
@@ -216,6 +230,7 @@ async fn runtime_config(
             .instance_secret("audit_key", fresh_key.expose())
             .await?,
         link_keys,
+        metrics_token,
     })
 }
 
@@ -230,8 +245,10 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 /// `quorum serve`: listens until SIGTERM or Ctrl-C, finishes the requests under way, then
 /// closes the database cleanly.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
-    // Mail settings are checked before anything is opened, so a bad one stops start-up at once.
+    // Mail and metrics settings are checked before anything is opened, so a bad one stops
+    // start-up at once.
     let mail_config = MailConfig::from_settings(&settings)?;
+    let metrics_token = metrics::MetricsToken::from_setting(settings.metrics_token.as_deref())?;
     let store = open_store(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
@@ -242,8 +259,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Signal handlers are in place before anyone is told the server is up, so a stop request
     // that arrives straight after start-up still shuts down cleanly.
     let stop = shutdown_signal().context("cannot listen for stop signals")?;
-    let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config);
-    let config = Arc::new(runtime_config(&settings, address, &store).await?);
+    let metrics = Arc::new(metrics::Metrics::default());
+    let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config, metrics.clone());
+    let config = Arc::new(runtime_config(&settings, address, &store, metrics_token).await?);
     let limits = Limits::new(
         store.clone(),
         config.audit_key.clone(),
@@ -254,53 +272,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         store: store.clone(),
         mailer,
         limits,
+        metrics,
     };
     info!("Quorum is running at http://{address}/");
-    let limits = state.limits.clone();
-    let purging = store.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            every.tick().await;
-            if let Err(e) = limits.prune().await {
-                tracing::warn!("pruning rate-limit buckets failed: {e}");
-            }
-            // Deleted threads are purged for good once they can no longer be restored.
-            match purging
-                .purge_deleted_threads(crate::store::unix_now())
-                .await
-            {
-                Ok(0) => {}
-                Ok(n) => info!("purged {n} deleted threads"),
-                Err(e) => tracing::warn!("purging deleted threads failed: {e}"),
-            }
-        }
-    });
-    // Polls close on time: the page already treats a poll past its time as closed, and this
-    // job records it and asks the author for the outcome by email.
-    let closing = store.clone();
-    let closing_mailer = state.mailer.clone();
-    let public_url = state.config.public_url.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(10));
-        loop {
-            every.tick().await;
-            let mail_for = |poll: &crate::store::ClosedPoll| {
-                crate::pages::polls::closed_poll_mail(&closing_mailer, &public_url, poll)
-            };
-            match closing
-                .close_due_polls(crate::store::unix_now(), mail_for)
-                .await
-            {
-                Ok(closed) if closed.is_empty() => {}
-                Ok(closed) => {
-                    info!("closed {} polls at their closing time", closed.len());
-                    closing_mailer.wake();
-                }
-                Err(e) => tracing::warn!("closing polls failed: {e}"),
-            }
-        }
-    });
+    jobs::start(&state);
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

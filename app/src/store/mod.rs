@@ -63,7 +63,7 @@ macro_rules! write_tx {
 mod engine;
 mod outbox;
 
-pub use outbox::{NewMail, OutboxMail};
+pub use outbox::{NewMail, OutboxBacklog, OutboxMail};
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -161,6 +161,14 @@ impl StoreError {
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request waits for a free connection before it is answered "busy".
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections of the pool at one moment (see `Store::pool_usage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+}
 
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
@@ -292,6 +300,20 @@ impl Store {
         Ok(())
     }
 
+    /// How many of the pool's connections are lent out, idle, and allowed at most: a pool
+    /// always in use means requests wait for a connection.
+    pub fn pool_usage(&self) -> PoolUsage {
+        on_engine!(self, |pool| {
+            let open = pool.size();
+            let idle = u32::try_from(pool.num_idle()).unwrap_or(open);
+            PoolUsage {
+                in_use: open.saturating_sub(idle),
+                idle,
+                max: pool.options().get_max_connections(),
+            }
+        })
+    }
+
     /// Finishes open work; on SQLite this checkpoints the WAL, so the file is complete on its
     /// own.
     pub async fn close(&self) {
@@ -343,7 +365,8 @@ fn serve_lock(file: &std::path::Path) -> std::io::Result<std::fs::File> {
 
 /// A server's hold on the database file at `file`, refused while a restore replaces it.
 fn serving_turn(file: &std::path::Path) -> Result<std::fs::File, StoreError> {
-    let unreachable = |e: std::io::Error| StoreError::Unreachable(crate::config::plain_io_reason(&e));
+    let unreachable =
+        |e: std::io::Error| StoreError::Unreachable(crate::config::plain_io_reason(&e));
     let lock = serve_lock(file).map_err(unreachable)?;
     match lock.try_lock_shared() {
         Ok(()) => Ok(lock),

@@ -28,6 +28,15 @@ pub struct NewMail {
     pub calendar: Option<String>,
 }
 
+/// The mail still to deliver: rows neither sent nor given up on, and when the oldest was
+/// written. Monitoring reads it; a backlog that grows, or grows old, means mail is stuck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxBacklog {
+    pub waiting: i64,
+    /// Unix seconds; `None` when nothing waits.
+    pub oldest_created_at: Option<i64>,
+}
+
 /// An email claimed for delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMail {
@@ -189,6 +198,23 @@ impl Store {
         })
     }
 
+    /// How much mail waits for delivery, claimed or not, and since when. Only unsent rows are
+    /// read, through the index the sender uses (`outbox_due`).
+    pub async fn outbox_backlog(&self) -> Result<OutboxBacklog, StoreError> {
+        on_engine!(self, |pool| {
+            let (waiting, oldest_created_at): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT count(*), min(created_at) FROM outbox \
+                 WHERE sent_at IS NULL AND failed_at IS NULL",
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok(OutboxBacklog {
+                waiting,
+                oldest_created_at,
+            })
+        })
+    }
+
     /// When the next unsent message becomes claimable, if there is one.
     pub async fn next_mail_due_at(&self) -> Result<Option<i64>, StoreError> {
         on_engine!(self, |pool| {
@@ -329,6 +355,36 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rows, 2);
+    }
+
+    #[tokio::test]
+    async fn the_backlog_counts_mail_still_to_deliver_and_the_oldest_time() {
+        let (_dir, store) = store().await;
+        let empty = store.outbox_backlog().await.unwrap();
+        assert_eq!((empty.waiting, empty.oldest_created_at), (0, None));
+        let sent = store.enqueue_mail(&mail("a@example.org")).await.unwrap();
+        let failed = store.enqueue_mail(&mail("b@example.org")).await.unwrap();
+        let claimed = store.enqueue_mail(&mail("c@example.org")).await.unwrap();
+        store.enqueue_mail(&mail("d@example.org")).await.unwrap();
+        let now = unix_now();
+        store.mark_mail_sent(&sent, now).await.unwrap();
+        store
+            .mark_mail_failed(&failed, "gave up", now)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE outbox SET created_at = 1000, claimed_until = $1 WHERE id = $2")
+            .bind(now + 60)
+            .bind(&claimed)
+            .execute(store.sqlite())
+            .await
+            .unwrap();
+        let backlog = store.outbox_backlog().await.unwrap();
+        assert_eq!(backlog.waiting, 2, "sent and failed mail is not waiting");
+        assert_eq!(
+            backlog.oldest_created_at,
+            Some(1000),
+            "claimed mail still waits"
+        );
     }
 
     #[tokio::test]

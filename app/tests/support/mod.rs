@@ -40,7 +40,7 @@ const LOG_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_MARKER: &str = "Quorum is running at http://";
 
 /// Settings the developer's shell may hold that would change what the binary does.
-const INHERITED_SETTINGS: [&str; 12] = [
+const INHERITED_SETTINGS: [&str; 15] = [
     "QUORUM_ADDR",
     "QUORUM_DATA_DIR",
     "QUORUM_LOG",
@@ -51,6 +51,9 @@ const INHERITED_SETTINGS: [&str; 12] = [
     "QUORUM_SESSION_IDLE_TIMEOUT",
     "QUORUM_RATE_LIMIT_IP_FACTOR",
     "QUORUM_TRUSTED_PROXY",
+    "QUORUM_METRICS_TOKEN",
+    "QUORUM_BACKUP_RECIPIENTS",
+    "QUORUM_BACKUP_IDENTITY",
     "DATABASE_URL",
     "RUST_LOG",
 ];

@@ -1,0 +1,66 @@
+//! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
+//! (every ten seconds), and every ten minutes pruning spent rate-limit buckets and purging
+//! deleted threads that can no longer be restored.
+//!
+//! Strategy: one task per timer, started with the server. A run that fails is logged and
+//! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
+//! run is counted too, so monitoring can tell a job that stopped from one that has nothing to do.
+
+use std::time::Duration;
+
+use tracing::{info, warn};
+
+use super::metrics::Job;
+use crate::AppState;
+use crate::store::{ClosedPoll, unix_now};
+
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+const POLL_CLOSING_EVERY: Duration = Duration::from_secs(10);
+
+/// Starts the timed jobs; they run until the process ends.
+pub fn start(state: &AppState) {
+    tokio::spawn(housekeeping(state.clone()));
+    tokio::spawn(close_polls(state.clone()));
+}
+
+async fn housekeeping(state: AppState) {
+    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+    loop {
+        every.tick().await;
+        let pruned = state.limits.prune().await;
+        state.metrics.record_job(Job::PruneRateLimits, &pruned);
+        if let Err(e) = pruned {
+            warn!("pruning rate-limit buckets failed: {e}");
+        }
+        // Deleted threads are purged for good once they can no longer be restored.
+        let purged = state.store.purge_deleted_threads(unix_now()).await;
+        state.metrics.record_job(Job::PurgeDeletedThreads, &purged);
+        match purged {
+            Ok(0) => {}
+            Ok(n) => info!("purged {n} deleted threads"),
+            Err(e) => warn!("purging deleted threads failed: {e}"),
+        }
+    }
+}
+
+/// Polls close on time: the page already treats a poll past its time as closed, and this job
+/// records it and asks the author for the outcome by email.
+async fn close_polls(state: AppState) {
+    let mut every = tokio::time::interval(POLL_CLOSING_EVERY);
+    loop {
+        every.tick().await;
+        let mail_for = |poll: &ClosedPoll| {
+            crate::pages::polls::closed_poll_mail(&state.mailer, &state.config.public_url, poll)
+        };
+        let closed = state.store.close_due_polls(unix_now(), mail_for).await;
+        state.metrics.record_job(Job::ClosePolls, &closed);
+        match closed {
+            Ok(closed) if closed.is_empty() => {}
+            Ok(closed) => {
+                info!("closed {} polls at their closing time", closed.len());
+                state.mailer.wake();
+            }
+            Err(e) => warn!("closing polls failed: {e}"),
+        }
+    }
+}
