@@ -6,6 +6,11 @@
 //! damaged, cut short, for another key or from a newer release are refused with one sentence,
 //! and a marker written into the database after the backup proves that nothing was changed.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "the helpers below serve the tests in this file: a failure in one is a test failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -208,7 +213,7 @@ async fn a_backup_taken_while_members_vote_restores_to_a_whole_database_that_ser
             let mut i = 0usize;
             while !stop.load(Ordering::Relaxed) {
                 i += 1;
-                let reply = if i % 2 == 0 {
+                let reply = if i.is_multiple_of(2) {
                     post_comment(&browser, &thread, &format!("Grower {n}, note {i}"), None).await
                 } else {
                     let body = format!("choice={}&intent=cast", i % 3);
@@ -493,4 +498,45 @@ async fn without_pg_dump_a_postgresql_backup_says_what_to_install() {
     let finished = quorum_with(&url, &args, &[("PATH", "/nonexistent")]);
     assert_stopped_with_one_clear_line(&finished, "pg_dump was not found on PATH");
     assert!(backups_in(&to).is_empty());
+}
+
+#[tokio::test]
+async fn a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one_never_a_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = new_database(dir.path());
+    let (key, public) = new_key(dir.path(), "key.txt");
+    let (file, _) = backup(&url, &dir.path().join("backups"), &public);
+    let original = marker(&url).await;
+    // The kills are spread over a little more than a whole restore takes.
+    let started = std::time::Instant::now();
+    let whole = quorum(&url, &["restore", path(&file), "--identity", path(&key)]);
+    assert!(whole.status.success(), "{whole:?}");
+    let step = started.elapsed().mul_f64(1.3) / 20;
+    let (mut old, mut new) = (0, 0);
+    for delay in (0..20).map(|n| step * n) {
+        set_marker(&url, 42).await;
+        let mut restore = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+            .args(["restore", path(&file), "--identity", path(&key)])
+            .env("DATABASE_URL", &url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = restore.kill(); // SIGKILL
+        restore.wait().unwrap();
+        assert_whole(&url).await;
+        match marker(&url).await {
+            42 => old += 1,
+            m if m == original => new += 1,
+            other => panic!("the database holds neither version (marker {other})"),
+        }
+    }
+    eprintln!("restores killed part-way: {old} left the old database, {new} had finished");
+    assert!(
+        old > 0 && new > 0,
+        "the kills came both before and after the switch"
+    );
+    let again = TestApp::builder().env("DATABASE_URL", &url).start();
+    assert_eq!(again.get("/healthz").await.status(), StatusCode::OK);
 }

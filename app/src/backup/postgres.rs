@@ -282,7 +282,7 @@ impl Target {
     fn parse(url: &str) -> anyhow::Result<Self> {
         let mut parsed = url::Url::parse(url)
             .map_err(|e| anyhow::anyhow!("the database URL is not valid: {e}"))?;
-        let password = parsed.password().map(|p| percent_decode(p)).transpose()?;
+        let password = parsed.password().map(percent_decode).transpose()?;
         let _ = parsed.set_password(None);
         let kept: Vec<(String, String)> = parsed
             .query_pairs()
