@@ -345,6 +345,34 @@ async fn pages_and_styles_are_sent_with_brotli_when_the_browser_accepts_it() {
 }
 
 #[tokio::test]
+async fn the_stylesheet_is_compressed_once_at_the_best_quality_in_either_encoding() {
+    let app = TestApp::start();
+    let stylesheet = stylesheet_path(&app).await;
+    let (plain, first, _) = plain_and_encoded(&app, &stylesheet, "br").await;
+    let (_, again, _) = plain_and_encoded(&app, &stylesheet, "gzip, deflate, br").await;
+    assert_eq!(first, again, "the same stored bytes each time");
+    let mut best = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut plain.as_bytes(), &mut best, &params).unwrap();
+    assert!(
+        first.len() <= best.len(),
+        "{} bytes sent, {} at brotli's best quality",
+        first.len(),
+        best.len()
+    );
+    let (_, gzipped, encoding) = plain_and_encoded(&app, &stylesheet, "gzip").await;
+    assert_eq!(encoding, "gzip");
+    let mut decoded = String::new();
+    flate2::read::GzDecoder::new(gzipped.as_slice())
+        .read_to_string(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, plain);
+}
+
+#[tokio::test]
 async fn pages_are_sent_with_gzip_to_browsers_without_brotli() {
     let app = TestApp::start();
     let (plain, compressed, encoding) =

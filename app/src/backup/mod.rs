@@ -375,7 +375,7 @@ fn remove_abandoned(folder: &Path, prefix: &str) {
             || !Path::new("/proc/self").exists()
             || Path::new("/proc").join(pid.to_string()).exists();
         if !running && std::fs::remove_file(entry.path()).is_ok() {
-            eprintln!(
+            println!(
                 "removed a working copy left by an interrupted run: {}",
                 entry.path().display()
             );

@@ -2,7 +2,7 @@
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -37,18 +37,76 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Only the current stylesheet name is served; an old or made-up name is a 404, so a stale name
-/// can never be cached for a year with the wrong content.
-async fn stylesheet(Path(file): Path<String>) -> Response {
+/// can never be cached for a year with the wrong content. It is sent as compressed at start-up,
+/// in the best encoding the browser accepts (the compression layer leaves an encoded body be).
+async fn stylesheet(Path(file): Path<String>, headers: HeaderMap) -> Response {
     if STYLESHEET.path.strip_prefix("/assets/") != Some(file.as_str()) {
         return pages::not_found();
     }
-    (
+    let (encoding, body): (Option<&str>, &'static [u8]) = if accepts(&headers, "br") {
+        (Some("br"), &STYLESHEET.brotli)
+    } else if accepts(&headers, "gzip") {
+        (Some("gzip"), &STYLESHEET.gzip)
+    } else {
+        (None, STYLESHEET.body.as_bytes())
+    };
+    let mut response = (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, IMMUTABLE),
+            (header::VARY, "accept-encoding"),
         ],
-        STYLESHEET.body.as_str(),
+        body,
     )
-        .into_response()
+        .into_response();
+    if let Some(encoding) = encoding {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}
+
+/// Whether `Accept-Encoding` allows `coding` (named, or `*`, with a quality above zero).
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next()?;
+            let quality = parts
+                .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+                .map_or(Some(1.0), |q| q.parse::<f32>().ok())?;
+            Some((name.to_ascii_lowercase(), quality))
+        })
+        .any(|(name, quality)| (name == coding || name == "*") && quality > 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
+        headers
+    }
+
+    #[test]
+    fn accepted_encodings_are_read_with_their_quality() {
+        assert!(accepts(&with("gzip, deflate, br, zstd"), "br"));
+        assert!(accepts(&with("gzip;q=1.0, br;q=0.5"), "br"));
+        assert!(!accepts(&with("gzip, br;q=0"), "br"));
+        assert!(accepts(&with("gzip, br;q=0"), "gzip"));
+        assert!(accepts(&with("*"), "br"));
+        assert!(!accepts(&with("identity"), "gzip"));
+        assert!(!accepts(&HeaderMap::new(), "br"));
+    }
 }
