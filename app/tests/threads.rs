@@ -485,3 +485,43 @@ async fn admins_pin_move_and_authors_delete_their_threads() {
     .unwrap();
     assert_eq!(audited, 3, "a move is logged in both groups");
 }
+
+#[tokio::test]
+async fn a_handle_shown_as_code_mentions_nobody() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let bob = signed_in_browser_named(&app, &sink, "bob@example.org", "Bob Roe").await;
+    create_group(&ann, "Code Club", "code", "open").await;
+    bob.submit("/g/code", "/g/code/join", &[]).await;
+    let thread = start_thread(&ann, "code", "Commit messages", "").await;
+    let db = app.database().await;
+    let handle: String =
+        sqlx::query_scalar("SELECT handle FROM accounts WHERE email = 'ann@example.org'")
+            .fetch_one(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    let signed_in_mail = sink.mail_to("ann@example.org").len();
+
+    let code = format!("Try `git log --author=@{handle}`, or:\n\n```\n@{handle} wrote this\n```");
+    let shown = post_comment(&bob, &thread, &code, None).await;
+    assert_eq!(shown.status, StatusCode::SEE_OTHER, "{}", shown.body);
+    let meant = post_comment(&bob, &thread, &format!("Thanks, @{handle}!"), None).await;
+    assert_eq!(meant.status, StatusCode::SEE_OTHER, "{}", meant.body);
+    let meant = comment_id(&meant);
+
+    // Mail goes out in the order written: the one email is for the comment that meant it.
+    let mail = sink
+        .wait_for_mail_to("ann@example.org", signed_in_mail + 1)
+        .await;
+    assert!(
+        mail.text.contains(&format!("/comments/{meant}")),
+        "{}",
+        mail.text
+    );
+    let page = ann.get(&thread).await;
+    assert!(
+        page.body
+            .contains(&format!("<code>git log --author=@{handle}</code>"))
+    );
+    assert_eq!(sink.mail_to("ann@example.org").len(), signed_in_mail + 1);
+}

@@ -74,6 +74,26 @@ pub fn render(source: &str, under_level: u8) -> String {
     SANITISER.clean(&unsafe_html).to_string()
 }
 
+/// The words of `source` a reader sees as prose: its text without inline code, code blocks or
+/// link addresses, with a line break between blocks and a space where markup was. What a
+/// `@mention` is looked for in, so that `@name` shown as code mentions nobody.
+pub fn prose(source: &str) -> String {
+    let mut words = String::with_capacity(source.len());
+    let mut in_code_block = false;
+    for event in Parser::new_ext(source, OPTIONS) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) if !in_code_block => {
+                words.push_str(&text);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => words.push('\n'),
+            _ => words.push(' '),
+        }
+    }
+    words
+}
+
 /// A link or image that has been opened and not yet closed.
 struct OpenLink {
     /// Whether its start was written out, so its end must be too.

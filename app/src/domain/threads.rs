@@ -130,8 +130,10 @@ pub const MENTIONS_MAX: usize = 20;
 ///
 /// A mention is `@` at the start or after a character that is not a letter, digit or `@` (so an
 /// email address is not a mention), followed by a handle: letters a–z, digits and hyphens, not
-/// ending in a hyphen.
+/// ending in a hyphen. `text` is Markdown: a handle inside inline code or a code block is shown
+/// as code, and mentions nobody.
 pub fn mentions(text: &str) -> Vec<String> {
+    let text = super::markdown::prose(text);
     let mut found = Vec::new();
     let mut seen = BTreeSet::new();
     let chars: Vec<char> = text.chars().collect();
@@ -363,12 +365,20 @@ mod tests {
             ),
             vec!["ada-lovelace", "bob"]
         );
-        assert_eq!(mentions("@carol-, see `@dan`"), vec!["carol", "dan"]);
+        assert_eq!(mentions("@carol-, see @dan"), vec!["carol", "dan"]);
         assert!(mentions(&format!("@{}", "a".repeat(HANDLE_MAX + 1))).is_empty());
         assert!(mentions(&format!("@{}-more", "a".repeat(HANDLE_MAX))).is_empty());
         let many: String = (0..30).map(|n| format!("@m{n} ")).collect();
         assert_eq!(mentions(&many).len(), MENTIONS_MAX);
         assert_eq!(mentions("**@eve**"), vec!["eve"]);
+        assert_eq!(mentions("[@fay](https://example.org/@gus)"), vec!["fay"]);
+    }
+
+    #[test]
+    fn handles_shown_as_code_mention_nobody() {
+        let text = "Ask @ada: run `git log --author=@bob`.\n\n```\n@carol in a block\n```\n\n    @dan indented\n\n~~~\n@eve\n~~~\nThanks @fay";
+        assert_eq!(mentions(text), vec!["ada", "fay"]);
+        assert_eq!(mentions("`@gus`@hal"), vec!["hal"]);
     }
 
     #[test]
