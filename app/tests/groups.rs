@@ -511,7 +511,7 @@ async fn subgroups_stay_as_private_as_their_group_and_one_level_deep() {
         text(&hidden)
     );
 
-    // A new handle moves the group; the old address is gone.
+    // A new handle moves the group; the old address leads to it.
     let moved = save_settings(
         &ann,
         "union",
@@ -525,8 +525,107 @@ async fn subgroups_stay_as_private_as_their_group_and_one_level_deep() {
     )
     .await;
     assert_eq!(moved.location(), Some("/g/workers-union?done=settings"));
-    assert_eq!(ann.get("/g/union").await.status, StatusCode::NOT_FOUND);
+    let old = ann.get("/g/union").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.location(), Some("/g/workers-union"));
     assert!(text(&ann.get("/g/stewards").await).contains("Subgroup of Union"));
+}
+
+/// Gives the group at `from` the handle `to` and the privacy `privacy`, as its admin.
+async fn rename(admin: &Browser, from: &str, to: &str, privacy: &str) -> Reply {
+    let join_mode = if privacy == "secret" {
+        "invitation"
+    } else {
+        "open"
+    };
+    let fields = [
+        ("name", "Riverside"),
+        ("handle", to),
+        ("privacy", privacy),
+        ("join_mode", join_mode),
+    ];
+    save_settings(admin, from, &fields, &DEFAULT_PERMISSIONS).await
+}
+
+#[tokio::test]
+async fn a_renamed_group_keeps_its_old_address_and_nobody_else_can_take_it() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let eve = signed_in_browser_named(&app, &sink, "eve@example.org", "Eve Doe").await;
+    let made = create_group(&ann, "Riverside", "riverside", "open", "open").await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let moved = rename(&ann, "riverside", "riverside-tenants", "open").await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+
+    // Old links and bookmarks lead on, with the rest of the address and its query.
+    for (old, new) in [
+        ("/g/riverside", "/g/riverside-tenants"),
+        (
+            "/g/riverside/members?page=2",
+            "/g/riverside-tenants/members?page=2",
+        ),
+    ] {
+        let reply = eve.get(old).await;
+        assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(reply.location(), Some(new), "{old}");
+    }
+    assert_eq!(
+        eve.get("/g/nowhere").await.status,
+        StatusCode::NOT_FOUND,
+        "an unknown handle is still not found"
+    );
+
+    // Nobody else may set up a group at the old address.
+    let impostor = create_group(&eve, "Riverside", "riverside", "open", "open").await;
+    assert_eq!(impostor.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&impostor).contains("Another group already uses that handle"));
+
+    // The group itself may take its old handle back; then the newer one is kept for it.
+    let back = rename(&ann, "riverside-tenants", "riverside", "open").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(eve.get("/g/riverside").await.status, StatusCode::OK);
+    let reply = eve.get("/g/riverside-tenants").await;
+    assert_eq!(reply.location(), Some("/g/riverside"));
+
+    // A secret group's new handle is never told to someone who knew the old one.
+    let hidden = rename(&ann, "riverside", "riverside-tenants", "secret").await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{}", hidden.body);
+    assert_eq!(eve.get("/g/riverside").await.status, StatusCode::NOT_FOUND);
+    let impostor = create_group(&eve, "Riverside", "riverside", "open", "open").await;
+    assert_eq!(impostor.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_permission_no_checkbox_sends_is_refused_not_turned_off() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    create_group(&ann, "Riverside", "riverside", "open", "open").await;
+    let fields = [
+        ("name", "Riverside"),
+        ("handle", "riverside"),
+        ("privacy", "open"),
+        ("join_mode", "open"),
+    ];
+    let mut tampered = DEFAULT_PERMISSIONS.to_vec();
+    tampered.push("start_threadz");
+    let refused = save_settings(&ann, "riverside", &fields, &tampered).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.title().unwrap().starts_with("Error: "));
+    assert!(text(&refused).contains("Choose what members may do from the options listed"));
+    // The answers are kept: the boxes that were ticked still are.
+    assert!(
+        refused.body.contains(r#"value="start_threads" checked"#),
+        "{}",
+        refused.body
+    );
+    let page = ann.get("/g/riverside/settings").await;
+    for permission in DEFAULT_PERMISSIONS {
+        assert!(
+            page.body
+                .contains(&format!(r#"value="{permission}" checked"#)),
+            "{permission} is still on"
+        );
+    }
 }
 
 #[tokio::test]

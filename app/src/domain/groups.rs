@@ -193,7 +193,7 @@ impl MemberPermissions {
             .collect()
     }
 
-    /// The permissions whose checkboxes were ticked; anything unknown is ignored.
+    /// The permissions whose checkboxes were ticked (`check_settings` refuses unknown values).
     pub fn from_ticked(values: &[String]) -> Self {
         let mut permissions = Self {
             start_threads: false,
@@ -381,6 +381,18 @@ pub fn check_settings(
         }
         (None, Some(_)) => {}
     }
+    // A value no checkbox sends is a tampered or out-of-date form: refused, never read as "off".
+    let known = |value: &String| PERMISSION_OPTIONS.iter().any(|o| o.value == value);
+    if answers
+        .permissions
+        .as_ref()
+        .is_some_and(|ticked| !ticked.iter().all(known))
+    {
+        errors.add(
+            "permissions",
+            "Choose what members may do from the options listed",
+        );
+    }
     match (privacy, join_mode, errors.is_empty()) {
         (Some(privacy), Some(join_mode), true) => Ok(Settings {
             name: answers.name.trim().to_string(),
@@ -509,6 +521,19 @@ mod tests {
         };
         let errors = check_settings(&answers("secret", "invitation"), with_open_child).unwrap_err();
         assert!(errors.for_field("privacy").unwrap().contains("subgroups"));
+    }
+
+    #[test]
+    fn an_unknown_permission_is_refused_not_read_as_off() {
+        let mut given = answers("open", "open");
+        given.permissions = Some(vec!["start_threads".into(), "start_thread".into()]);
+        let errors = check_settings(&given, PrivacyBounds::default()).unwrap_err();
+        assert_eq!(
+            errors.for_field("permissions").as_deref(),
+            Some("Choose what members may do from the options listed")
+        );
+        given.permissions = Some(vec!["start_threads".into()]);
+        assert!(check_settings(&given, PrivacyBounds::default()).is_ok());
     }
 
     #[test]

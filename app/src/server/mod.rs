@@ -8,6 +8,7 @@ mod headers;
 mod jobs;
 mod kept_answers;
 pub mod metrics;
+mod moved_groups;
 
 use std::time::Duration;
 
@@ -73,6 +74,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn(kept_answers::keep))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            moved_groups::follow,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth_layer::load,

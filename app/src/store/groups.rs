@@ -125,6 +125,63 @@ pub enum SaveProblem {
     PrivacyConflict,
 }
 
+/// How long a handle a group gave up stays its own: old links keep leading to it, and nobody
+/// else may take the handle.
+pub const HANDLE_RESERVED_FOR: i64 = 366 * 24 * 60 * 60;
+
+/// Two handles in one order, so that two renames lock them in the same order.
+fn sorted_pair<'a>(a: &'a str, b: &'a str) -> [&'a str; 2] {
+    if a <= b { [a, b] } else { [b, a] }
+}
+
+/// Whether `handle` was given up by a group other than `group_id` and is still reserved for it.
+async fn reserved_for_another(
+    conn: Conn<'_>,
+    handle: &str,
+    group_id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    on_conn!(conn, |c| {
+        let reserved: Option<String> = sqlx::query_scalar(
+            "SELECT group_id FROM former_handles WHERE handle = $1 AND group_id <> $2 \
+             AND reserved_until > $3",
+        )
+        .bind(handle)
+        .bind(group_id)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await?;
+        Ok(reserved.is_some())
+    })
+}
+
+/// Keeps `old` for the group that gave it up, and frees `new` of any reservation (the group's
+/// own, taken back, or another's that has run out).
+async fn keep_former_handle(
+    conn: Conn<'_>,
+    old: &str,
+    new: &str,
+    group_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_conn!(conn, |c| {
+        sqlx::query("DELETE FROM former_handles WHERE handle = $1")
+            .bind(new)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO former_handles (handle, group_id, reserved_until) VALUES ($1, $2, $3) \
+             ON CONFLICT (handle) DO UPDATE SET group_id = $2, reserved_until = $3",
+        )
+        .bind(old)
+        .bind(group_id)
+        .bind(now + HANDLE_RESERVED_FOR)
+        .execute(&mut *c)
+        .await?;
+        Ok(())
+    })
+}
+
 /// Whether `privacy` keeps a group between its parent and its subgroups, as stored now.
 async fn privacy_fits(
     conn: Conn<'_>,
@@ -357,6 +414,10 @@ impl Store {
                 if let Some(parent_id) = parent_id {
                     tx.lock_row(Guarded::Group, parent_id).await?;
                 }
+                tx.lock_row(Guarded::Handle, &settings.handle).await?;
+                if reserved_for_another(Conn::from(&mut *tx), &settings.handle, id, now).await? {
+                    return Ok(Err(SaveProblem::HandleTaken));
+                }
                 let inserted = sqlx::query(
             "INSERT INTO groups (id, handle, name, description, parent_id, privacy, join_mode, \
              members_start_threads, members_start_polls, members_add_members, \
@@ -416,6 +477,22 @@ impl Store {
                 Ok(Ok(()))
             })
         })
+    }
+
+    /// The handle a group now has, when `handle` is one it gave up and still holds, and the
+    /// group is one anybody may know of (a secret group's new handle is never revealed).
+    pub async fn moved_group(&self, handle: &str, now: i64) -> Result<Option<String>, StoreError> {
+        on_engine!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT g.handle FROM former_handles f JOIN groups g ON g.id = f.group_id \
+                 WHERE f.handle = $1 AND f.reserved_until > $2 AND g.privacy <> 'secret'",
+            )
+            .bind(handle)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        })
+        .map_err(StoreError::from)
     }
 
     /// A group by its handle, to decide what the person asking may do with it.
@@ -500,6 +577,21 @@ impl Store {
                         .await?;
                 tx.lock_row(Guarded::Group, top.as_deref().unwrap_or(group_id))
                     .await?;
+                let old: Option<String> =
+                    sqlx::query_scalar("SELECT handle FROM groups WHERE id = $1")
+                        .bind(group_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let renamed = old.as_deref().filter(|old| *old != settings.handle);
+                if let Some(old) = renamed {
+                    for handle in sorted_pair(old, &settings.handle) {
+                        tx.lock_row(Guarded::Handle, handle).await?;
+                    }
+                    let conn = Conn::from(&mut *tx);
+                    if reserved_for_another(conn, &settings.handle, group_id, now).await? {
+                        return Ok(Err(SaveProblem::HandleTaken));
+                    }
+                }
                 let updated = sqlx::query(
             "UPDATE groups SET handle = $1, name = $2, description = $3, privacy = $4, join_mode = $5, \
              members_start_threads = $6, members_start_polls = $7, members_add_members = $8, \
@@ -530,6 +622,10 @@ impl Store {
                 };
                 if !privacy_fits(Conn::from(&mut *tx), group_id, settings.privacy).await? {
                     return Ok(Err(SaveProblem::PrivacyConflict));
+                }
+                if let Some(old) = renamed {
+                    keep_former_handle(Conn::from(&mut *tx), old, &settings.handle, group_id, now)
+                        .await?;
                 }
                 record_activity(Conn::from(&mut *tx), group_id, actor, "settings", None, now)
                     .await?;
