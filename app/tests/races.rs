@@ -428,3 +428,56 @@ async fn an_invitation_accepted_in_two_browsers_at_once_makes_one_membership() {
         assert_eq!(accepted, 1, "{what}: the invitation is used once");
     }
 }
+
+#[tokio::test]
+async fn a_group_made_at_the_handle_another_is_giving_up_never_takes_its_address() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let eve = signed_in_browser_named(&app, &sink, "eve@example.org", "Eve Doe").await;
+    create_group(&ann, "The Mill", "mill", "open").await;
+    let mut handles = ["mill", "mill-house"];
+    for round in 0..ROUNDS {
+        let [from, to] = handles;
+        // Ann moves the group from `from` to `to` while Eve makes a group at `from`.
+        let page = format!("/g/{from}/settings");
+        let loaded = ann.get(&page).await;
+        let fields = [
+            ("name", "The Mill"),
+            ("handle", to),
+            ("privacy", "open"),
+            ("join_mode", "open"),
+        ];
+        let mut rename = ann.form_body(&loaded.body, &page, &fields);
+        for permission in DEFAULT_PERMISSIONS {
+            rename.push_str(&format!("&permissions={permission}"));
+        }
+        let new = eve.get("/groups/new").await;
+        let fields = [
+            ("name", "The Mill"),
+            ("handle", from),
+            ("privacy", "open"),
+            ("join_mode", "open"),
+        ];
+        let impostor = eve.form_body(&new.body, "/groups/new", &fields);
+        let (renamed, made) = tokio::join!(
+            ann.post_raw(&page, rename),
+            eve.post_raw("/groups/new", impostor)
+        );
+        let what = format!("round {round}");
+        assert_eq!(
+            renamed.status,
+            StatusCode::SEE_OTHER,
+            "{what}: {}",
+            text(&renamed)
+        );
+        assert_refused(
+            &made,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Another group already uses that handle",
+            &what,
+        );
+        let old = eve.get(&format!("/g/{from}")).await;
+        assert_eq!(old.location(), Some(format!("/g/{to}").as_str()), "{what}");
+        handles = [to, from];
+    }
+}
