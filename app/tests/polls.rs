@@ -649,9 +649,9 @@ async fn hidden_results_named_voters_and_outsiders() {
     assert!(!hidden.body.contains("<caption"));
     close(&ann, &poll).await;
     let shown = ann.get(&poll).await;
+    // Closed, the summary says who won.
     assert!(
-        text(&shown).contains("\u{201c}Coffee\u{201d} leads with 1 of 1 votes")
-            || text(&shown).contains("leads with 1 of 1 vote"),
+        text(&shown).contains("\u{201c}Coffee\u{201d} won with 1 of 1 vote"),
         "{}",
         text(&shown)
     );

@@ -14,9 +14,10 @@
 //!   blocked", "The target is reached") both end with one;
 //! - fixed options (proposal, sense check, count) are named bare ("Agree leads…"); options an
 //!   author wrote are named between curly quotes ("“Lunch” leads…");
-//! - instant runoff rows show each option's votes in the last round, 0 for an option
-//!   eliminated earlier (its votes round by round are in [`Results::rounds`]), and the share
-//!   is of the ballots still continuing in the last round.
+//! - instant runoff rows show each option's votes in the last round, or for an option
+//!   eliminated earlier the round it went in (its votes round by round are in
+//!   [`Results::rounds`]); the share is of the ballots still continuing in the last round;
+//! - an open poll's summary says who leads, a closed one's who won ([`Stage`]).
 
 use std::collections::BTreeSet;
 
@@ -67,10 +68,39 @@ pub struct Round {
     pub exhausted: u32,
 }
 
-/// Counts `ballots` under `rules`. `labels` are the options' names, for the summary; a
-/// proposal's labels also tell its template, since a block in a consensus proposal is
-/// reported in the summary.
+/// Whether a poll is still open, so that its summary says who leads, or closed, so that it
+/// says who won.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Open,
+    Closed,
+}
+
+impl Stage {
+    fn leads(self) -> &'static str {
+        match self {
+            Self::Open => "leads",
+            Self::Closed => "won",
+        }
+    }
+
+    fn are_tied(self) -> &'static str {
+        match self {
+            Self::Open => "are tied",
+            Self::Closed => "tied",
+        }
+    }
+}
+
+/// Counts the ballots of an open poll (see [`count_at`]).
 pub fn tally(rules: &PollRules, labels: &[String], ballots: &[Ballot]) -> Results {
+    count_at(Stage::Open, rules, labels, ballots)
+}
+
+/// Counts `ballots` under `rules` at `stage`. `labels` are the options' names, for the
+/// summary; a proposal's labels also tell its template, since a block in a consensus proposal
+/// is reported in the summary.
+pub fn count_at(stage: Stage, rules: &PollRules, labels: &[String], ballots: &[Ballot]) -> Results {
     let counted = u32::try_from(ballots.len()).unwrap_or(u32::MAX);
     let cleaned: Vec<Vec<Mark>> = ballots
         .iter()
@@ -90,16 +120,16 @@ pub fn tally(rules: &PollRules, labels: &[String], ballots: &[Ballot]) -> Result
             rounds: Vec::new(),
         },
         PollKind::Proposal | PollKind::SenseCheck | PollKind::Choose => {
-            choices(rules, labels, &cleaned)
+            choices(stage, rules, labels, &cleaned)
         }
         PollKind::Count => count(rules, &cleaned),
-        PollKind::Score => score(rules, labels, &cleaned),
-        PollKind::DotVote => dots(rules, labels, &cleaned),
+        PollKind::Score => score(stage, rules, labels, &cleaned),
+        PollKind::DotVote => dots(stage, rules, labels, &cleaned),
         PollKind::Ranked => match rules.method {
-            RankedMethod::Borda => borda(rules, labels, &cleaned),
-            RankedMethod::InstantRunoff => instant_runoff(rules, labels, &cleaned),
+            RankedMethod::Borda => borda(stage, rules, labels, &cleaned),
+            RankedMethod::InstantRunoff => instant_runoff(stage, rules, labels, &cleaned),
         },
-        PollKind::Meeting => meeting(rules, labels, &cleaned),
+        PollKind::Meeting => meeting(stage, rules, labels, &cleaned),
     };
     results.counted = counted;
     results
@@ -133,7 +163,7 @@ fn empty(columns: Vec<&'static str>) -> Results {
 
 /// Proposal, sense check, single and multiple choice: a vote for each option marked. Shares
 /// are of ballots, so those of a multiple-choice poll can add up to more than 100%.
-fn choices(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
+fn choices(stage: Stage, rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
     let votes = votes_per_option(rules.option_count, ballots);
     let whole = ballot_count(ballots);
     let mut results = empty(vec!["Votes", "Share"]);
@@ -144,14 +174,16 @@ fn choices(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Resul
     let mut summary = match results.leaders.len() {
         0 => "No votes yet".to_owned(),
         1 => format!(
-            "{} leads with {} of {}",
+            "{} {} with {} of {}",
             join_words(&names, "and"),
+            stage.leads(),
             grouped(lead),
             counted_words(whole, "vote", "votes")
         ),
         _ => format!(
-            "{} are tied with {} of {} each",
+            "{} {} with {} of {} each",
             join_words(&names, "and"),
+            stage.are_tied(),
             grouped(lead),
             counted_words(whole, "vote", "votes")
         ),
@@ -212,7 +244,7 @@ fn count(rules: &PollRules, ballots: &[Vec<Mark>]) -> Results {
 /// Score: total and average score of each option; the lead is the highest average. Scores
 /// outside the scale are brought onto it. Shares are of the sum of totals, negative totals
 /// counting as nothing.
-fn score(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
+fn score(stage: Stage, rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
     let low = rules.score_min.min(rules.score_max);
     let high = rules.score_min.max(rules.score_max);
     let mut totals = vec![0i64; rules.option_count];
@@ -269,14 +301,22 @@ fn score(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results
     results.summary = match results.leaders.as_slice() {
         [] => "No votes yet".to_owned(),
         [only] => format!(
-            "{} has the highest average score, {average} out of {}, from {}",
+            "{} {} the highest average score, {average} out of {}, from {}",
             join_words(&names, "and"),
+            match stage {
+                Stage::Open => "has",
+                Stage::Closed => "won with",
+            },
             grouped(rules.score_max),
             counted_words(votes.get(*only).copied().unwrap_or(0), "vote", "votes")
         ),
         _ => format!(
-            "{} share the highest average score, {average} out of {}",
+            "{} {} the highest average score, {average} out of {}",
             join_words(&names, "and"),
+            match stage {
+                Stage::Open => "share",
+                Stage::Closed => "tied for",
+            },
             grouped(rules.score_max)
         ),
     };
@@ -284,19 +324,20 @@ fn score(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results
 }
 
 /// Dot vote: the dots given to each option; shares are of all dots given.
-fn dots(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
+fn dots(stage: Stage, rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
     let mut dots = vec![0i64; rules.option_count];
     for (option, given) in ballots.iter().flatten() {
         if let Some(sum) = dots.get_mut(*option) {
             *sum = sum.saturating_add((*given).max(0));
         }
     }
-    points_like(rules, labels, &dots, vec!["Dots", "Share"], "dot", "dots")
+    let columns = vec!["Dots", "Share"];
+    points_like(stage, rules, labels, &dots, columns, ("dot", "dots"))
 }
 
 /// Ranked, counted as Loomio does: with `n` options, rank `r` earns `n − r + 1` points;
 /// unranked options and ranks outside 1..=n earn nothing.
-fn borda(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
+fn borda(stage: Stage, rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
     let options = i64::try_from(rules.option_count).unwrap_or(i64::MAX);
     let mut points = vec![0i64; rules.option_count];
     for (option, rank) in ballots.iter().flatten() {
@@ -306,24 +347,18 @@ fn borda(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results
             *sum = sum.saturating_add(options - rank + 1);
         }
     }
-    points_like(
-        rules,
-        labels,
-        &points,
-        vec!["Points", "Share"],
-        "point",
-        "points",
-    )
+    let columns = vec!["Points", "Share"];
+    points_like(stage, rules, labels, &points, columns, ("point", "points"))
 }
 
 /// Dots and Borda points: a figure per option, shares of their sum, the most leads.
 fn points_like(
+    stage: Stage,
     rules: &PollRules,
     labels: &[String],
     values: &[i64],
     columns: Vec<&'static str>,
-    one: &str,
-    many: &str,
+    (one, many): (&str, &str),
 ) -> Results {
     let whole = values.iter().copied().fold(0i64, i64::saturating_add);
     let mut results = empty(columns);
@@ -335,25 +370,29 @@ fn points_like(
     results.summary = match (results.leaders.len(), dots) {
         (0, _) => "No votes yet".to_owned(),
         (1, true) => format!(
-            "{} leads with {} of {}",
+            "{} {} with {} of {}",
             join_words(&names, "and"),
+            stage.leads(),
             grouped(lead),
             counted_words(whole, one, many)
         ),
         (1, false) => format!(
-            "{} leads with {}",
+            "{} {} with {}",
             join_words(&names, "and"),
+            stage.leads(),
             counted_words(lead, one, many)
         ),
         (_, true) => format!(
-            "{} are tied with {} of {} each",
+            "{} {} with {} of {} each",
             join_words(&names, "and"),
+            stage.are_tied(),
             grouped(lead),
             counted_words(whole, one, many)
         ),
         (_, false) => format!(
-            "{} are tied with {} each",
+            "{} {} with {} each",
             join_words(&names, "and"),
+            stage.are_tied(),
             counted_words(lead, one, many)
         ),
     };
@@ -366,7 +405,12 @@ fn points_like(
 /// Otherwise every option with the fewest votes is eliminated together (so all options no
 /// one ranked first go in round one), unless that would eliminate every continuing option:
 /// then those options are tied.
-fn instant_runoff(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
+fn instant_runoff(
+    stage: Stage,
+    rules: &PollRules,
+    labels: &[String],
+    ballots: &[Vec<Mark>],
+) -> Results {
     let preferences: Vec<Vec<usize>> = ballots
         .iter()
         .map(|marks| {
@@ -443,20 +487,33 @@ fn instant_runoff(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -
         .collect();
     let mut results = empty(vec!["Votes in the last round", "Share"]);
     results.rows = votes_rows(&final_votes, whole);
+    // An option out of the count says when it went, not "0" and "0%".
+    for (round, out) in rounds.iter().enumerate() {
+        for option in &out.eliminated {
+            if let Some(row) = results.rows.get_mut(*option) {
+                row.cells = vec![format!("Eliminated in round {}", round + 1), String::new()];
+            }
+        }
+    }
     let names = names(rules, labels, &leaders);
     let lead = votes_of(&final_votes, &leaders);
     let round = rounds.len();
     results.summary = match leaders.len() {
         0 => "No votes yet".to_owned(),
         1 => format!(
-            "{} wins in round {round} with {} of {}",
+            "{} {} in round {round} with {} of {}",
             join_words(&names, "and"),
+            match stage {
+                Stage::Open => "wins",
+                Stage::Closed => "won",
+            },
             grouped(lead),
             counted_words(whole, "vote", "votes")
         ),
         _ => format!(
-            "{} are tied in the last round with {} each",
+            "{} {} in the last round with {} each",
             join_words(&names, "and"),
+            stage.are_tied(),
             counted_words(lead, "vote", "votes")
         ),
     };
@@ -467,7 +524,7 @@ fn instant_runoff(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -
 
 /// Meeting: yes, if need be and no for each time. The time that suits most people (yes or
 /// if need be) leads; among those, the one with the most yes.
-fn meeting(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
+fn meeting(stage: Stage, rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Results {
     // (yes, if need be, no) per time.
     let mut answers = vec![(0i64, 0i64, 0i64); rules.option_count];
     for (option, answer) in ballots.iter().flatten() {
@@ -512,14 +569,22 @@ fn meeting(rules: &PollRules, labels: &[String], ballots: &[Vec<Mark>]) -> Resul
         0 if whole == 0 => "No votes yet".to_owned(),
         0 => "No time suits anyone yet".to_owned(),
         1 => format!(
-            "{} suits the most people: {} yes and {} if need be",
+            "{} {} the most people: {} yes and {} if need be",
             join_words(&names, "and"),
+            match stage {
+                Stage::Open => "suits",
+                Stage::Closed => "suited",
+            },
             grouped(yes),
             grouped(if_need_be)
         ),
         _ => format!(
-            "{} suit the most people: {} yes and {} if need be each",
+            "{} {} the most people: {} yes and {} if need be each",
             join_words(&names, "and"),
+            match stage {
+                Stage::Open => "suit",
+                Stage::Closed => "suited",
+            },
             grouped(yes),
             grouped(if_need_be)
         ),

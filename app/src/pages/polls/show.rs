@@ -12,7 +12,7 @@ use super::{PollAccess, noun};
 use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::polls::ballot::{BallotAnswers, describe};
-use crate::domain::polls::tally::{Results, tally};
+use crate::domain::polls::tally::{Results, Stage, count_at};
 use crate::domain::polls::{PollKind, RankedMethod};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
@@ -113,7 +113,12 @@ impl PollPage {
             // ballot is listed only for its reason.
             let mut shown = store.shown_ballots(&access.read, &poll.id).await?;
             let counted: Vec<_> = shown.iter().map(|b| b.ballot.clone()).collect();
-            let results = tally(&poll.rules, &access.labels(), &counted);
+            let stage = if access.is_closed() {
+                Stage::Closed
+            } else {
+                Stage::Open
+            };
+            let results = count_at(stage, &poll.rules, &access.labels(), &counted);
             if poll.anonymous {
                 shown.retain(|b| b.reason.is_some());
             }

@@ -457,11 +457,70 @@ fn instant_runoff_elects_knoxville_in_the_tennessee_example() {
     assert_eq!(results.columns, ["Votes in the last round", "Share"]);
     assert_eq!(
         cells(&results),
-        [["42", "42%"], ["0", "0%"], ["0", "0%"], ["58", "58%"]]
+        [
+            ["42", "42%"],
+            ["Eliminated in round 2", ""],
+            ["Eliminated in round 1", ""],
+            ["58", "58%"]
+        ]
     );
     assert_eq!(
         results.summary,
         "\u{201c}Knoxville\u{201d} wins in round 3 with 58 of 100 votes"
+    );
+}
+
+#[test]
+fn a_closed_poll_says_who_won_and_who_tied() {
+    let closed = |rules: &PollRules, labels: &[String], ballots: &[Ballot]| {
+        count_at(Stage::Closed, rules, labels, ballots).summary
+    };
+    let two_to_one = [votes_for(0, 2), votes_for(1, 1)].concat();
+    assert_eq!(
+        closed(&rules(PollKind::Choose, 3), &lunch(), &two_to_one),
+        "\u{201c}Lunch\u{201d} won with 2 of 3 votes"
+    );
+    assert_eq!(
+        closed(
+            &rules(PollKind::Proposal, 4),
+            &consensus(),
+            &[votes_for(0, 1), votes_for(1, 1)].concat()
+        ),
+        "Agree and Abstain tied with 1 of 2 votes each"
+    );
+    let borda = [ranking(&[0, 1, 2], 2), ranking(&[1, 0, 2], 1)].concat();
+    assert_eq!(
+        closed(&rules(PollKind::Ranked, 3), &lunch(), &borda),
+        "\u{201c}Lunch\u{201d} won with 8 points"
+    );
+    let level = [ranking(&[0, 1], 1), ranking(&[1, 0], 1)].concat();
+    assert_eq!(
+        closed(&rules(PollKind::Ranked, 2), &lunch()[..2], &level),
+        "\u{201c}Lunch\u{201d} and \u{201c}Dinner\u{201d} tied with 3 points each"
+    );
+    let scores = [
+        vec![ballot(&[(0, 5), (1, 3)])],
+        vec![ballot(&[(0, 3), (1, 3)])],
+    ]
+    .concat();
+    assert_eq!(
+        closed(&rules(PollKind::Score, 3), &lunch(), &scores),
+        "\u{201c}Lunch\u{201d} won with the highest average score, 4.0 out of 5, from 2 votes"
+    );
+    let even = vec![ballot(&[(0, 4), (1, 4)])];
+    assert_eq!(
+        closed(&rules(PollKind::Score, 3), &lunch(), &even),
+        "\u{201c}Lunch\u{201d} and \u{201c}Dinner\u{201d} tied for the highest average score, 4.0 out of 5"
+    );
+    let majority = [ranking(&[0, 1], 2), ranking(&[1, 0], 1)].concat();
+    assert_eq!(
+        closed(&runoff(2), &lunch()[..2], &majority),
+        "\u{201c}Lunch\u{201d} won in round 1 with 2 of 3 votes"
+    );
+    // Open, the same count still leads.
+    assert_eq!(
+        tally(&rules(PollKind::Choose, 3), &lunch(), &two_to_one).summary,
+        "\u{201c}Lunch\u{201d} leads with 2 of 3 votes"
     );
 }
 
