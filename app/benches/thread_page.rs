@@ -39,7 +39,7 @@ use quorum::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
 use quorum::domain::permissions::{Action, Permit, Relation, permit};
 use quorum::domain::threads::{COMMENTS_PER_PAGE, Reaction};
 use quorum::mail::{Delivery, MailConfig, Mailer};
-use quorum::server::metrics::Metrics;
+use quorum::metrics::Metrics;
 use quorum::store::{NewComment, NewMail, NewThread, Store, new_content_id};
 use quorum::{AppState, RuntimeConfig};
 

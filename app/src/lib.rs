@@ -9,6 +9,7 @@ pub mod backup;
 pub mod config;
 pub mod domain;
 pub mod mail;
+pub mod metrics;
 pub mod pages;
 pub mod server;
 pub mod store;
@@ -28,7 +29,7 @@ pub struct AppState {
     pub config: Arc<RuntimeConfig>,
     pub limits: Limits,
     /// What `/metrics` reports: counted by requests, the mail sender and the timed jobs.
-    pub metrics: Arc<server::metrics::Metrics>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Settings worked out at start-up.

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use quorum::mail::{Block, Delivery, Email, MailConfig, Mailer, MailerHandle};
-use quorum::server::metrics::Metrics;
+use quorum::metrics::Metrics;
 use quorum::store::Store;
 use support::smtp::{SmtpSink, free_port, smtp_url};
 use support::{TestApp, open_database};

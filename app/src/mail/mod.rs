@@ -31,7 +31,7 @@ pub use delivery::{Delivery, SmtpUrlError};
 pub use templates::{Block, escape};
 
 use crate::config::Settings;
-use crate::server::metrics::Metrics;
+use crate::metrics::Metrics;
 use crate::store::{NewMail, Store, StoreError};
 
 /// An email to send: the recipient's address, the subject, and the same content as plain text

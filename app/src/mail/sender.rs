@@ -19,7 +19,7 @@ use tracing::{error, info, warn};
 
 use super::delivery::{Delivery, DeliveryError};
 use super::message;
-use crate::server::metrics::{Job, Metrics};
+use crate::metrics::{Job, Metrics};
 use crate::store::{OutboxMail, Store, unix_now};
 
 /// How long a claim holds a row: longer than any delivery may take (`DELIVERY_TIME_LIMIT`), so a

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use tracing::{info, warn};
 
-use super::metrics::Job;
 use crate::AppState;
+use crate::metrics::Job;
 use crate::store::{ClosedPoll, unix_now};
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);

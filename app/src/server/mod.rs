@@ -264,7 +264,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Signal handlers are in place before anyone is told the server is up, so a stop request
     // that arrives straight after start-up still shuts down cleanly.
     let stop = shutdown_signal().context("cannot listen for stop signals")?;
-    let metrics = Arc::new(metrics::Metrics::default());
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config, metrics.clone());
     let config = Arc::new(runtime_config(&settings, address, &store, metrics_token).await?);
     let limits = Limits::new(
