@@ -54,13 +54,28 @@ impl EdgeSetup {
     }
 
     /// How many requests for exactly `method path` the server has answered.
+    ///
+    /// A request's log line is written as its answer goes out, and reaches the test through a
+    /// pipe a moment later: the count is taken once it has held still for a little while, so
+    /// that a request just answered is counted.
     pub fn origin_saw(&self, method: &str, path: &str) -> usize {
         let needle = format!("method={method} path=\"{path}\"");
-        self.origin
-            .logs()
-            .lines()
-            .filter(|line| line.contains("served") && line.contains(&needle))
-            .count()
+        let count = || {
+            self.origin
+                .logs()
+                .lines()
+                .filter(|line| line.contains("served") && line.contains(&needle))
+                .count()
+        };
+        let mut seen = count();
+        let mut still = 0;
+        while still < 5 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let now = count();
+            still = if now == seen { still + 1 } else { 0 };
+            seen = now;
+        }
+        seen
     }
 }
 
