@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use support::journey::{
-    create_group, post_comment, sign_in_as, signed_in_browser_named, start_poll, start_thread,
-    start_with_mail,
+    create_group, members_who_joined, post_comment, signed_in_browser_named, start_poll,
+    start_thread, start_with_mail,
 };
 use support::{
     Finished, TestApp, assert_no_panic, assert_stopped_with_one_clear_line, new_postgres_database,
@@ -190,16 +190,8 @@ async fn a_backup_taken_while_members_vote_restores_to_a_whole_database_that_ser
         ],
     )
     .await;
-    let mut members = Vec::new();
-    for n in 0..MEMBERS {
-        let browser = app.browser();
-        sign_in_as(&browser, &sink, &format!("grower{n}@example.org")).await;
-        let joined = browser
-            .submit("/g/allotment", "/g/allotment/join", &[])
-            .await;
-        assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
-        members.push(browser);
-    }
+    let emails = (0..MEMBERS).map(|n| format!("grower{n}@example.org"));
+    let members = members_who_joined(&app, &sink, "allotment", emails).await;
 
     // Members vote and comment without pause until told to stop.
     let stop = Arc::new(AtomicBool::new(false));

@@ -30,8 +30,8 @@ use reqwest::StatusCode;
 use sqlx::AnyPool;
 use support::browser::Browser;
 use support::journey::{
-    create_group, post_comment, sign_in_as, signed_in_browser_named, start_poll, start_thread,
-    start_with_mail_and,
+    create_group, members_who_joined, post_comment, signed_in_browser_named, start_poll,
+    start_thread, start_with_mail_and,
 };
 use support::smtp::SmtpSink;
 use support::{TestApp, TestAppBuilder, on_postgres};
@@ -116,21 +116,7 @@ async fn set_up(app: &TestApp, sink: &Arc<SmtpSink>) -> (Browser, String, String
         ],
     )
     .await;
-    let mut signing_in = Vec::new();
-    for n in 0..CLIENTS {
-        let browser = app.browser();
-        let sink = Arc::clone(sink);
-        signing_in.push(tokio::spawn(async move {
-            sign_in_as(&browser, &sink, &member_email(n)).await;
-            let joined = browser.submit("/g/night", "/g/night/join", &[]).await;
-            assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
-            browser
-        }));
-    }
-    let mut members = Vec::new();
-    for task in signing_in {
-        members.push(task.await.unwrap_or_else(|e| panic!("signing in: {e}")));
-    }
+    let members = members_who_joined(app, sink, "night", (0..CLIENTS).map(member_email)).await;
     (ann, thread, poll, members)
 }
 

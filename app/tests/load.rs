@@ -20,8 +20,8 @@ use reqwest::StatusCode;
 use support::TestApp;
 use support::browser::{Browser, Reply};
 use support::journey::{
-    comment_id, create_group, post_comment, sign_in_as, signed_in_browser_named, start_poll,
-    start_thread, start_with_mail_and,
+    comment_id, create_group, members_who_joined, post_comment, signed_in_browser_named,
+    start_poll, start_thread, start_with_mail_and,
 };
 
 const MEMBERS: usize = 24;
@@ -117,21 +117,8 @@ async fn a_busy_group_answers_everyone_and_keeps_every_acknowledged_write() {
     .await;
 
     // Members sign in by email, all at once, and join.
-    let mut signing_in = Vec::new();
-    for n in 0..MEMBERS {
-        let browser = Arc::new(app.browser());
-        let sink = Arc::clone(&sink);
-        signing_in.push(tokio::spawn(async move {
-            sign_in_as(&browser, &sink, &format!("member{n}@example.org")).await;
-            let joined = browser.submit("/g/busy", "/g/busy/join", &[]).await;
-            assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
-            browser
-        }));
-    }
-    let mut members = Vec::new();
-    for task in signing_in {
-        members.push(task.await.unwrap());
-    }
+    let emails = (0..MEMBERS).map(|n| format!("member{n}@example.org"));
+    let members = members_who_joined(&app, &sink, "busy", emails).await;
 
     let deadline = Instant::now() + run_for();
     let started = Instant::now();

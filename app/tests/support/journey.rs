@@ -14,6 +14,33 @@ use super::{TestApp, TestAppBuilder};
 /// The name new accounts get in these journeys.
 pub const TEST_NAME: &str = "Test Person";
 
+/// People at `emails` sign in by email, all at once, and join the open group `handle`; their
+/// browsers, in the order of `emails`.
+pub async fn members_who_joined(
+    app: &TestApp,
+    sink: &std::sync::Arc<SmtpSink>,
+    handle: &str,
+    emails: impl IntoIterator<Item = String>,
+) -> Vec<Browser> {
+    let mut signing_in = Vec::new();
+    for email in emails {
+        let browser = app.browser();
+        let sink = std::sync::Arc::clone(sink);
+        let (page, join) = (format!("/g/{handle}"), format!("/g/{handle}/join"));
+        signing_in.push(tokio::spawn(async move {
+            sign_in_as(&browser, &sink, &email).await;
+            let joined = browser.submit(&page, &join, &[]).await;
+            assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+            browser
+        }));
+    }
+    let mut members = Vec::new();
+    for task in signing_in {
+        members.push(task.await.expect("a member signs in and joins"));
+    }
+    members
+}
+
 /// A server that delivers its mail to a fresh SMTP sink.
 pub async fn start_with_mail() -> (TestApp, SmtpSink) {
     start_with_mail_and(TestApp::builder()).await
