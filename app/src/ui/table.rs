@@ -3,8 +3,10 @@
 //! Accessibility: `<caption>` names the table (a screen reader reads it when entering); column
 //! headers are `th scope="col"`; when `row_headers` is set the first cell of each row is a
 //! `th scope="row"`, so moving along a row announces what the row is. Numbers are right-aligned by
-//! class, not by layout tricks. On narrow screens the table scrolls inside a focusable, labelled
-//! region rather than the page (WCAG 1.4.10 allows two-dimensional data to scroll).
+//! class, not by layout tricks. On narrow screens the table scrolls inside its wrapper rather than
+//! the page (WCAG 1.4.10 allows two-dimensional data to scroll). The table itself takes keyboard
+//! focus, so arrow keys scroll it; the wrapper is not a named region, which would make a screen
+//! reader announce the caption twice (once for the region, once for the table).
 
 use leptos::prelude::*;
 
@@ -49,10 +51,9 @@ pub fn Table(
             view! { <tr>{cells}</tr> }
         })
         .collect_view();
-    let label = caption.clone();
     view! {
-        <div class="q-table-wrap" role="region" aria-label=label tabindex="0">
-            <table class="q-table">
+        <div class="q-table-wrap">
+            <table class="q-table" tabindex="0">
                 <caption class="q-table__caption">{caption}</caption>
                 <thead><tr>{head}</tr></thead>
                 <tbody>{body}</tbody>
@@ -74,12 +75,13 @@ mod tests {
                     rows=vec![vec!["Agree".into(), "3".into()]] row_headers=true numeric=vec![1]/>
             }
         });
+        // The caption names the table once: the scrolling wrapper has no role or name of its own,
+        // and the table takes the keyboard focus that scrolls it.
         assert!(
-            html.starts_with(
-                r#"<div role="region" aria-label="Votes" tabindex="0" class="q-table-wrap">"#
-            ),
+            html.starts_with(r#"<div class="q-table-wrap"><table tabindex="0" class="q-table">"#),
             "{html}"
         );
+        assert!(!html.contains("aria-label"), "{html}");
         assert!(
             html.contains(r#"<caption class="q-table__caption">Votes</caption>"#),
             "{html}"
