@@ -111,7 +111,7 @@ export function formPath(route: Route, path: string): string {
 
 /** The text of a piece of HTML as a screen reader gets it from a link: tags dropped (visually
  *  hidden text kept), entities decoded, white space collapsed. */
-function htmlText(html: string): string {
+export function htmlText(html: string): string {
   return html
     .replace(/<[^>]*>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (_, e: string) => {
@@ -333,6 +333,34 @@ export async function keyboardProblems(page: Page): Promise<{ problems: string[]
   }
   if (stops.length > 0 && !returned) problems.push(`Tab did not return to the start after ${stops.length} stops: focus is trapped`);
   return { problems, stops: stops.map((s) => s.description) };
+}
+
+/** Links whose accessible names are the same but which lead to different places (WCAG 2.4.9,
+ *  link purpose from the link alone): a screen reader's list of links would show two "Edit"s
+ *  with nothing to tell them apart. The name is computed as a browser does for a link: its
+ *  aria-label, or else its text (visually hidden text included, `aria-hidden` parts and
+ *  nothing else left out) and the text alternative of any image in it. */
+export async function ambiguousLinks(page: Page): Promise<string[]> {
+  const links = await page.evaluate(() => {
+    const text = (node: Node): string => {
+      if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+      if (!(node instanceof Element) || node.getAttribute('aria-hidden') === 'true') return '';
+      if (node instanceof HTMLImageElement) return node.alt;
+      return Array.from(node.childNodes).map(text).join('');
+    };
+    return Array.from(document.querySelectorAll<HTMLAnchorElement>('a[href]')).map((a) => ({
+      name: (a.getAttribute('aria-label') ?? text(a)).replace(/\s+/g, ' ').trim().toLowerCase(),
+      href: a.href,
+    }));
+  });
+  const places = new Map<string, Set<string>>();
+  for (const { name, href } of links) {
+    if (!places.has(name)) places.set(name, new Set());
+    places.get(name)!.add(href);
+  }
+  return [...places]
+    .filter(([, hrefs]) => hrefs.size > 1)
+    .map(([name, hrefs]) => `"${name}" leads to ${hrefs.size} places: ${[...hrefs].map((h) => new URL(h).pathname + new URL(h).search).join(', ')}`);
 }
 
 /** Whether the page makes the reader scroll sideways (WCAG 1.4.10, reflow). Elements that

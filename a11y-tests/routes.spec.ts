@@ -1,5 +1,6 @@
 // Every route and state in routes.json, checked the same way: status, title and heading, and a
-// heading outline that skips no level; axe; a keyboard walk; an accessibility-tree snapshot; and
+// heading outline that skips no level; links that say where they lead (no two alike that lead to
+// different places); axe; a keyboard walk; an accessibility-tree snapshot; and
 // Lynx. Playwright runs this file in both projects, and each check runs once, where it means
 // something: the page itself (status, heading, no script, snapshot, keyboard, skip link) with
 // JavaScript off, which is how every page must work; axe, being a script, and the CSS-only
@@ -12,7 +13,7 @@
 // far more than any check, so one opening a project instead of one a check keeps the suite
 // quick. Only the 200% text check needs a page of its own, with the stylesheet changed.
 import { expect, test } from '@playwright/test';
-import { axeProblems, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
+import { ambiguousLinks, axeProblems, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
 import { routes } from './routes';
 
 const PAGE_ITSELF = 'the page itself is checked with JavaScript off: no page has a script, so it is the same page';
@@ -45,6 +46,9 @@ for (const route of routes) {
             await expect(page.locator(`[id="${id}-error"]`), `the field ${id} shows its error inline`).toBeVisible();
           }
         }
+      });
+      await test.step('no two links with the same name lead to different places', async () => {
+        expect(await ambiguousLinks(page)).toEqual([]);
       });
       await test.step('accessibility tree snapshot', async () => {
         await expect(page.locator('body')).toMatchAriaSnapshot({ name: `${route.name}.aria.yml` });

@@ -8,7 +8,7 @@
 
 use super::Conn;
 
-use super::groups::group_of;
+use super::groups::{About, group_of, record_activity};
 use super::threads::{mark_read_in, read_scope};
 use super::{NewMail, Store, StoreError};
 use crate::domain::permissions::{Action, Permit};
@@ -31,6 +31,17 @@ pub struct Comment {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted: bool,
+}
+
+/// A thread's comments counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommentTotals {
+    /// Places in reading order: comments, and placeholders of deleted ones.
+    pub places: i64,
+    /// Comments not deleted.
+    pub comments: i64,
+    /// Characters in the comments not deleted.
+    pub text_length: i64,
 }
 
 /// How many of one reaction a comment has, and whether the reader gave it.
@@ -137,18 +148,20 @@ impl Store {
         })
     }
 
-    /// How many places a thread's comments take (placeholders of deleted comments included),
-    /// and how many comments it has (without them).
+    /// How many places a thread's comments take and how many comments it has, and the length
+    /// of their text.
     pub async fn comment_total(
         &self,
         permit: &Permit,
         thread_id: &str,
-    ) -> Result<(i64, i64), StoreError> {
+    ) -> Result<CommentTotals, StoreError> {
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_as(sql!(
-                "SELECT count(*), COALESCE(sum(CASE WHEN c.deleted_at IS NULL THEN 1 ELSE 0 END), 0) FROM comments c \
-             JOIN threads t ON t.id = c.thread_id WHERE c.thread_id = ? AND {IN_SCOPE}"
+                "SELECT count(*) AS places, \
+                 COALESCE(sum(CASE WHEN c.deleted_at IS NULL THEN 1 ELSE 0 END), 0) AS comments, \
+                 COALESCE(sum(CASE WHEN c.deleted_at IS NULL THEN length(c.body) ELSE 0 END), 0) AS text_length \
+                 FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.thread_id = ? AND {IN_SCOPE}"
             ))
             .bind(thread_id)
             .bind(group_id)
@@ -319,6 +332,18 @@ impl Store {
                     comment.thread_id,
                     comment.id,
                     comment.body,
+                )
+                .await?;
+                record_activity(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    comment.author_id,
+                    "comment",
+                    About::Comment {
+                        thread: comment.thread_id,
+                        comment: comment.id,
+                    },
+                    comment.now,
                 )
                 .await?;
                 mark_read_in(

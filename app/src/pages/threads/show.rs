@@ -109,6 +109,8 @@ struct ThreadPage {
     /// The thread's polls, newest first, and whether the person may start one.
     polls: Vec<crate::store::PollListing>,
     can_start_poll: bool,
+    /// About how large the printable version is to download, in KB.
+    print_kb: i64,
     done: Option<&'static str>,
 }
 
@@ -121,7 +123,13 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
     let permit = access.read_permit(&ctx)?;
-    let (places, total) = state.store.comment_total(&permit, &id).await?;
+    let totals = state.store.comment_total(&permit, &id).await?;
+    let (places, total) = (totals.places, totals.comments);
+    let context_length = i64::try_from(access.thread.context.chars().count()).unwrap_or(i64::MAX);
+    let print_kb = crate::domain::threads::print_size_kb(
+        totals.text_length.saturating_add(context_length),
+        totals.places,
+    );
     let pages = crate::ui::page_count(places, COMMENTS_PER_PAGE);
     let page = page_number(query.page.as_deref());
     if page > pages {
@@ -187,6 +195,7 @@ pub async fn show(
     let polls = state.store.thread_polls(&permit, &id).await?;
     let can_start_poll = access.group.can(Action::StartPoll) && !access.thread.is_closed();
     let data = ThreadPage {
+        print_kb,
         polls,
         can_start_poll,
         can_change: access.can_change(&ctx),
@@ -334,9 +343,10 @@ fn thread_tools(data: &ThreadPage) -> AnyView {
                 .into_any(),
         );
     }
-    links.push(
-        view! { <li><a href=format!("{href}/print")>{of("Printable version")}</a></li> }.into_any(),
-    );
+    // The whole thread is one page to print, however long: its size is said before it is
+    // fetched, for people on slow or metered connections.
+    let print = format!("Printable version, about {} KB", data.print_kb);
+    links.push(view! { <li><a href=format!("{href}/print")>{of(&print)}</a></li> }.into_any());
     let may_toggle = if thread.is_closed() {
         data.can_reopen
     } else {
@@ -464,7 +474,7 @@ fn comment_view(data: &ThreadPage, comment: &Comment, level: u8) -> AnyView {
         view! {
             <p class="q-meta">
                 {format!("Edited {}. ", format_utc(at))}
-                <a href=history>"History"<span class="q-visually-hidden">{format!(" of the comment by {}", comment.author_name)}</span></a>
+                <a href=history>"History"<span class="q-visually-hidden">{format!(" of comment {}, by {}", comment.seq, comment.author_name)}</span></a>
             </p>
         }
     });
@@ -526,8 +536,8 @@ fn reactions_view(data: &ThreadPage, comment: &Comment) -> Option<AnyView> {
             .collect_view();
         view! {
             <details class="q-details">
-                <summary>"React"<span class="q-visually-hidden">{format!(" to the comment by {}", comment.author_name)}</span></summary>
-                <crate::ui::Form action=action label=format!("Reactions to the comment by {}", comment.author_name)>
+                <summary>"React"<span class="q-visually-hidden">{format!(" to comment {}, by {}", comment.seq, comment.author_name)}</span></summary>
+                <crate::ui::Form action=action label=format!("Reactions to comment {}, by {}", comment.seq, comment.author_name)>
                     <div class="q-button-group">{buttons}</div>
                 </crate::ui::Form>
             </details>
@@ -547,10 +557,12 @@ fn comment_actions(data: &ThreadPage, comment: &Comment) -> Option<AnyView> {
         comment.id
     );
     let own = data.viewer_id.is_some() && data.viewer_id == comment.author_id;
+    // Each link names its comment by number as well as author, so that no two links on the
+    // page say the same and lead to different places (WCAG 2.4.9).
     let whose = if own {
-        " your comment".to_string()
+        format!(" your comment, number {}", comment.seq)
     } else {
-        format!(" the comment by {}", comment.author_name)
+        format!(" comment {}, by {}", comment.seq, comment.author_name)
     };
     let mut links = Vec::new();
     if data.powers.participate {
