@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::groups::{ActivityList, group_href};
-use super::{AppError, Ctx, DoneQuery, html};
+use super::groups::{ActivityList, ActivityQuery, group_href};
+use super::{AppError, Ctx, html};
 use crate::AppState;
 use crate::ui::{ButtonLink, Crumb, NavArea, Page, PageHeading, SuccessBanner, render_document};
 
@@ -18,13 +18,15 @@ const ACTIVITY_SHOWN: i64 = 20;
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(query): Query<DoneQuery>,
+    Query(query): Query<ActivityQuery>,
 ) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let groups = state.store.groups_of(&viewer.account_id).await?;
+    let cursor = crate::store::ActivityCursor::parse(&query.before);
+    let later = cursor.is_some();
     let activity = state
         .store
-        .activity_for(&viewer.account_id, ACTIVITY_SHOWN)
+        .activity_for(&viewer.account_id, cursor.as_ref(), ACTIVITY_SHOWN)
         .await?;
     let done = (query.done == "left").then_some("You have left the group.");
     let lead = match groups.len() {
@@ -60,8 +62,8 @@ pub async fn show(
                     <ul class="q-list">{items}</ul>
                     <ButtonLink href="/groups/new" text="Create a group"/>
                     <p><a href="/groups">"Find an open group"</a></p>
-                    <h2>"Recent activity in your groups"</h2>
-                    <ActivityList items=activity in_group=true/>
+                    <h2 id="activity">"Recent activity in your groups"</h2>
+                    <ActivityList page=activity in_group=true href="/dashboard" later=later/>
                 </Page>
             }
         }),

@@ -289,12 +289,89 @@ pub struct GroupListing {
 /// One line of a group's activity.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Activity {
+    pub id: String,
     pub group_handle: String,
     pub group_name: String,
     pub at: i64,
     pub actor_name: String,
     pub kind: String,
+    /// The subgroup a line names, if any.
     pub subject: String,
+    /// The thread a line is about (a new thread, comment or poll, or an outcome), with its
+    /// title now.
+    pub thread_id: Option<String>,
+    pub thread_title: Option<String>,
+    /// A new comment's number in its thread.
+    pub comment_id: Option<String>,
+    pub comment_seq: Option<i64>,
+    /// The poll a new poll's or an outcome's line is about, with its title now.
+    pub poll_id: Option<String>,
+    pub poll_title: Option<String>,
+}
+
+/// Where a page of activity starts: after the line at `at` with `id` (lines run newest first,
+/// by time and then by id). It travels in a link as `<at>.<id>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityCursor {
+    at: i64,
+    id: String,
+}
+
+impl ActivityCursor {
+    /// The cursor a link carried, or `None` for anything that is not one (the newest page).
+    pub fn parse(text: &str) -> Option<Self> {
+        let (at, id) = text.split_once('.')?;
+        let at = at.parse().ok()?;
+        let id_ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        id_ok.then(|| Self {
+            at,
+            id: id.to_string(),
+        })
+    }
+
+    /// The newest page's: before every line.
+    fn newest() -> Self {
+        Self {
+            at: i64::MAX,
+            id: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for ActivityCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.at, self.id)
+    }
+}
+
+/// A page of activity lines, and where the next (older) page starts when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityPage {
+    pub items: Vec<Activity>,
+    pub older: Option<ActivityCursor>,
+}
+
+impl ActivityPage {
+    /// `limit` lines from `rows`, fetched with one more than `limit` to learn whether there
+    /// are older ones.
+    fn from_rows(mut rows: Vec<Activity>, limit: i64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let older = (rows.len() > limit).then(|| {
+            rows.truncate(limit);
+            rows.last().map(|last| ActivityCursor {
+                at: last.at,
+                id: last.id.clone(),
+            })
+        });
+        Self {
+            items: rows,
+            older: older.flatten(),
+        }
+    }
 }
 
 /// How the name of someone who took part is shown: their name, or the words for a person
@@ -307,16 +384,30 @@ const PENDING_INVITATIONS: &str = "SELECT i.id, i.email, i.message, \
     FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by \
     WHERE i.group_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?";
 
-/// Lines of activity with the names they mention, looked up now.
-const ACTIVITY: &str = "SELECT g.handle AS group_handle, g.name AS group_name, e.at, \
-    COALESCE(a.display_name, 'Deleted account') AS actor_name, e.kind, COALESCE(s.name, '') AS subject \
+/// Lines of activity with the names and titles they mention, looked up now.
+const ACTIVITY: &str = "SELECT e.id, g.handle AS group_handle, g.name AS group_name, e.at, \
+    COALESCE(a.display_name, 'Deleted account') AS actor_name, e.kind, COALESCE(s.name, '') AS subject, \
+    e.thread_id, t.title AS thread_title, e.comment_id, c.seq AS comment_seq, e.poll_id, p.title AS poll_title \
     FROM group_activity e JOIN groups g ON g.id = e.group_id \
-    LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN groups s ON s.id = e.subject_group_id";
+    LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN groups s ON s.id = e.subject_group_id \
+    LEFT JOIN threads t ON t.id = e.thread_id LEFT JOIN comments c ON c.id = e.comment_id \
+    LEFT JOIN polls p ON p.id = e.poll_id";
 
 /// An event that names a subgroup is shown only to those who may see that subgroup now: a
 /// secret subgroup only to its members (the account bound to the `?`).
 const SUBJECT_VISIBLE: &str = "(s.id IS NULL OR s.privacy <> 'secret' OR EXISTS \
     (SELECT 1 FROM memberships sm WHERE sm.group_id = s.id AND sm.account_id = ?))";
+
+/// A line about content is shown only while the reader may read it: to those who may read the
+/// group's content (the first `?`, a boolean), while the thread is in the group and not deleted,
+/// and, for a private thread, to its group's members (the account bound to the second `?`); a
+/// comment's line goes when the comment is deleted.
+const CONTENT_VISIBLE: &str = "(e.thread_id IS NULL OR (? AND t.deleted_at IS NULL AND t.group_id = e.group_id \
+    AND (NOT t.private OR EXISTS (SELECT 1 FROM memberships rm WHERE rm.group_id = t.group_id AND rm.account_id = ?)) \
+    AND (e.comment_id IS NULL OR c.deleted_at IS NULL)))";
+
+/// The lines older than a cursor (its time bound to the first two `?`, its id to the third).
+const OLDER_THAN: &str = "(e.at < ? OR (e.at = ? AND e.id < ?))";
 
 pub(super) fn group_of(permit: &Permit, action: Action) -> Result<&str, StoreError> {
     if permit.is_for(action) {
@@ -330,26 +421,62 @@ pub(super) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-async fn record_activity(
+/// What a line of a group's activity is about, beyond the group itself.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum About<'a> {
+    /// The group: its creation, settings and members.
+    Group,
+    /// A new subgroup.
+    Subgroup(&'a str),
+    Thread(&'a str),
+    Comment {
+        thread: &'a str,
+        comment: &'a str,
+    },
+    /// A poll in a thread, for a new poll and for its outcome.
+    Poll {
+        thread: &'a str,
+        poll: &'a str,
+    },
+}
+
+pub(super) async fn record_activity(
     conn: Conn<'_>,
     group_id: &str,
     actor_id: &str,
     kind: &str,
-    subject_group: Option<&str>,
+    about: About<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
+    let (subgroup, thread, comment, poll) = match about {
+        About::Group => (None, None, None, None),
+        About::Subgroup(id) => (Some(id), None, None, None),
+        About::Thread(thread) => (None, Some(thread), None, None),
+        About::Comment { thread, comment } => (None, Some(thread), Some(comment), None),
+        About::Poll { thread, poll } => (None, Some(thread), None, Some(poll)),
+    };
+    // Lines of one second keep the order they happened in: the id starts with the time to the
+    // nanosecond (lines are read newest first, then by id, newest first too).
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let id = format!("{nanos:024x}{}", &random_id()?[..8]);
     on_conn!(conn, |c| {
         sqlx::query(
-        "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject_group_id) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(random_id()?)
-    .bind(group_id)
-    .bind(now)
-    .bind(actor_id)
-    .bind(kind)
-    .bind(subject_group)
-    .execute(&mut *c)
-    .await?;
+            "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject_group_id, thread_id, comment_id, poll_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(group_id)
+        .bind(now)
+        .bind(actor_id)
+        .bind(kind)
+        .bind(subgroup)
+        .bind(thread)
+        .bind(comment)
+        .bind(poll)
+        .execute(&mut *c)
+        .await?;
         Ok(())
     })
 }
@@ -384,7 +511,7 @@ async fn add_member(
                 group_id,
                 account_id,
                 "joined",
-                None,
+                About::Group,
                 now,
             )
             .await?;
@@ -461,14 +588,22 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-                record_activity(Conn::from(&mut *tx), id, creator, "created", None, now).await?;
+                record_activity(
+                    Conn::from(&mut *tx),
+                    id,
+                    creator,
+                    "created",
+                    About::Group,
+                    now,
+                )
+                .await?;
                 if let Some(parent_id) = parent_id {
                     record_activity(
                         Conn::from(&mut *tx),
                         parent_id,
                         creator,
                         "subgroup",
-                        Some(id),
+                        About::Subgroup(id),
                         now,
                     )
                     .await?;
@@ -627,8 +762,15 @@ impl Store {
                     keep_former_handle(Conn::from(&mut *tx), old, &settings.handle, group_id, now)
                         .await?;
                 }
-                record_activity(Conn::from(&mut *tx), group_id, actor, "settings", None, now)
-                    .await?;
+                record_activity(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    actor,
+                    "settings",
+                    About::Group,
+                    now,
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(Ok(()))
             })
@@ -728,8 +870,15 @@ impl Store {
         .await?
         .rows_affected();
                 if removed == 1 {
-                    record_activity(Conn::from(&mut *tx), group_id, account_id, kind, None, now)
-                        .await?;
+                    record_activity(
+                        Conn::from(&mut *tx),
+                        group_id,
+                        account_id,
+                        kind,
+                        About::Group,
+                        now,
+                    )
+                    .await?;
                 }
                 tx.commit().await?;
                 self.membership_change(group_id, account_id, removed).await
@@ -1112,23 +1261,37 @@ impl Store {
         })
     }
 
-    /// What happened in a group lately, newest first: for its members (`viewer` is one).
+    /// What happened in a group, newest first, from `cursor` on (the newest when `None`): for
+    /// those who may see its members (`viewer` is one). Lines about threads, comments and polls
+    /// are included when `content` is set (the viewer may read the group's content), and then
+    /// only those the viewer may read.
     pub async fn group_activity(
         &self,
         permit: &Permit,
         viewer: &str,
+        content: bool,
+        cursor: Option<&ActivityCursor>,
         limit: i64,
-    ) -> Result<Vec<Activity>, StoreError> {
+    ) -> Result<ActivityPage, StoreError> {
+        let newest = ActivityCursor::newest();
+        let cursor = cursor.unwrap_or(&newest);
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::ViewMembers)?;
-            Ok(sqlx::query_as(sql!(
-            "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} ORDER BY e.at DESC, e.id LIMIT ?"
-        ))
-        .bind(group_id)
-        .bind(viewer)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?)
+            let rows = sqlx::query_as(sql!(
+                "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
+                 ORDER BY e.at DESC, e.id DESC LIMIT ?"
+            ))
+            .bind(group_id)
+            .bind(viewer)
+            .bind(content)
+            .bind(viewer)
+            .bind(cursor.at)
+            .bind(cursor.at)
+            .bind(&cursor.id)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?;
+            Ok(ActivityPage::from_rows(rows, limit))
         })
     }
 
@@ -1145,21 +1308,32 @@ impl Store {
         })
     }
 
-    /// What happened lately in a person's own groups, newest first.
+    /// What happened in a person's own groups, newest first, from `cursor` on (the newest when
+    /// `None`): only what they may read.
     pub async fn activity_for(
         &self,
         account_id: &str,
+        cursor: Option<&ActivityCursor>,
         limit: i64,
-    ) -> Result<Vec<Activity>, StoreError> {
+    ) -> Result<ActivityPage, StoreError> {
+        let newest = ActivityCursor::newest();
+        let cursor = cursor.unwrap_or(&newest);
         on_engine!(self, |pool| {
-            Ok(sqlx::query_as(sql!(
-            "{ACTIVITY} JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ?              WHERE {SUBJECT_VISIBLE} ORDER BY e.at DESC, e.id LIMIT ?"
-        ))
-        .bind(account_id)
-        .bind(account_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?)
+            let rows = sqlx::query_as(sql!(
+                "{ACTIVITY} JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ? \
+                 WHERE {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} ORDER BY e.at DESC, e.id DESC LIMIT ?"
+            ))
+            .bind(account_id)
+            .bind(account_id)
+            .bind(true)
+            .bind(account_id)
+            .bind(cursor.at)
+            .bind(cursor.at)
+            .bind(&cursor.id)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?;
+            Ok(ActivityPage::from_rows(rows, limit))
         })
     }
 

@@ -14,7 +14,7 @@ use sqlx::Row;
 
 use super::Conn;
 use super::engine::{Guarded, LockRow, SecretBallots};
-use super::groups::group_of;
+use super::groups::{About, group_of, record_activity};
 use super::threads::read_scope;
 use super::{NewMail, Store, StoreError, random_id};
 use crate::domain::permissions::{Action, Permit};
@@ -416,6 +416,18 @@ impl Store {
                     .bind(thread_id)
                     .execute(&mut *tx)
                     .await?;
+                record_activity(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    author_id,
+                    "poll",
+                    About::Poll {
+                        thread: thread_id,
+                        poll: id,
+                    },
+                    now,
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(Ok(()))
             })
@@ -796,14 +808,14 @@ impl Store {
         on_engine!(self, |pool| {
             let (group_id, own_only) = super::threads::thread_scope(permit)?;
             write_tx!(pool, |tx| {
-                let first: Option<bool> = sqlx::query_scalar(
+                let first: Option<(bool, String)> = sqlx::query_as(
                     "UPDATE polls SET closed_at = COALESCE(closed_at, closes_at), \
              outcome_at = COALESCE(outcome_at, $1), outcome = $2, outcome_option = $3, \
              outcome_by = COALESCE(outcome_by, $4) \
              WHERE id = $5 AND (closed_at IS NOT NULL OR closes_at <= $6) \
              AND (NOT $7 OR author_id = $8) \
              AND thread_id IN (SELECT id FROM threads WHERE group_id = $9 AND deleted_at IS NULL) \
-             RETURNING outcome_at = $10",
+             RETURNING outcome_at = $10, thread_id",
                 )
                 .bind(now)
                 .bind(statement)
@@ -817,13 +829,25 @@ impl Store {
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some(first) = first else {
+                let Some((first, thread_id)) = first else {
                     return Ok(Err(OutcomeProblem::StillOpen));
                 };
                 if first {
                     for mail in mails {
                         Store::enqueue_mail_in(Conn::from(&mut *tx), mail).await?;
                     }
+                    record_activity(
+                        Conn::from(&mut *tx),
+                        group_id,
+                        account_id,
+                        "outcome",
+                        About::Poll {
+                            thread: &thread_id,
+                            poll: poll_id,
+                        },
+                        now,
+                    )
+                    .await?;
                 }
                 tx.commit().await?;
                 Ok(Ok(()))

@@ -9,7 +9,7 @@
 
 use super::Conn;
 
-use super::groups::group_of;
+use super::groups::{About, group_of, record_activity};
 use super::{Store, StoreError, random_id};
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{PURGE_AFTER_SECS, ReadRanges};
@@ -183,6 +183,15 @@ impl Store {
                     thread.id,
                     thread.title,
                     thread.context,
+                )
+                .await?;
+                record_activity(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    thread.author_id,
+                    "thread",
+                    About::Thread(thread.id),
+                    thread.now,
                 )
                 .await?;
                 tx.commit().await?;
@@ -385,7 +394,8 @@ impl Store {
         on_engine!(self, |pool| {
             let (group_id, own_only) = thread_scope(from)?;
             let to_group = group_of(to, Action::Moderate)?;
-            let done = sqlx::query(
+            write_tx!(pool, |tx| {
+                let done = sqlx::query(
             "UPDATE threads SET group_id = $1, pinned_at = NULL, \
              private = CASE WHEN (SELECT privacy FROM groups WHERE id = $1) = 'open' THEN private ELSE TRUE END \
              WHERE id = $2 AND group_id = $3 AND deleted_at IS NULL AND (NOT $4 OR author_id = $5)",
@@ -395,9 +405,21 @@ impl Store {
         .bind(group_id)
         .bind(own_only)
         .bind(actor_id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
-            Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                // Its story goes with it: the new group's activity tells of it, the old one's no
+                // longer does.
+                sqlx::query("UPDATE group_activity SET group_id = $1 WHERE thread_id = $2")
+                    .bind(to_group)
+                    .bind(thread_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            })
         })
     }
 

@@ -165,32 +165,82 @@ pub fn explain(
     )
 }
 
-/// One line of activity in words. `in_group` names the group too, for lists that mix groups.
-pub fn activity_sentence(activity: &crate::store::Activity, in_group: bool) -> String {
-    let who = &activity.actor_name;
+/// One line of activity in words, with a link to what it is about. `in_group` names the group
+/// too, for lists that mix groups. Link text names the thing itself (a thread's or poll's title,
+/// a comment's number and thread), so that a list of links read out of context still says
+/// where each leads.
+pub fn activity_sentence(activity: &crate::store::Activity, in_group: bool) -> AnyView {
+    use crate::pages::{polls::poll_href, threads::thread_href};
+    let who = activity.actor_name.clone();
+    let quoted =
+        |title: &Option<String>| format!("\u{201c}{}\u{201d}", title.as_deref().unwrap_or(""));
+    let thread = activity
+        .thread_id
+        .as_deref()
+        .map(thread_href)
+        .unwrap_or_default();
+    let poll = activity
+        .poll_id
+        .as_deref()
+        .map(poll_href)
+        .unwrap_or_default();
     let what = match activity.kind.as_str() {
-        "created" => "created the group".to_string(),
-        "joined" => "joined".to_string(),
-        "left" => "left".to_string(),
-        "removed" => "was removed".to_string(),
-        "settings" => "changed the group\u{2019}s settings".to_string(),
-        "subgroup" => format!("created the subgroup {}", activity.subject),
-        other => other.to_string(),
+        "created" => view! { "created the group" }.into_any(),
+        "joined" => view! { "joined" }.into_any(),
+        "left" => view! { "left" }.into_any(),
+        "removed" => view! { "was removed" }.into_any(),
+        "settings" => view! { "changed the group\u{2019}s settings" }.into_any(),
+        "subgroup" => format!("created the subgroup {}", activity.subject).into_any(),
+        "thread" => {
+            view! { "started the thread " <a href=thread>{quoted(&activity.thread_title)}</a> }
+                .into_any()
+        }
+        "comment" => {
+            let href = format!(
+                "{thread}/comments/{}",
+                activity.comment_id.as_deref().unwrap_or("")
+            );
+            let text = format!(
+                "comment {} on {}",
+                activity.comment_seq.unwrap_or(0),
+                quoted(&activity.thread_title)
+            );
+            view! { "wrote " <a href=href>{text}</a> }.into_any()
+        }
+        "poll" => {
+            let place = format!(" in {}", quoted(&activity.thread_title));
+            view! { "started the poll " <a href=poll>{quoted(&activity.poll_title)}</a>{place} }
+                .into_any()
+        }
+        "outcome" => {
+            view! { "shared the outcome of " <a href=poll>{quoted(&activity.poll_title)}</a> }
+                .into_any()
+        }
+        other => other.to_string().into_any(),
     };
-    if in_group {
-        format!("{who} {what} in {}.", activity.group_name)
+    let end = if in_group {
+        format!(" in {}.", activity.group_name)
     } else {
-        format!("{who} {what}.")
-    }
+        ".".to_string()
+    };
+    view! { {who} " " {what} {end} }.into_any()
 }
 
-/// A list of activity, newest first, each with its time.
+/// A page of activity, newest first, each line with its time, and links to older lines and
+/// back to the newest. `href` is the page the list is on; its heading has the id `activity`.
 #[component]
-pub fn ActivityList(items: Vec<crate::store::Activity>, in_group: bool) -> impl IntoView {
-    if items.is_empty() {
+pub fn ActivityList(
+    page: crate::store::ActivityPage,
+    in_group: bool,
+    #[prop(into)] href: String,
+    /// Whether this is a later page (it offers a way back to the newest).
+    later: bool,
+) -> impl IntoView {
+    if page.items.is_empty() && !later {
         return view! { <p>"Nothing has happened yet."</p> }.into_any();
     }
-    let items = items
+    let items = page
+        .items
         .into_iter()
         .map(|item| {
             let sentence = activity_sentence(&item, in_group);
@@ -202,5 +252,29 @@ pub fn ActivityList(items: Vec<crate::store::Activity>, in_group: bool) -> impl 
             view! { <li>{sentence} " " <time datetime=iso>{when}</time>{link}</li> }
         })
         .collect_view();
-    view! { <ul class="q-list">{items}</ul> }.into_any()
+    let older = page.older.map(|cursor| {
+        let older = format!("{href}?before={cursor}#activity");
+        view! { <li><a href=older rel="next">"Older activity"</a></li> }
+    });
+    let newest = later.then(|| {
+        let newest = format!("{href}#activity");
+        view! { <li><a href=newest>"Newest activity"</a></li> }
+    });
+    let pages = (older.is_some() || newest.is_some()).then(|| {
+        view! {
+            <nav class="q-pagination" aria-label="Pages of activity">
+                <ul class="q-pagination__list">{newest}{older}</ul>
+            </nav>
+        }
+    });
+    view! { <ul class="q-list">{items}</ul>{pages} }.into_any()
+}
+
+/// The query of a page with activity: where its list of activity starts.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ActivityQuery {
+    #[serde(default)]
+    pub before: String,
+    #[serde(default)]
+    pub done: String,
 }

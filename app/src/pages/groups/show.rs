@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::{ActivityList, GroupAccess, group_href};
+use super::{ActivityList, ActivityQuery, GroupAccess, group_href};
 use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::permissions::{Action, Decision, Relation, decide};
-use crate::pages::{AppError, Ctx, DoneQuery, html};
-use crate::store::{Activity, GroupListing};
+use crate::pages::{AppError, Ctx, html};
+use crate::store::{ActivityCursor, ActivityPage, GroupListing};
 use crate::ui::{
     Button, ButtonLink, ButtonStyle, Crumb, Form, NavArea, Page, PageHeading, SuccessBanner,
     render_document,
@@ -42,7 +42,8 @@ struct Extras {
     /// With when each closes, in the person's time zone.
     decisions: Vec<(crate::store::PollListing, String)>,
     subgroups: Option<Vec<GroupListing>>,
-    activity: Option<Vec<Activity>>,
+    /// A page of activity, and whether it is a later one.
+    activity: Option<(ActivityPage, bool)>,
     waiting_requests: Option<i64>,
 }
 
@@ -51,7 +52,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(handle): Path<String>,
-    Query(query): Query<DoneQuery>,
+    Query(query): Query<ActivityQuery>,
 ) -> Result<Response, AppError> {
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
     let viewer_id = ctx.viewer.as_ref().map(|v| v.account_id.clone());
@@ -64,12 +65,13 @@ pub async fn show(
     let activity = match access.permit(&ctx, Action::ViewMembers) {
         Ok(permit) => {
             let viewer = viewer_id.as_deref().unwrap_or_default();
-            Some(
-                state
-                    .store
-                    .group_activity(&permit, viewer, ACTIVITY_SHOWN)
-                    .await?,
-            )
+            let cursor = ActivityCursor::parse(&query.before);
+            let content = access.can(Action::ViewContent);
+            let page = state
+                .store
+                .group_activity(&permit, viewer, content, cursor.as_ref(), ACTIVITY_SHOWN)
+                .await?;
+            Some((page, cursor.is_some()))
         }
         Err(_) => None,
     };
@@ -163,8 +165,12 @@ fn group_page(access: GroupAccess, extras: Extras, done: Option<&'static str>) -
     let threads = extras
         .threads
         .map(|(threads, total)| threads_section(&access, threads, total));
-    let activity = extras.activity.map(|items| {
-        view! { <h2>"Recent activity"</h2><ActivityList items=items in_group=false/> }
+    let href = access.href();
+    let activity = extras.activity.map(|(page, later)| {
+        view! {
+            <h2 id="activity">"Recent activity"</h2>
+            <ActivityList page=page in_group=false href=href later=later/>
+        }
     });
     let title = group.name.clone();
     view! {
