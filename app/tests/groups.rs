@@ -593,6 +593,41 @@ async fn a_renamed_group_keeps_its_old_address_and_nobody_else_can_take_it() {
     assert_eq!(eve.get("/g/riverside").await.status, StatusCode::NOT_FOUND);
     let impostor = create_group(&eve, "Riverside", "riverside", "open", "open").await;
     assert_eq!(impostor.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The admin may give the old address up sooner, from the settings page, which says what
+    // that means. Nobody else may, and a handle the group never had is not its to give.
+    let settings = ann.get("/g/riverside-tenants/settings").await;
+    assert!(
+        text(&settings).contains("/g/riverside, kept for the group until"),
+        "{}",
+        text(&settings)
+    );
+    assert!(text(&settings).contains("links to it will no longer work"));
+    let release = "/g/riverside-tenants/settings/release";
+    let token = eve.csrf_token("/").await;
+    let refused = eve
+        .send_and_read(eve.post_with_token(release, &token, "handle=riverside"))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let released = ann
+        .submit_from(&settings.body, release, &[("handle", "riverside")])
+        .await;
+    assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
+    let after = ann.get(released.location().unwrap()).await;
+    assert!(text(&after).contains("The old address is released"));
+    assert!(!text(&after).contains("kept for the group until"));
+    assert_eq!(eve.get("/g/riverside").await.status, StatusCode::NOT_FOUND);
+    let taken = create_group(&eve, "Riverside Two", "riverside", "open", "open").await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    // Pressing again, or naming another group's handle, releases nothing.
+    let again = ann
+        .submit_from(&settings.body, release, &[("handle", "riverside")])
+        .await;
+    assert_eq!(again.location(), Some("/g/riverside-tenants/settings"));
+    assert_eq!(
+        eve.get("/g/riverside").await.h1().as_deref(),
+        Some("Riverside Two")
+    );
 }
 
 #[tokio::test]

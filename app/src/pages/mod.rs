@@ -111,6 +111,7 @@ fn group_routes() -> Router<AppState> {
             "/g/{handle}/settings",
             get(settings::show).post(settings::submit),
         )
+        .route("/g/{handle}/settings/release", post(settings::release))
         .route("/g/{handle}/join", post(membership::join))
         .route(
             "/g/{handle}/ask",

@@ -630,6 +630,45 @@ impl Store {
         .map_err(StoreError::from)
     }
 
+    /// The handles the permit's group gave up and still holds, with when each is released,
+    /// soonest first.
+    pub async fn former_handles(
+        &self,
+        permit: &Permit,
+        now: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::EditSettings)?;
+            Ok(sqlx::query_as(
+                "SELECT handle, reserved_until FROM former_handles \
+                 WHERE group_id = $1 AND reserved_until > $2 ORDER BY reserved_until, handle",
+            )
+            .bind(group_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Gives up a handle the permit's group still holds, before its time: old links to it stop
+    /// leading to the group, and any group may take it. Whether there was one to release.
+    pub async fn release_former_handle(
+        &self,
+        permit: &Permit,
+        handle: &str,
+    ) -> Result<bool, StoreError> {
+        on_engine!(self, |pool| {
+            let group_id = group_of(permit, Action::EditSettings)?;
+            let done =
+                sqlx::query("DELETE FROM former_handles WHERE handle = $1 AND group_id = $2")
+                    .bind(handle)
+                    .bind(group_id)
+                    .execute(pool)
+                    .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// A group by its handle, to decide what the person asking may do with it.
     pub async fn group_by_handle(&self, handle: &str) -> Result<Option<Group>, StoreError> {
         on_engine!(self, |pool| {

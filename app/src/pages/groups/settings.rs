@@ -1,7 +1,9 @@
 //! `/g/<handle>/settings`: an admin changes the group's name, handle, description, privacy,
-//! join mode and what members may do, all in one form.
+//! join mode and what members may do, all in one form; and gives up, before their year is out,
+//! the old addresses a change of handle left reserved for the group
+//! (`/g/<handle>/settings/release`).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -11,11 +13,15 @@ use super::{GroupAccess, group_href};
 use crate::AppState;
 use crate::domain::groups::{PrivacyBounds, SettingsAnswers, check_settings};
 use crate::domain::permissions::Action;
+use crate::domain::time::format_utc;
 use crate::domain::validation::FormErrors;
 use crate::pages::sign_in::audit_group;
-use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::unix_now;
-use crate::ui::{Button, ErrorSummary, Form, NavArea, Page, PageHeading, render_document};
+use crate::ui::{
+    Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, SuccessBanner,
+    render_document,
+};
 
 const TITLE: &str = "Group settings";
 
@@ -24,9 +30,14 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(handle): Path<String>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
-    access.permit(&ctx, Action::EditSettings)?;
+    let permit = access.permit(&ctx, Action::EditSettings)?;
+    let former = state.store.former_handles(&permit, unix_now()).await?;
+    let done = (query.done == "released").then_some(
+        "The old address is released: links to it no longer lead here, and any group may take it.",
+    );
     let group = &access.group;
     let answers = SettingsAnswers {
         name: group.name.clone(),
@@ -39,8 +50,12 @@ pub async fn show(
     Ok(render(
         &ctx,
         &access,
-        answers,
-        FormErrors::new(),
+        Shown {
+            answers,
+            errors: FormErrors::new(),
+            former,
+            done,
+        },
         StatusCode::OK,
     ))
 }
@@ -66,14 +81,20 @@ pub async fn submit(
             .into_iter()
             .min(),
     };
+    let former = state.store.former_handles(&permit, unix_now()).await?;
     let settings = match check_settings(&answers, bounds) {
         Ok(settings) => settings,
         Err(errors) => {
+            let shown = Shown {
+                answers,
+                errors,
+                former,
+                done: None,
+            };
             return Ok(render(
                 &ctx,
                 &access,
-                answers,
-                errors,
+                shown,
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
         }
@@ -83,12 +104,16 @@ pub async fn submit(
         .update_group_settings(&permit, &settings, &viewer.account_id, unix_now())
         .await?;
     if let Err(problem) = saved {
-        let errors = super::new::save_problem(problem);
+        let shown = Shown {
+            answers,
+            errors: super::new::save_problem(problem),
+            former,
+            done: None,
+        };
         return Ok(render(
             &ctx,
             &access,
-            answers,
-            errors,
+            shown,
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
@@ -106,28 +131,96 @@ pub async fn submit(
     )))
 }
 
-fn render(
-    ctx: &Ctx,
-    access: &GroupAccess,
+/// `POST /g/<handle>/settings/release`: gives up the old address in the `handle` field.
+pub async fn release(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    Path(handle): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let access = GroupAccess::load(&state, &ctx, &handle).await?;
+    let permit = access.permit(&ctx, Action::EditSettings)?;
+    let viewer = ctx.require_viewer()?;
+    let old = form.text("handle");
+    let settings = format!("{}/settings", access.href());
+    if !state.store.release_former_handle(&permit, old).await? {
+        // Released already (a second press), or never the group's: the list shows what is left.
+        return Ok(see_other(&settings));
+    }
+    audit_group(
+        &state,
+        "group_handle_released",
+        &viewer.account_id,
+        &access.group.id,
+        ip,
+    )
+    .await;
+    Ok(see_other(&format!(
+        "{settings}?done=released#old-addresses"
+    )))
+}
+
+/// What the settings page shows besides the group itself.
+struct Shown {
     answers: SettingsAnswers,
     errors: FormErrors,
-    status: StatusCode,
-) -> Response {
+    /// Old handles still reserved for the group, with when each runs out.
+    former: Vec<(String, i64)>,
+    done: Option<&'static str>,
+}
+
+fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> Response {
+    let Shown {
+        answers,
+        errors,
+        former,
+        done,
+    } = shown;
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/settings", access.href());
+    let release = format!("{action}/release");
     let caption = access.group.name.clone();
     let has_errors = !errors.is_empty();
+    // Forms are made inside the document, which gives them their token.
+    let old_addresses = move || {
+        (!former.is_empty()).then(|| {
+        let items = former
+            .into_iter()
+            .map(|(handle, until)| {
+                let address = group_href(&handle);
+                let kept = format!("{address}, kept for the group until {}.", format_utc(until));
+                view! {
+                    <li>
+                        <p>{kept}</p>
+                        <Form action=release.clone() label=format!("Release {address}")>
+                            <input type="hidden" name="handle" value=handle/>
+                            <Button text=format!("Release {address}") style=ButtonStyle::Secondary/>
+                        </Form>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2 id="old-addresses">"Old addresses"</h2>
+            <p>"When the group\u{2019}s handle changes, links to its old address keep leading here for a year, and no other group may take it. Release an old address to end that sooner: links to it will no longer work, and any group may take it."</p>
+            <ul class="q-list">{items}</ul>
+        }
+        })
+    };
     html(
         status,
         render_document(&ctx.page(), move || {
             view! {
                 <Page title=TITLE has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
+                    <SuccessBanner message=done.map(Into::into)/>
                     <ErrorSummary errors=errors.clone()/>
                     <PageHeading text=TITLE caption=caption/>
                     <Form action=action>
                         <SettingsFields answers=answers errors=errors/>
                         <Button text="Save settings"/>
                     </Form>
+                    {old_addresses()}
                 </Page>
             }
         }),
