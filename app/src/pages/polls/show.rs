@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::ballot::{BallotFields, answers_of};
+use super::ballot::{BallotFields, OPTIONS_VERSION_FIELD, answers_of};
 use super::{PollAccess, noun};
 use crate::AppState;
 use crate::domain::markdown;
@@ -343,6 +343,7 @@ fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {
     let rules = poll.rules.clone();
     let labels = labels.to_vec();
     let anonymous = poll.anonymous;
+    let options_version = poll.options_version;
     let form = page.form.clone().map(move |(answers, errors)| {
         let legend = match poll.kind {
             PollKind::Proposal | PollKind::SenseCheck => "Your position".to_string(),
@@ -355,6 +356,7 @@ fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {
         view! {
             {secret}
             <Form action=format!("{href}/vote") label="Your ballot">
+                <input type="hidden" name=OPTIONS_VERSION_FIELD value=options_version.to_string()/>
                 <BallotFields rules=rules labels=labels answers=answers errors=errors legend=legend/>
                 <p class="q-hint">"Next you can check your vote before it counts."</p>
                 <Button text="Continue"/>
