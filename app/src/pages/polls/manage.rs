@@ -60,11 +60,13 @@ pub async fn show_close(
     ))
 }
 
-/// `POST /p/<id>/close`.
+/// `POST /p/<id>/close`. It reads no field, but takes the form all the same: `FormData` is
+/// what checks the CSRF token and origin, as on every other post.
 pub async fn close(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    _form: FormData,
 ) -> Result<Response, AppError> {
     let access = PollAccess::load(&state, &ctx, &id).await?;
     let permit = access.change_permit(&ctx)?;
