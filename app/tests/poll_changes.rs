@@ -723,6 +723,18 @@ async fn a_reopened_secret_ballot_stays_secret_and_hidden_results_hide_again() {
             .await
             .unwrap();
     assert_eq!(rows, [(None, None), (None, None)]);
+    if support::on_postgres() {
+        let paired: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM poll_participants p JOIN ballots b ON b.xmin = p.xmin",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(
+            paired, 0,
+            "a participant shares a transaction id with a ballot"
+        );
+    }
 
     close(ann, &poll).await;
     let words = text(&cy.get(&poll).await);
@@ -738,4 +750,46 @@ async fn a_reopened_secret_ballot_stays_secret_and_hidden_results_hide_again() {
         !words.contains("Test Person:"),
         "no name beside a ballot: {words}"
     );
+}
+
+#[tokio::test]
+async fn an_options_edit_and_a_first_vote_sent_at_once_never_both_land() {
+    let club = club().await;
+    let (ann, bob) = (&club.ann, &club.bob);
+    for round in 0..6 {
+        let poll = start_poll(ann, &club.thread, "choose", &[TEA]).await;
+        let edit_page = format!("{poll}/edit");
+        let vote_action = format!("{poll}/vote");
+        let form = ann.get(&edit_page).await;
+        let check = bob.submit(&poll, &vote_action, &[("choice", "0")]).await;
+        assert_eq!(check.status, StatusCode::OK);
+        let closes = days_ahead(7);
+        let fields = edit_fields(&[("options", "Cake\nTea")], &closes);
+        let (edited, cast) = tokio::join!(
+            ann.submit_from(&form.body, &edit_page, &fields),
+            bob.submit_from(&check.body, &vote_action, &[("intent", "cast")]),
+        );
+        let edit_landed = edited.status == StatusCode::SEE_OTHER;
+        let vote_landed = cast.status == StatusCode::SEE_OTHER;
+        assert!(
+            edit_landed != vote_landed,
+            "round {round}: edit {} and vote {}",
+            edited.status,
+            cast.status
+        );
+        let words = text(&ann.get(&poll).await);
+        if vote_landed {
+            assert!(
+                words.contains("\u{201c}Tea\u{201d} leads with 1 of 1 vote"),
+                "{words}"
+            );
+        } else {
+            assert!(words.contains("0 of 3 people have voted"), "{words}");
+            assert!(
+                text(&cast).contains("The options were changed"),
+                "{}",
+                text(&cast)
+            );
+        }
+    }
 }
