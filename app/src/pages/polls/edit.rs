@@ -140,10 +140,16 @@ pub async fn submit(
     ))
 }
 
-/// Whether the options and counting are fixed: once anyone has voted, and always for a
-/// question, which has none.
+/// Whether the kind has options or counting its author chooses: a question has no options,
+/// and a sense check's are the same for every poll.
+fn has_setup(kind: PollKind) -> bool {
+    !matches!(kind, PollKind::Question | PollKind::SenseCheck)
+}
+
+/// Whether the options and counting are fixed: once anyone has voted, and always for a kind
+/// without any to choose.
 fn options_fixed(kind: PollKind, voted: i64) -> bool {
-    voted > 0 || kind == PollKind::Question
+    voted > 0 || !has_setup(kind)
 }
 
 /// How many people have voted: any vote fixes the options.
@@ -215,7 +221,7 @@ fn render(
     let action = format!("{}/edit", access.href());
     let has_errors = !errors.is_empty();
     let fixed = options_fixed(kind, voted);
-    let has_setup = kind != PollKind::Question;
+    let has_setup = has_setup(kind);
     let setup_shown = (!fixed && has_setup)
         .then(|| view! { <input type="hidden" name=SETUP_FIELD value="shown"/> });
     let fixed_note = (fixed && has_setup).then(|| fixed_options(access, voted, &errors));
