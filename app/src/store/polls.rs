@@ -16,7 +16,7 @@ use super::Conn;
 use super::engine::{Guarded, LockRow, SecretBallots};
 use super::groups::{About, group_of, record_activity};
 use super::threads::read_scope;
-use super::{NewMail, Store, StoreError, random_id};
+use super::{NewMail, Store, StoreError, VersionChange, random_id};
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::polls::setup::PollSpec;
 use crate::domain::polls::{
@@ -44,6 +44,13 @@ pub struct Poll {
     pub rules: PollRules,
     pub options: Vec<PollOption>,
     pub outcome: Option<Outcome>,
+    /// The newest version of its title, details, closing time and options (see
+    /// `poll_changes.rs`), named by an edit form so that a stale edit is refused.
+    pub version: i64,
+    /// The version its options and counting were last set in, named by a ballot form.
+    pub options_version: i64,
+    pub edited_at: Option<i64>,
+    pub reopened_at: Option<i64>,
 }
 
 impl Poll {
@@ -105,6 +112,8 @@ pub enum CastProblem {
     NotAVoter,
     /// A secret ballot, or a poll that does not allow changes, and the person has voted.
     AlreadyVoted,
+    /// The options or counting were changed after the person's ballot form was shown.
+    OptionsChanged,
 }
 
 /// Why an outcome was not kept.
@@ -152,18 +161,18 @@ pub fn decode_marks(text: &str) -> Ballot {
     }
 }
 
-const POLL: &str = "SELECT p.id, p.thread_id, p.author_id, \
+pub(super) const POLL: &str = "SELECT p.id, p.thread_id, p.author_id, \
     COALESCE(a.display_name, 'Deleted account') AS author_name, p.kind, p.template, p.title, \
     p.details, p.created_at, p.closes_at, p.closed_at, p.anonymous, p.hide_results, \
     p.reason_mode, p.reason_max, p.allow_change, p.voters_only, p.none_of_the_above, \
     p.min_choices, p.max_choices, p.score_min, p.score_max, p.dot_total, p.method, \
-    p.count_target, p.outcome, p.outcome_option, p.outcome_at, \
-    COALESCE(o.display_name, 'Deleted account') AS outcome_by_name \
+    p.count_target, p.outcome, p.outcome_option, p.outcome_at, p.version, p.options_version, \
+    p.edited_at, p.reopened_at, COALESCE(o.display_name, 'Deleted account') AS outcome_by_name \
     FROM polls p JOIN threads t ON t.id = p.thread_id \
     LEFT JOIN accounts a ON a.id = p.author_id LEFT JOIN accounts o ON o.id = p.outcome_by";
 
 /// Polls in threads of the group, readable under the permit: `{VISIBLE}` binds the group.
-const VISIBLE: &str = "t.group_id = ? AND t.deleted_at IS NULL";
+pub(super) const VISIBLE: &str = "t.group_id = ? AND t.deleted_at IS NULL";
 
 fn poll_from_row<R: Row>(row: &R) -> Result<Poll, sqlx::Error>
 where
@@ -222,6 +231,10 @@ where
             }),
             _ => None,
         },
+        version: row.try_get("version")?,
+        options_version: row.try_get("options_version")?,
+        edited_at: row.try_get("edited_at")?,
+        reopened_at: row.try_get("reopened_at")?,
     })
 }
 
@@ -411,6 +424,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
                 }
+                super::poll_changes::record_version(
+                    Conn::from(&mut *tx),
+                    id,
+                    VersionChange::Started,
+                    author_id,
+                    &spec.options.join("\n"),
+                    now,
+                )
+                .await?;
                 sqlx::query("UPDATE threads SET last_activity_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(thread_id)
@@ -498,7 +520,10 @@ impl Store {
     }
 
     /// Casts, or changes, the person's ballot: counted exactly once whatever else happens at
-    /// the same time. `ballot` must have been checked against the poll's rules.
+    /// the same time. `ballot` must have been checked against the poll's rules; when the
+    /// ballot form named the options' version it was shown with, `options_version`, the vote
+    /// counts only if the options are still those.
+    #[expect(clippy::too_many_arguments, reason = "one ballot, each part named")]
     pub async fn cast_ballot(
         &self,
         permit: &Permit,
@@ -506,6 +531,7 @@ impl Store {
         account_id: &str,
         ballot: &Ballot,
         reason: Option<&str>,
+        options_version: Option<i64>,
         now: i64,
     ) -> Result<Result<(), CastProblem>, StoreError> {
         on_engine!(self, |pool| {
@@ -513,11 +539,11 @@ impl Store {
             write_tx!(pool, |tx| {
                 // Voters of one poll take turns: one current ballot each.
                 tx.lock_row(Guarded::Poll, poll_id).await?;
-                let poll: Option<(bool, bool, bool, bool)> = sqlx::query_as(
+                let poll: Option<(bool, bool, bool, bool, i64)> = sqlx::query_as(
                     "SELECT p.anonymous, p.allow_change, \
              p.closed_at IS NULL AND p.closes_at > $1, \
              NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
-                 WHERE v.poll_id = p.id AND v.account_id = $2) \
+                 WHERE v.poll_id = p.id AND v.account_id = $2), p.options_version \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
              WHERE p.id = $3 AND t.group_id = $4 AND t.deleted_at IS NULL",
                 )
@@ -527,11 +553,14 @@ impl Store {
                 .bind(group_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some((anonymous, allow_change, open, eligible)) = poll else {
+                let Some((anonymous, allow_change, open, eligible, current_options)) = poll else {
                     return Err(StoreError::NotPermitted);
                 };
                 if !open {
                     return Ok(Err(CastProblem::Closed));
+                }
+                if options_version.is_some_and(|shown| shown != current_options) {
+                    return Ok(Err(CastProblem::OptionsChanged));
                 }
                 if !eligible {
                     return Ok(Err(CastProblem::NotAVoter));

@@ -118,9 +118,12 @@ fn number(
     }
 }
 
-/// Checks the poll form for `kind`. `now` is the current Unix time.
-pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<PollSpec, FormErrors> {
-    let mut errors = FormErrors::new();
+/// The title (trimmed) and details, checked; problems go in `errors`.
+fn check_title_and_details(
+    kind: PollKind,
+    answers: &PollAnswers,
+    errors: &mut FormErrors,
+) -> String {
     let title = answers.title.trim();
     if title.is_empty() {
         errors.add(
@@ -137,6 +140,48 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
     if answers.details.chars().count() > DETAILS_MAX {
         errors.add("details", "The details must be 10,000 characters or fewer");
     }
+    title.to_string()
+}
+
+/// The zone the form's times are written in; UTC (with a problem in `errors`) when unknown.
+fn check_zone(name: &str, errors: &mut FormErrors) -> TimeZone {
+    zones::zone(name.trim()).unwrap_or_else(|| {
+        errors.add("time_zone", "Choose the time zone the times are in");
+        TimeZone::UTC
+    })
+}
+
+/// A closing time written in `zone`: in the future and within [`CLOSES_WITHIN_SECS`], the
+/// same limits whether a poll starts, changes or reopens.
+fn check_closes_at(value: &str, zone: &TimeZone, now: i64, errors: &mut FormErrors) -> i64 {
+    match zones::local_to_unix(value, zone) {
+        Some(at) if at <= now => {
+            errors.add("closes_at", "The closing time must be in the future");
+            now
+        }
+        Some(at) if at > now + CLOSES_WITHIN_SECS => {
+            errors.add("closes_at", "The closing time must be within a year");
+            now
+        }
+        Some(at) => at,
+        None if value.trim().is_empty() => {
+            errors.add("closes_at", "Enter when the poll closes");
+            now
+        }
+        None => {
+            errors.add(
+                "closes_at",
+                "Enter the closing time as a date and time, like 3 December 2026 at 17:00",
+            );
+            now
+        }
+    }
+}
+
+/// Checks the poll form for `kind`. `now` is the current Unix time.
+pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<PollSpec, FormErrors> {
+    let mut errors = FormErrors::new();
+    let title = check_title_and_details(kind, answers, &mut errors);
 
     let template = if kind == PollKind::Proposal {
         let template = Template::parse(&answers.template);
@@ -151,11 +196,7 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
         None
     };
 
-    let zone = zones::zone(answers.time_zone.trim());
-    if zone.is_none() {
-        errors.add("time_zone", "Choose the time zone the times are in");
-    }
-    let zone = zone.unwrap_or(TimeZone::UTC);
+    let zone = check_zone(&answers.time_zone, &mut errors);
 
     let mut options: Vec<String> = match (kind, template) {
         (PollKind::Proposal, Some(t)) => t.options().iter().map(|o| (*o).to_string()).collect(),
@@ -225,28 +266,7 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
         options = written;
     }
 
-    let closes_at = match zones::local_to_unix(&answers.closes_at, &zone) {
-        Some(at) if at <= now => {
-            errors.add("closes_at", "The closing time must be in the future");
-            now
-        }
-        Some(at) if at > now + CLOSES_WITHIN_SECS => {
-            errors.add("closes_at", "The closing time must be within a year");
-            now
-        }
-        Some(at) => at,
-        None if answers.closes_at.trim().is_empty() => {
-            errors.add("closes_at", "Enter when the poll closes");
-            now
-        }
-        None => {
-            errors.add(
-                "closes_at",
-                "Enter the closing time as a date and time, like 3 December 2026 at 17:00",
-            );
-            now
-        }
-    };
+    let closes_at = check_closes_at(&answers.closes_at, &zone, now, &mut errors);
 
     let hide_results = HideResults::parse(&answers.hide_results).unwrap_or_else(|| {
         errors.add("hide_results", "Choose when people can see the results");
@@ -378,7 +398,7 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
     Ok(PollSpec {
         kind,
         template,
-        title: title.to_string(),
+        title,
         details: answers.details.clone(),
         options,
         times,
@@ -389,6 +409,74 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
         voters,
         rules,
     })
+}
+
+/// A change to an open poll, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollEdit {
+    pub title: String,
+    pub details: String,
+    pub closes_at: i64,
+    /// New options and counting, or `None` when they are fixed because someone has voted.
+    pub setup: Option<PollSetup>,
+}
+
+/// A poll's options and how they are counted: what a vote means, so fixed once anyone votes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollSetup {
+    pub template: Option<Template>,
+    pub options: Vec<String>,
+    pub times: Vec<i64>,
+    pub rules: PollRules,
+}
+
+/// Checks the form that changes an open poll of `kind`. With `options_fixed` only the title,
+/// details and closing time are read; otherwise the options and counting are checked as when
+/// the poll started (`answers` carries the poll's voting settings, which never change here).
+pub fn check_edit(
+    kind: PollKind,
+    answers: &PollAnswers,
+    options_fixed: bool,
+    now: i64,
+) -> Result<PollEdit, FormErrors> {
+    if !options_fixed {
+        return check_poll(kind, answers, now).map(|spec| PollEdit {
+            title: spec.title,
+            details: spec.details,
+            closes_at: spec.closes_at,
+            setup: Some(PollSetup {
+                template: spec.template,
+                options: spec.options,
+                times: spec.times,
+                rules: spec.rules,
+            }),
+        });
+    }
+    let mut errors = FormErrors::new();
+    let title = check_title_and_details(kind, answers, &mut errors);
+    let zone = check_zone(&answers.time_zone, &mut errors);
+    let closes_at = check_closes_at(&answers.closes_at, &zone, now, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(PollEdit {
+        title,
+        details: answers.details.clone(),
+        closes_at,
+        setup: None,
+    })
+}
+
+/// Checks the new closing time of a poll being reopened, written in the zone named `time_zone`.
+pub fn check_reopen(time_zone: &str, closes_at: &str, now: i64) -> Result<i64, FormErrors> {
+    let mut errors = FormErrors::new();
+    let zone = check_zone(time_zone, &mut errors);
+    let at = check_closes_at(closes_at, &zone, now, &mut errors);
+    if errors.is_empty() {
+        Ok(at)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The longest outcome statement, in characters.

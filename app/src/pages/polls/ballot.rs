@@ -270,6 +270,9 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
+/// The hidden field that names the version of the options a ballot form was shown with.
+pub const OPTIONS_VERSION_FIELD: &str = "options_version";
+
 /// The answers as hidden fields, so "Cast vote" sends exactly what was checked.
 #[component]
 pub fn HiddenAnswers(answers: BallotAnswers) -> impl IntoView {

@@ -1,7 +1,7 @@
-//! Closing a poll early (`/p/<id>/close`, which asks to confirm first) and writing its outcome
-//! (`/p/<id>/outcome`), for the poll's author and the group's admins. The first outcome is
-//! emailed to every member; a meeting poll's outcome names the chosen time and carries it as an
-//! `invite.ics` event.
+//! Closing a poll early (`/p/<id>/close`, which asks to confirm first; `reopen.rs` opens it
+//! again) and writing its outcome (`/p/<id>/outcome`), for the poll's author and the group's
+//! admins. The first outcome of each close is emailed to every member; a meeting poll's
+//! outcome names the chosen time and carries it as an `invite.ics` event.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -42,7 +42,7 @@ pub async fn show_close(
     let caption = access.poll.title.clone();
     let action = format!("{}/close", access.href());
     let lead = format!(
-        "Voting ends at once, instead of at the closing time ({}). Nobody can vote after this, and it cannot be undone.",
+        "Voting ends at once, instead of at the closing time ({}). Nobody can vote after this. You can reopen the poll later with a new closing time, and the votes cast stay counted.",
         zones::format_in_zone(access.poll.closes_at, &access.zone)
     );
     Ok(html(
@@ -60,11 +60,13 @@ pub async fn show_close(
     ))
 }
 
-/// `POST /p/<id>/close`.
+/// `POST /p/<id>/close`. It reads no field, but takes the form all the same: `FormData` is
+/// what checks the CSRF token and origin, as on every other post.
 pub async fn close(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    _form: FormData,
 ) -> Result<Response, AppError> {
     let access = PollAccess::load(&state, &ctx, &id).await?;
     let permit = access.change_permit(&ctx)?;

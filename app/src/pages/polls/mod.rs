@@ -1,14 +1,19 @@
 //! Decisions: `/t/<id>/polls/new` starts a poll in a thread, and `/p/<id>…` is the poll
-//! itself: its ballot, the "Check your vote" page, results, closing and the outcome.
+//! itself: its ballot, the "Check your vote" page, results, closing and the outcome, editing
+//! it while it is open, its history, and reopening it.
 //!
 //! Every handler under `/p/<id>` starts with [`PollAccess::load`]: the poll is found through its
 //! thread, so a person who may not read the thread gets "not found" for the poll too. Voting
-//! takes the members' `Participate` permit; closing and the outcome take the thread-change
-//! permit of the author or an admin (`Moderate`), and the store checks the author again.
+//! takes the members' `Participate` permit; editing, closing, reopening and the outcome take the
+//! thread-change permit of the author or an admin (`Moderate`), and the store checks the author
+//! again.
 
 pub mod ballot;
+pub mod edit;
+pub mod history;
 pub mod manage;
 pub mod new;
+pub mod reopen;
 pub mod show;
 pub mod vote;
 
@@ -77,7 +82,8 @@ impl PollAccess {
         }
     }
 
-    /// The permit to close the poll and write its outcome: an admin's, or the author's own.
+    /// The permit to edit, close or reopen the poll and write its outcome: an admin's, or the
+    /// author's own.
     pub fn change_permit(&self, ctx: &Ctx) -> Result<Permit, AppError> {
         if let Ok(permit) = self.thread.group.permit(ctx, Action::Moderate) {
             return Ok(permit);

@@ -115,7 +115,7 @@ pub async fn submit(
     }
 }
 
-fn answers_from(form: &FormData) -> PollAnswers {
+pub(super) fn answers_from(form: &FormData) -> PollAnswers {
     let settings = form.all("settings");
     PollAnswers {
         title: form.text("title").to_string(),
@@ -204,9 +204,17 @@ fn render(
     )
 }
 
-/// The fields of the poll form for one kind, in the order the errors are reported.
+/// The fields of the poll form for one kind, in the order the errors are reported. `setup`
+/// shows the options and how they are counted, `voting` the voting settings: a new poll has
+/// both; an edit has the setup only while nobody has voted, and never the voting settings.
 #[component]
-fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl IntoView {
+pub(super) fn PollFields(
+    kind: PollKind,
+    answers: PollAnswers,
+    errors: FormErrors,
+    #[prop(default = true)] setup: bool,
+    #[prop(default = true)] voting: bool,
+) -> impl IntoView {
     let (title_label, title_hint) = match kind {
         PollKind::Question => (
             "Question",
@@ -221,7 +229,7 @@ fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl 
             "What people are deciding, in 150 characters or fewer.",
         ),
     };
-    let template = (kind == PollKind::Proposal).then(|| {
+    let template = (setup && kind == PollKind::Proposal).then(|| {
         let choices: Vec<Choice> = Template::ALL
             .into_iter()
             .map(|t| Choice::new(t.as_str(), t.label()).with_hint(t.explanation()))
@@ -231,7 +239,7 @@ fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl 
                 selected=Some(answers.template.clone()) error=errors.for_field("template")/>
         }
     });
-    let options = (kind.has_written_options() && kind != PollKind::Meeting).then(|| {
+    let options = (setup && kind.has_written_options() && kind != PollKind::Meeting).then(|| {
         view! {
             <Textarea name="options" label="Options"
                 hint="Write each option on its own line: from 2 to 20 options, each 100 characters or fewer."
@@ -247,7 +255,7 @@ fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl 
             hint="The zone the times below are in. People see them in their own zone."
             options=zones selected=answers.time_zone.clone() error=errors.for_field("time_zone")/>
     };
-    let times = (kind == PollKind::Meeting).then(|| {
+    let times = (setup && kind == PollKind::Meeting).then(|| {
         let error = errors.for_field("time-0");
         let inputs = TIME_FIELDS
             .iter()
@@ -272,6 +280,7 @@ fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl 
         }
     });
     let kind_settings = match kind {
+        _ if !setup => None,
         PollKind::Choose => Some(view! {
             <TextInput name="min_choices" label="Fewest options each person chooses" inputmode="numeric"
                 value=answers.min_choices.clone() error=errors.for_field("min_choices")/>
@@ -308,6 +317,30 @@ fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl 
         }.into_any()),
         _ => None,
     };
+    let voting = voting.then(|| voting_settings(kind, &answers, &errors));
+    view! {
+        <TextInput name="title" label=title_label hint=title_hint value=answers.title.clone() error=errors.for_field("title")/>
+        <Textarea name="details" label="Details (optional)"
+            hint=format!("Background and what happens after the decision. {MARKDOWN_HINT}")
+            value=answers.details.clone() error=errors.for_field("details") rows=6/>
+        {template}
+        {options}
+        {zone}
+        {times}
+        <TextInput name="closes_at" label="Closing time" kind=InputKind::DateTimeLocal
+            hint="When voting ends, within a year. Type it like 2026-12-10T17:00 if your browser shows a text box."
+            value=answers.closes_at.clone() error=errors.for_field("closes_at")/>
+        {kind_settings}
+        {voting}
+    }
+}
+
+/// Who votes and how: fixed once the poll has started.
+fn voting_settings(
+    kind: PollKind,
+    answers: &PollAnswers,
+    errors: &FormErrors,
+) -> impl IntoView + use<> {
     let hide: Vec<Choice> = HideResults::ALL
         .into_iter()
         .map(|h| Choice::new(h.as_str(), h.label()))
@@ -337,18 +370,6 @@ fn PollFields(kind: PollKind, answers: PollAnswers, errors: FormErrors) -> impl 
         ),
     ];
     view! {
-        <TextInput name="title" label=title_label hint=title_hint value=answers.title.clone() error=errors.for_field("title")/>
-        <Textarea name="details" label="Details (optional)"
-            hint=format!("Background and what happens after the decision. {MARKDOWN_HINT}")
-            value=answers.details.clone() error=errors.for_field("details") rows=6/>
-        {template}
-        {options}
-        {zone}
-        {times}
-        <TextInput name="closes_at" label="Closing time" kind=InputKind::DateTimeLocal
-            hint="When voting ends, within a year. Type it like 2026-12-10T17:00 if your browser shows a text box."
-            value=answers.closes_at.clone() error=errors.for_field("closes_at")/>
-        {kind_settings}
         <CheckboxGroup name="settings" legend="Voting" choices=settings selected=ticked
             error=errors.for_field("settings")/>
         <RadioGroup name="hide_results" legend="Results"

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::ballot::{BallotFields, answers_of};
+use super::ballot::{BallotFields, OPTIONS_VERSION_FIELD, answers_of};
 use super::{PollAccess, noun};
 use crate::AppState;
 use crate::domain::markdown;
@@ -17,7 +17,7 @@ use crate::domain::polls::{PollKind, RankedMethod};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
 use crate::pages::{AppError, Ctx, DoneQuery, html};
-use crate::store::ShownBallot;
+use crate::store::{EarlierOutcome, ShownBallot};
 use crate::ui::{
     Button, ButtonLink, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, SuccessBanner,
     Table, render_document,
@@ -29,6 +29,8 @@ fn done_message(key: &str) -> Option<&'static str> {
         "voted" => Some("Your vote has been counted."),
         "closed" => Some("The poll is closed. Write the outcome when you are ready."),
         "outcome" => Some("The outcome has been saved, and members have been told."),
+        "edited" => Some("Your changes have been saved."),
+        "reopened" => Some("The poll is open again. Votes already cast still count."),
         _ => None,
     }
 }
@@ -56,6 +58,8 @@ pub struct PollPage {
     pub ballots: Vec<ShownBallot>,
     pub turnout: (i64, i64),
     pub not_voted: Option<Vec<String>>,
+    /// Outcomes set aside by reopening, when the results may be seen.
+    pub earlier: Vec<EarlierOutcome>,
     pub can_change: bool,
     /// The ballot form's answers and errors, when the form is shown.
     pub form: Option<(BallotAnswers, FormErrors)>,
@@ -126,6 +130,12 @@ impl PollPage {
         } else {
             (None, Vec::new())
         };
+        // An earlier outcome may tell the results, so it is shown only when they are.
+        let earlier = if shows && poll.reopened_at.is_some() {
+            store.earlier_outcomes(&access.read, &poll.id).await?
+        } else {
+            Vec::new()
+        };
         let turnout = store.turnout(&access.read, &poll.id).await?;
         let not_voted = match &member {
             Some(_) => Some(store.not_voted(&access.read, &poll.id).await?),
@@ -150,6 +160,7 @@ impl PollPage {
             ballots,
             turnout,
             not_voted,
+            earlier,
             can_change,
             form,
             done: None,
@@ -268,14 +279,25 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
             } else {
                 "Write the outcome"
             };
-            view! { <p><ButtonLink href=format!("{href}/outcome") text=text/></p> }.into_any()
+            view! {
+                <div class="q-button-group">
+                    <ButtonLink href=format!("{href}/outcome") text=text/>
+                    <ButtonLink href=format!("{href}/reopen") text="Reopen the poll" style=ButtonStyle::Secondary/>
+                </div>
+            }
+            .into_any()
         } else {
             view! {
-                <p><ButtonLink href=format!("{href}/close") text="Close the poll now" style=ButtonStyle::Secondary/></p>
+                <div class="q-button-group">
+                    <ButtonLink href=format!("{href}/edit") text="Edit the poll" style=ButtonStyle::Secondary/>
+                    <ButtonLink href=format!("{href}/close") text="Close the poll now" style=ButtonStyle::Secondary/>
+                </div>
             }
             .into_any()
         }
     });
+    let changed = changed_line(access);
+    let earlier = earlier_outcomes(access, &page.earlier);
     let done = page.done;
     let form_errors = page
         .form
@@ -291,7 +313,9 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
                         <p class="q-meta">{status}</p>
                         {secrecy.map(|s| view! { <p>{s}</p> })}
                         {details.map(|d| view! { <div class="q-prose" inner_html=d></div> })}
+                        {changed}
                         {outcome}
+                        {earlier}
                         {manage}
                         {vote_section}
                         {results}
@@ -299,6 +323,83 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
                     </article>
                 </Page>
     }
+}
+
+/// "Edited …", "Reopened …" and the link to the versions, once the poll has more than one.
+fn changed_line(access: &super::PollAccess) -> impl IntoView + use<> {
+    let poll = &access.poll;
+    (poll.version > 1).then(|| {
+        let mut said = String::new();
+        if let Some(at) = poll.edited_at {
+            said.push_str(&format!(
+                "Edited {}. ",
+                zones::format_in_zone(at, &access.zone)
+            ));
+        }
+        if let Some(at) = poll.reopened_at {
+            said.push_str(&format!(
+                "Reopened {}. ",
+                zones::format_in_zone(at, &access.zone)
+            ));
+        }
+        let link = format!(
+            "History of the {} ({} versions)",
+            noun(poll.kind),
+            poll.version
+        );
+        view! {
+            <p class="q-meta">{said}<a href=format!("{}/history", access.href())>{link}</a></p>
+        }
+    })
+}
+
+/// The outcomes reopening set aside, each said to be earlier.
+fn earlier_outcomes(
+    access: &super::PollAccess,
+    earlier: &[EarlierOutcome],
+) -> impl IntoView + use<> {
+    (!earlier.is_empty()).then(|| {
+        let heading = if earlier.len() == 1 {
+            "Earlier outcome"
+        } else {
+            "Earlier outcomes"
+        };
+        let items = earlier
+            .iter()
+            .map(|o| {
+                let chosen = o
+                    .option
+                    .and_then(|n| access.poll.options.get(n))
+                    .and_then(|opt| opt.starts_at)
+                    .map(|at| {
+                        format!(
+                            "The meeting was to be on {}.",
+                            zones::format_in_zone(at, &access.zone)
+                        )
+                    });
+                let by = format!(
+                    "Written by {} on {}, before the poll was reopened on {}.",
+                    o.by_name,
+                    zones::format_in_zone(o.written_at, &access.zone),
+                    zones::format_in_zone(o.reopened_at, &access.zone)
+                );
+                let text = markdown::render(&o.statement, 2);
+                view! {
+                    <div class="q-inset">
+                        {chosen.map(|c| view! { <p><strong>{c}</strong></p> })}
+                        <div class="q-prose" inner_html=text></div>
+                        <p class="q-meta">{by}</p>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="earlier-outcome">
+                <h2 id="earlier-outcome">{heading}</h2>
+                {items}
+            </section>
+        }
+    })
 }
 
 fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {
@@ -343,6 +444,7 @@ fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {
     let rules = poll.rules.clone();
     let labels = labels.to_vec();
     let anonymous = poll.anonymous;
+    let options_version = poll.options_version;
     let form = page.form.clone().map(move |(answers, errors)| {
         let legend = match poll.kind {
             PollKind::Proposal | PollKind::SenseCheck => "Your position".to_string(),
@@ -355,6 +457,7 @@ fn vote_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> {
         view! {
             {secret}
             <Form action=format!("{href}/vote") label="Your ballot">
+                <input type="hidden" name=OPTIONS_VERSION_FIELD value=options_version.to_string()/>
                 <BallotFields rules=rules labels=labels answers=answers errors=errors legend=legend/>
                 <p class="q-hint">"Next you can check your vote before it counts."</p>
                 <Button text="Continue"/>

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::ballot::{HiddenAnswers, answers_from};
+use super::ballot::{HiddenAnswers, OPTIONS_VERSION_FIELD, answers_from};
 use super::show::{PollPage, render as render_poll};
 use super::{PollAccess, noun};
 use crate::AppState;
@@ -51,6 +51,21 @@ pub async fn submit(
         errors.add("vote", refusal(CastProblem::AlreadyVoted));
         return Ok(render_refused(&ctx, &access, errors));
     }
+    // The form names the options it was shown with: if they were changed since, its marks
+    // would count for other options, so it is shown again with the options as they are now.
+    let shown_options = form.text(OPTIONS_VERSION_FIELD).parse::<i64>().ok();
+    if shown_options.is_some_and(|v| v != poll.options_version) {
+        let mut errors = FormErrors::new();
+        errors.add("vote", refusal(CastProblem::OptionsChanged));
+        let page = PollPage::load(
+            &state,
+            &ctx,
+            access,
+            Some((BallotAnswers::default(), errors)),
+        )
+        .await?;
+        return Ok(render_poll(&ctx, page));
+    }
     if intent == "change" {
         let page = PollPage::load(&state, &ctx, access, Some((answers, FormErrors::new()))).await?;
         return Ok(render_poll(&ctx, page));
@@ -74,6 +89,7 @@ pub async fn submit(
             &viewer.account_id,
             &ballot,
             reason.as_deref(),
+            shown_options,
             unix_now(),
         )
         .await?;
@@ -95,6 +111,9 @@ fn refusal(problem: CastProblem) -> &'static str {
         }
         CastProblem::AlreadyVoted => {
             "You have already voted, and this poll does not allow a vote to change"
+        }
+        CastProblem::OptionsChanged => {
+            "The options were changed after you opened the poll, so your vote was not counted. Choose again from the options as they are now"
         }
     }
 }
@@ -127,6 +146,7 @@ fn render_check(
     } else {
         "Once cast, your vote cannot be changed.".to_string()
     };
+    let options_version = poll.options_version;
     let items = lines
         .into_iter()
         .map(|l| view! { <li>{l}</li> })
@@ -149,6 +169,7 @@ fn render_check(
                     <p>{after}</p>
                     <Form action=action>
                         <HiddenAnswers answers=answers/>
+                        <input type="hidden" name=OPTIONS_VERSION_FIELD value=options_version.to_string()/>
                         <div class="q-button-group">
                             <Button text="Cast vote" name="intent" value="cast"/>
                             <Button text="Change my answers" style=ButtonStyle::Secondary name="intent" value="change"/>

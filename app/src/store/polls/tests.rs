@@ -77,7 +77,15 @@ async fn a_changed_vote_counts_once_and_keeps_its_history() {
     let member = poll(&store, "p1", false).await;
     for (option, at) in [(0, NOW + 1), (2, NOW + 2)] {
         store
-            .cast_ballot(&member, "p1", "a1", &choice(option), Some("why not"), at)
+            .cast_ballot(
+                &member,
+                "p1",
+                "a1",
+                &choice(option),
+                Some("why not"),
+                None,
+                at,
+            )
             .await
             .unwrap()
             .unwrap();
@@ -104,13 +112,21 @@ async fn a_secret_ballot_has_no_voter_no_time_and_is_cast_once() {
     thread(&store).await;
     let member = poll(&store, "p1", true).await;
     store
-        .cast_ballot(&member, "p1", "a1", &choice(1), Some("quietly"), NOW + 5)
+        .cast_ballot(
+            &member,
+            "p1",
+            "a1",
+            &choice(1),
+            Some("quietly"),
+            None,
+            NOW + 5,
+        )
         .await
         .unwrap()
         .unwrap();
     assert_eq!(
         store
-            .cast_ballot(&member, "p1", "a1", &choice(0), None, NOW + 6)
+            .cast_ballot(&member, "p1", "a1", &choice(0), None, None, NOW + 6)
             .await
             .unwrap(),
         Err(CastProblem::AlreadyVoted)
@@ -205,7 +221,7 @@ async fn closed_polls_take_no_ballots_and_the_job_closes_them_once_with_one_emai
     let closes_at = spec(false).closes_at;
     assert_eq!(
         store
-            .cast_ballot(&member, "p1", "a1", &choice(0), None, closes_at)
+            .cast_ballot(&member, "p1", "a1", &choice(0), None, None, closes_at)
             .await
             .unwrap(),
         Err(CastProblem::Closed)
@@ -292,14 +308,14 @@ async fn a_permit_for_another_group_reads_and_casts_nothing() {
     );
     assert!(matches!(
         store
-            .cast_ballot(&elsewhere, "p1", "a1", &choice(0), None, NOW + 1)
+            .cast_ballot(&elsewhere, "p1", "a1", &choice(0), None, None, NOW + 1)
             .await,
         Err(StoreError::NotPermitted)
     ));
     let wrong_action = admin_permit(&store, "garden", Action::ViewContent).await;
     assert!(matches!(
         store
-            .cast_ballot(&wrong_action, "p1", "a1", &choice(0), None, NOW + 1)
+            .cast_ballot(&wrong_action, "p1", "a1", &choice(0), None, None, NOW + 1)
             .await,
         Err(StoreError::NotPermitted)
     ));

@@ -217,3 +217,56 @@ fn an_outcome_needs_words_and_a_meeting_needs_its_time() {
     let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
     assert_eq!(fields, ["chosen", "statement"]);
 }
+
+#[test]
+fn an_edit_with_fixed_options_reads_only_the_title_details_and_closing_time() {
+    let fixed = PollAnswers {
+        // Options a vote was cast for are never read again, however they are sent.
+        options: "Only one".into(),
+        details: "More *context*".into(),
+        ..answers()
+    };
+    let edit = check_edit(PollKind::Choose, &fixed, true, NOW).unwrap();
+    assert_eq!(edit.title, "Where shall we meet?");
+    assert_eq!(edit.details, "More *context*");
+    assert_eq!(edit.closes_at, 1_796_922_000);
+    assert_eq!(edit.setup, None);
+
+    // Before anyone votes the options are checked as when the poll started.
+    let open = check_edit(PollKind::Choose, &fixed, false, NOW).unwrap_err();
+    assert!(open.for_field("options").is_some());
+    let setup = check_edit(PollKind::Choose, &answers(), false, NOW)
+        .unwrap()
+        .setup
+        .unwrap();
+    assert_eq!(setup.options, ["Library", "Town hall", "Café"]);
+}
+
+#[test]
+fn a_new_closing_time_keeps_the_limits_of_a_new_poll() {
+    let past = PollAnswers {
+        title: String::new(),
+        closes_at: "2026-11-01T10:00".into(),
+        ..answers()
+    };
+    let errors = check_edit(PollKind::Choose, &past, true, NOW).unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["title", "closes_at"]);
+    assert_eq!(
+        errors.for_field("closes_at").unwrap(),
+        "The closing time must be in the future"
+    );
+
+    assert_eq!(
+        check_reopen("Europe/London", "2026-12-10T17:00", NOW),
+        Ok(1_796_922_000)
+    );
+    let far = check_reopen("Europe/London", "2028-12-10T17:00", NOW).unwrap_err();
+    assert_eq!(
+        far.for_field("closes_at").unwrap(),
+        "The closing time must be within a year"
+    );
+    let nothing = check_reopen("Mars/Olympus", "", NOW).unwrap_err();
+    let fields: Vec<&str> = nothing.iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["time_zone", "closes_at"]);
+}
