@@ -181,7 +181,9 @@ export async function prepare(api: APIRequestContext, route: Route): Promise<str
     const html = await (await api.get(from)).text();
     const href = [...html.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].find((m) => htmlText(m[2]) === route.followLink?.text)?.[1];
     if (!href) throw new Error(`no link "${route.followLink.text}" on ${from}`);
-    return href.replaceAll('&amp;', '&');
+    // The page itself, without a fragment: a fragment moves where Tab starts, and the keyboard
+    // walk checks the page from its top.
+    return href.replaceAll('&amp;', '&').replace(/#.*$/, '');
   }
   return withPlaceholders(route.path);
 }
@@ -301,7 +303,11 @@ export async function keyboardProblems(page: Page): Promise<{ problems: string[]
   const focusable = await page
     .locator('a[href], button:not([disabled]), input:not([type="hidden"]):not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])')
     .count();
-  const limit = focusable + 5;
+  // Chromium gives each part of a date or time field a Tab stop of its own (day, month, year,
+  // hours, minutes, and AM/PM where the locale has it).
+  const dateParts = await page.locator('input[type="datetime-local"]').count() * 6
+    + await page.locator('input[type="date"], input[type="time"]').count() * 3;
+  const limit = focusable + dateParts + 5;
   let returned = false;
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 
 const MONTH = '(?:January|February|March|April|May|June|July|August|September|October|November|December|\\[A-Z\\]\\[a-z\\]\\+)';
 const DATE = new RegExp(`(?:\\\\d\\+|\\d{1,2}) ${MONTH} (?:\\\\d\\+|\\d{4}) at (?:\\\\d\\+|\\d{2}):(?:\\\\d\\+|\\d{2}) UTC`, 'g');
+const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\\[A-Z\\]\\[a-z\\]\\+)';
+/** A time in a zone, as polls write it: "Sunday 13 December 2026 at 22:53 (UTC)". */
+const ZONED = new RegExp(`${WEEKDAY} (?:\\\\d\\+|\\d{1,2}) ${MONTH} (?:\\\\d\\+|\\d{4}) at (?:\\\\d\\+|\\d{2}):(?:\\\\d\\+|\\d{2})`, 'g');
 const ID = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g;
 const HANDLE = /\bqg-\d+-\d+-\d+\b/g;
 const MENTION = /@ann-example(?:-[0-9a-z]+)?\b/g;
@@ -31,6 +34,7 @@ function encode(pattern) {
 
 function generalise(line) {
   line = line.replace(DATE, '\\d+ [A-Z][a-z]+ \\d+ at \\d+:\\d+ UTC');
+  line = line.replace(ZONED, '[A-Z][a-z]+ \\d+ [A-Z][a-z]+ \\d+ at \\d+:\\d+');
   const match = line.match(/^(\s*- (?:\/url|text): )(.+)$/);
   if (!match) return line;
   const [, key, raw] = match;
