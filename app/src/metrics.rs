@@ -44,14 +44,16 @@ pub enum Job {
     ClosePolls,
     PruneRateLimits,
     PurgeDeletedThreads,
+    PurgeKeptAnswers,
 }
 
 impl Job {
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
         Self::PurgeDeletedThreads,
+        Self::PurgeKeptAnswers,
     ];
 
     fn name(self) -> &'static str {
@@ -60,6 +62,7 @@ impl Job {
             Self::ClosePolls => "close_polls",
             Self::PruneRateLimits => "prune_rate_limits",
             Self::PurgeDeletedThreads => "purge_deleted_threads",
+            Self::PurgeKeptAnswers => "purge_kept_answers",
         }
     }
 }

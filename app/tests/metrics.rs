@@ -362,7 +362,12 @@ async fn waiting_mail_shows_in_the_outbox_and_every_delivery_attempt_is_counted(
 #[tokio::test]
 async fn the_database_pool_and_the_timed_jobs_are_reported() {
     let app = with_token();
-    let jobs = ["close_polls", "prune_rate_limits", "purge_deleted_threads"];
+    let jobs = [
+        "close_polls",
+        "prune_rate_limits",
+        "purge_deleted_threads",
+        "purge_kept_answers",
+    ];
     // Each timed job runs once as the server starts.
     let page = scrape_until(&app, "a run of every timed job", |page| {
         jobs.iter().all(|job| {

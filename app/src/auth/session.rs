@@ -41,6 +41,9 @@ pub struct RequestAuth {
     /// The host and port of `QUORUM_PUBLIC_URL`, which form posts may come from too (a proxy
     /// in front of Quorum may rewrite the Host header).
     pub public_authority: String,
+    /// For a form post sent with a session that has ended (within the last day): whose it was,
+    /// so that what the form sent can be kept for them (`server::kept_answers`).
+    pub ended_session_of: Option<String>,
 }
 
 pub const SESSION_COOKIE: &str = "quorum_session";
@@ -50,6 +53,8 @@ pub const SIGN_IN_COOKIE: &str = "quorum_sign_in";
 /// Keeps an invitation link's token while its holder signs in, so the token never has to
 /// travel in a URL (such as the `next` of the sign-in page).
 pub const INVITATION_COOKIE: &str = "quorum_invitation";
+/// Binds answers kept across an ended session to the browser that sent them.
+pub const KEPT_COOKIE: &str = "quorum_kept";
 
 /// How cookies are named and flagged on this instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -152,7 +152,7 @@ impl KeptForm {
     }
 }
 
-fn is_secret_field(name: &str) -> bool {
+pub fn is_secret_field(name: &str) -> bool {
     name.contains("password") || name == "code" || name == "token"
 }
 

@@ -17,6 +17,7 @@ pub mod groups;
 pub mod home;
 pub mod info;
 pub mod invitations;
+pub mod kept_answers;
 pub mod polls;
 pub mod search;
 pub mod sign_in;
@@ -24,7 +25,9 @@ pub mod threads;
 
 pub use client_ip::ClientIp;
 pub use context::Ctx;
-pub use error::{AppError, Busy, KeptForm, busy, busy_page, method_not_allowed, not_found};
+pub use error::{
+    AppError, Busy, KeptForm, busy, busy_page, is_secret_field, method_not_allowed, not_found,
+};
 pub use form::FormData;
 
 use axum::Router;
@@ -93,6 +96,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/signed-out", get(sign_in::sign_out::show))
         .route("/dashboard", get(dashboard::show))
+        .route("/answers/{id}", get(kept_answers::show))
         .merge(group_routes())
         .merge(thread_routes())
         .merge(poll_routes())

@@ -17,6 +17,8 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     let session_cookie = cookies.read(headers, SESSION_COOKIE);
     let mut viewer = None;
     let mut stale_session = false;
+    let mut ended_session_of = None;
+    let posting = request.method() == axum::http::Method::POST;
     if let Some(value) = &session_cookie {
         match token::parse_token(value) {
             Some(id) => match state
@@ -34,7 +36,22 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
                         time_zone: row.time_zone,
                     })
                 }
-                Ok(None) => stale_session = true,
+                Ok(None) => {
+                    stale_session = true;
+                    // A form sent after the session ended: whose it was, to keep the answers.
+                    if posting {
+                        match state
+                            .store
+                            .ended_session_account(&id.digest(), unix_now())
+                            .await
+                        {
+                            Ok(account) => ended_session_of = account,
+                            Err(error) => {
+                                tracing::warn!(cause = %error, "could not look up an ended session");
+                            }
+                        }
+                    }
+                }
                 // Answering as if signed out would show the wrong page, or send a form to the
                 // sign-in page: ask to try again instead.
                 Err(error) if error.is_busy() => {
@@ -69,6 +86,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         viewer,
         csrf: csrf.clone(),
         public_authority: authority(&state.config.public_url),
+        ended_session_of,
     });
     let mut response = next.run(request).await;
     // A page anyone may read, asked for by someone not signed in, is shared, and so gets no

@@ -1,6 +1,7 @@
 //! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
-//! (every ten seconds), and every ten minutes pruning spent rate-limit buckets and purging
-//! deleted threads that can no longer be restored.
+//! (every ten seconds), and every ten minutes pruning spent rate-limit buckets, purging
+//! deleted threads that can no longer be restored, and purging answers kept across an ended
+//! session once their day is over.
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
 //! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
@@ -39,6 +40,12 @@ async fn housekeeping(state: AppState) {
             Ok(0) => {}
             Ok(n) => info!("purged {n} deleted threads"),
             Err(e) => warn!("purging deleted threads failed: {e}"),
+        }
+        // Kept answers hold private words: they go when their day is over, unclaimed or not.
+        let purged = state.store.purge_kept_answers(unix_now()).await;
+        state.metrics.record_job(Job::PurgeKeptAnswers, &purged);
+        if let Err(e) = purged {
+            warn!("purging kept answers failed: {e}");
         }
     }
 }

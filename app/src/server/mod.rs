@@ -73,7 +73,10 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", any(metrics::serve))
         .fallback(fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
-        .layer(axum::middleware::from_fn(kept_answers::keep))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kept_answers::keep,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             moved_groups::follow,

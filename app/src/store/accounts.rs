@@ -5,12 +5,17 @@
 //! wins. A code attempt is counted before it is compared, in the same way, so parallel guesses
 //! cannot exceed the limit.
 
-use super::{Store, StoreError, random_id};
+use super::{Store, StoreError, random_id, unix_now};
 
 /// Wrong codes allowed for one sign-in request.
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
 /// A session's last-seen time is written at most this often (seconds), not on every request.
 const LAST_SEEN_RESOLUTION: i64 = 60;
+
+/// Notes whose the sessions about to end were (the time bound to the first `?`), so that a form
+/// sent with one of them can be kept for its person (see `store::kept`).
+const REMEMBER_ENDED: &str = "INSERT INTO ended_sessions (id_hash, account_id, ended_at) \
+    SELECT id_hash, account_id, ? FROM sessions";
 
 pub struct NewSignInRequest<'a> {
     pub id: &'a str,
@@ -506,6 +511,13 @@ impl Store {
 
     pub async fn end_session_by_hash(&self, id_hash: &str) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
+            sqlx::query(sql!(
+                "{REMEMBER_ENDED} WHERE id_hash = ? ON CONFLICT (id_hash) DO NOTHING"
+            ))
+            .bind(unix_now())
+            .bind(id_hash)
+            .execute(pool)
+            .await?;
             sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(id_hash)
                 .execute(pool)
@@ -517,6 +529,14 @@ impl Store {
     /// Ends one of the account's sessions; false when there is no such session of this account.
     pub async fn end_session(&self, account_id: &str, public_id: &str) -> Result<bool, StoreError> {
         on_engine!(self, |pool| {
+            sqlx::query(sql!(
+                "{REMEMBER_ENDED} WHERE account_id = ? AND public_id = ? ON CONFLICT (id_hash) DO NOTHING"
+            ))
+            .bind(unix_now())
+            .bind(account_id)
+            .bind(public_id)
+            .execute(pool)
+            .await?;
             let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND public_id = $2")
                 .bind(account_id)
                 .bind(public_id)
@@ -533,6 +553,14 @@ impl Store {
         keep: &str,
     ) -> Result<u64, StoreError> {
         on_engine!(self, |pool| {
+            sqlx::query(sql!(
+                "{REMEMBER_ENDED} WHERE account_id = ? AND public_id <> ? ON CONFLICT (id_hash) DO NOTHING"
+            ))
+            .bind(unix_now())
+            .bind(account_id)
+            .bind(keep)
+            .execute(pool)
+            .await?;
             let done =
                 sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND public_id <> $2")
                     .bind(account_id)

@@ -34,6 +34,7 @@ fn notice() -> impl IntoView {
                 <li>"Your handle, made from your name the first time you choose one. A member who types it in a comment sends you an email with that comment."</li>
                 <li>"Your email address, the name you choose and, if you set one, a scrambled (hashed) form of your password."</li>
                 <li>"Where you are signed in: the kind of browser and system (such as “Firefox on Linux”), when you signed in and when you were last active. You can see and end these sessions on your account page."</li>
+                <li>"When a session ends, a note of whose it was, for a day; and if you send a form after your session has ended, what you sent, for a day at most, so that you can send it once you have signed in again in the same browser. Nobody else can see it, and it is removed when you look at it or when the day is over. Forms with a password are never kept."</li>
                 <li>"A security log of sign-ins and of what group admins do (settings, roles, removals, requests, invitations, and moving or deleting threads and comments): the time, the outcome, the network (IP) address, and a keyed scrambled form of the email address, never the address itself."</li>
                 <li>"For each request to the server: the time, the page asked for (without anything after a question mark), the result and how long it took. These lines are kept to keep the service working and safe."</li>
             </ul>
@@ -43,7 +44,8 @@ fn notice() -> impl IntoView {
                 <li>"one that protects your forms from being sent by other websites;"</li>
                 <li>"one that keeps you signed in, until you sign out or end the session;"</li>
                 <li>"one that lasts an hour while you sign in, so the code from your email works in the browser you asked from;"</li>
-                <li>"one that lasts a day after you open an invitation while signed out, so that you come back to it after signing in."</li>
+                <li>"one that lasts a day after you open an invitation while signed out, so that you come back to it after signing in;"</li>
+                <li>"one that lasts a day after you send a form when your session has ended, so that only this browser can get back what you sent."</li>
             </ul>
             <p>"Quorum does not use tracking, analytics, advertising, web fonts or content from other websites."</p>
             <h2>"Your rights"</h2>

@@ -141,10 +141,19 @@ pub async fn start_sign_in(
 }
 
 fn sign_in_page(email: String, next: String, errors: FormErrors) -> impl IntoView {
+    // Someone whose session ended as they sent a form is told their answers wait for them.
+    let kept = next.starts_with("/answers/").then(|| {
+        view! {
+            <div class="q-inset">
+                <p>"Your session ended before your answers could be sent. They are kept for 24 hours, in this browser: sign in again to send them."</p>
+            </div>
+        }
+    });
     view! {
         <Page title=TITLE has_errors=!errors.is_empty() area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Sign in")]>
             <ErrorSummary errors=errors.clone()/>
             <PageHeading text=TITLE lead="Enter your email address and we will send you a link and a code to sign in. If you are new to Quorum, this creates your account."/>
+            {kept}
             <Form action="/sign-in">
                 <input type="hidden" name="next" value=next/>
                 <TextInput name="email" label="Email address" kind=InputKind::Email autocomplete="email"
