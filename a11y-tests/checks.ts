@@ -141,13 +141,13 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
   const first = step.first ?? 1;
   const times = step.repeat ?? 1;
   for (let n = first; n < first + times; n++) {
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | string[]> = {};
+    const fill = (value: string) => withPlaceholders(value).replaceAll('{n}', String(n)).replaceAll('{sample}', SAMPLES[(n - 1) % SAMPLES.length]);
     for (const [name, value] of Object.entries(step.fields ?? {})) {
-      fields[name] = value === 'unique'
-        ? uniqueEmail('before')
-        : withPlaceholders(value).replaceAll('{n}', String(n)).replaceAll('{sample}', SAMPLES[(n - 1) % SAMPLES.length]);
+      fields[name] = Array.isArray(value) ? value.map(fill) : value === 'unique' ? uniqueEmail('before') : fill(value);
     }
-    email = fields.email ?? fields.addresses ?? email;
+    const address = fields.email ?? fields.addresses;
+    email = typeof address === 'string' ? address : email;
     const answer = await postForm(api, path, fields, false);
     if (step.repeat && answer.status() >= 400) throw new Error(`before step ${path} ({n} = ${n}) was answered ${answer.status()}`);
     for (const [name, pattern] of Object.entries(step.capture ?? {})) {

@@ -59,6 +59,7 @@ test('a comment written as the session ends is kept, and sent after signing in a
   await tabTo(page, 'button', 'Send your answers');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`${thread}(\\?[^#]*)?#comment-[0-9a-f]{32}$`));
-  await expect(page.getByRole('article').filter({ hasText: 'I have written to the landlord about the lift.' })).toHaveCount(1);
+  await expect(page.getByRole('article', { name: /^Rosa Tenant, / })).toHaveCount(1);
+  await expect(page.getByRole('article', { name: /^Rosa Tenant, / })).toContainText('I have written to the landlord about the lift.');
   await phone.close();
 });

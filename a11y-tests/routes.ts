@@ -12,7 +12,7 @@ export interface Step {
    *  and `{sample}` the n-th of the different comments in `fixtures/comments.json` (a few
    *  hundred characters of markdown each), so that a page of them weighs what varied writing
    *  weighs when compressed. */
-  fields?: Record<string, string>;
+  fields?: Record<string, string | string[]>;
   /** Post the same form this many times (1 when absent), `{n}` counting up from `first`; for
    *  states that need many of something, such as a thread with 200 comments. */
   repeat?: number;

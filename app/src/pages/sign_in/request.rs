@@ -149,6 +149,13 @@ fn sign_in_page(email: String, next: String, errors: FormErrors) -> impl IntoVie
             </div>
         }
     });
+    // The other way in leads to the same place afterwards.
+    let password = if next == "/" {
+        "/sign-in/password".to_string()
+    } else {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        format!("/sign-in/password?next={encoded}")
+    };
     view! {
         <Page title=TITLE has_errors=!errors.is_empty() area=NavArea::SignIn breadcrumbs=vec![Crumb::link("Home", "/"), Crumb::current("Sign in")]>
             <ErrorSummary errors=errors.clone()/>
@@ -162,7 +169,7 @@ fn sign_in_page(email: String, next: String, errors: FormErrors) -> impl IntoVie
                 <Button text="Continue"/>
             </Form>
             <h2>"Other ways to sign in"</h2>
-            <p><a href="/sign-in/password">"Sign in with a password"</a>", if you have set one on your account page."</p>
+            <p><a href=password>"Sign in with a password"</a>", if you have set one on your account page."</p>
         </Page>
     }
 }
