@@ -72,7 +72,7 @@ test('a member starts a thread, comments, replies, edits and reacts, by keyboard
   await expect(comment).toContainText('I have written to the landlord.');
 
   // A reply, through the Reply link: the page quotes the comment it answers.
-  await tabTo(page, 'link', 'Reply to your comment', comment);
+  await tabTo(page, 'link', 'Reply to your comment, number 1', comment);
   await page.keyboard.press('Enter');
   await expect(page).toHaveTitle(`Reply to ${name} – Quorum`);
   await expect(page.getByRole('blockquote')).toContainText('I have written to the landlord.');
@@ -87,7 +87,7 @@ test('a member starts a thread, comments, replies, edits and reacts, by keyboard
   await expect(reply.getByRole('heading', { level: 4 })).toHaveCount(1);
 
   // Editing the comment marks it edited, with a link to its history.
-  await tabTo(page, 'link', 'Edit your comment', comment);
+  await tabTo(page, 'link', 'Edit your comment, number 1', comment);
   await page.keyboard.press('Enter');
   await expect(page).toHaveTitle('Edit comment – Quorum');
   await tabTo(page, 'textbox', 'Comment');

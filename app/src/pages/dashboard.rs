@@ -34,9 +34,11 @@ pub async fn show(
         1 => "You are in 1 group.".to_string(),
         n => format!("You are in {n} groups."),
     };
+    let names = super::groups::distinct_names(&groups);
     let items = groups
         .into_iter()
-        .map(|group| {
+        .zip(names)
+        .map(|(group, name)| {
             let role = if group.role == "admin" {
                 "Admin"
             } else {
@@ -47,7 +49,7 @@ pub async fn show(
                 None => format!("{role}."),
             };
             view! {
-                <li><a href=group_href(&group.handle)>{group.name}</a> " " {detail}</li>
+                <li><a href=group_href(&group.handle)>{name}</a> " " {detail}</li>
             }
         })
         .collect_view();

@@ -42,16 +42,18 @@ pub async fn show(
     if page > pages {
         return Err(AppError::NotFound);
     }
+    let names = super::distinct_names(&groups);
     let items = groups
         .into_iter()
-        .map(|group| {
+        .zip(names)
+        .map(|(group, name)| {
             let excerpt = markdown::plain_text(&group.description, EXCERPT_CHARS);
             let parent = group
                 .parent_name
                 .map(|p| view! { <p>{format!("A subgroup of {p}.")}</p> });
             view! {
                 <li class="q-session">
-                    <h2 class="q-heading-s"><a href=group_href(&group.handle)>{group.name}</a></h2>
+                    <h2 class="q-heading-s"><a href=group_href(&group.handle)>{name}</a></h2>
                     {parent}
                     {(!excerpt.is_empty()).then(|| view! { <p>{excerpt}</p> })}
                 </li>

@@ -165,6 +165,27 @@ pub fn explain(
     )
 }
 
+/// The name to show for each group of a list: its name, and where two groups of the list share
+/// a name (names need not be unique), its handle too, so that each link says which group it
+/// leads to (WCAG 2.4.9).
+pub fn distinct_names(groups: &[crate::store::GroupListing]) -> Vec<String> {
+    groups
+        .iter()
+        .map(|group| {
+            let shared = groups
+                .iter()
+                .filter(|other| other.name.to_lowercase() == group.name.to_lowercase())
+                .count()
+                > 1;
+            if shared {
+                format!("{} ({})", group.name, group.handle)
+            } else {
+                group.name.clone()
+            }
+        })
+        .collect()
+}
+
 /// One line of activity in words, with a link to what it is about. `in_group` names the group
 /// too, for lists that mix groups. Link text names the thing itself (a thread's or poll's title,
 /// a comment's number and thread), so that a list of links read out of context still says
@@ -277,4 +298,33 @@ pub struct ActivityQuery {
     pub before: String,
     #[serde(default)]
     pub done: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct_names;
+    use crate::store::GroupListing;
+
+    fn listing(name: &str, handle: &str) -> GroupListing {
+        GroupListing {
+            handle: handle.to_string(),
+            name: name.to_string(),
+            description: String::new(),
+            parent_name: None,
+            role: String::new(),
+        }
+    }
+
+    #[test]
+    fn groups_that_share_a_name_are_told_apart_by_their_handles() {
+        let groups = [
+            listing("Book club", "books"),
+            listing("Tenants", "tenants"),
+            listing("book club", "books-north"),
+        ];
+        assert_eq!(
+            distinct_names(&groups),
+            ["Book club (books)", "Tenants", "book club (books-north)"]
+        );
+    }
 }
