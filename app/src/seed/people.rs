@@ -71,12 +71,12 @@ pub(super) async fn write_groups(
         } else {
             rng.sample(&everyone, size)
         };
-        let (privacy, join_mode) = match (k, rng.below(20)) {
-            (0, _) => ("open", "open"),
-            (_, 0..=7) => ("open", "open"),
-            (_, 8..=9) => ("open", "request"),
-            (_, 10..=13) => ("closed", "request"),
-            (_, 14..=16) => ("closed", "invitation"),
+        // Every kind of group at any scale, the largest open to all.
+        let (privacy, join_mode) = match (k, k % 6) {
+            (0, _) | (_, 1 | 4) => ("open", "open"),
+            (_, 2) => ("open", "request"),
+            (_, 3) => ("closed", "request"),
+            (_, 5) => ("closed", "invitation"),
             _ => ("secret", "invitation"),
         };
         groups.push(new_group(out, k, privacy == "open", members));
