@@ -38,6 +38,9 @@ pub enum Command {
     /// Make a key pair for encrypting backups: the private key goes to a file, the public key
     /// (for `backup --recipient`) is printed.
     BackupKey(crate::backup::KeyArgs),
+    /// Fill an empty database with a made-up, realistic data set for measuring speed at scale
+    /// (the same for the same --seed), then exit.
+    Seed(crate::seed::SeedArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

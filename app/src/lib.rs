@@ -11,6 +11,7 @@ pub mod domain;
 pub mod mail;
 pub mod metrics;
 pub mod pages;
+pub mod seed;
 pub mod server;
 pub mod store;
 pub mod ui;

@@ -188,7 +188,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// Opens and migrates the database named by the settings.
-async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url()?;
     if settings.database_url.is_none() {
         settings.prepare_data_dir()?;

@@ -75,6 +75,7 @@ pub(crate) use engine::Conn;
 use engine::Pool;
 
 mod accounts;
+mod bulk;
 mod comments;
 mod groups;
 mod kept;
@@ -84,6 +85,7 @@ mod rate_limits;
 mod search;
 mod threads;
 pub use accounts::*;
+pub use bulk::{Bulk, Value};
 pub use comments::*;
 pub use groups::*;
 pub use kept::*;
