@@ -23,6 +23,24 @@ export async function axeProblems(page: Page): Promise<string[]> {
   );
 }
 
+/** What the enhancement script (public/enhance.js) adds to a page: a character count under a
+ *  field, the dot vote's running total. None of it may be there with JavaScript off. */
+export const ENHANCED = '.q-character-count, .q-dot-total';
+
+/** Waits until the enhancement script has run on every field it enhances: each field with a
+ *  length limit is described by its count message, each dot-vote fieldset shows its total. */
+export async function enhancementsRun(page: Page) {
+  const limited = page.locator('[data-maxlength]');
+  for (const field of await limited.all()) {
+    const id = await field.getAttribute('id');
+    await expect(field, `the count of #${id}`).toHaveAttribute('aria-describedby', new RegExp(`(^| )${id}-count$`));
+    await expect(page.locator(`[id="${id}-count"]`)).toHaveText(/^You have [\d,]+ characters? (remaining|too many)$/);
+  }
+  for (const fieldset of await page.locator('fieldset[data-dot-total]').all()) {
+    await expect(fieldset.locator('.q-dot-total[role="status"]')).toHaveText(/^[\d,]+ of [\d,]+ dots? used/);
+  }
+}
+
 const MAIL_DIR = () => process.env.QUORUM_TEST_MAIL_DIR ?? '';
 
 /** Decodes a quoted-printable mail body. */

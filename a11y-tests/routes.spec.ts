@@ -1,22 +1,35 @@
 // Every route and state in routes.json, checked the same way: status, title and heading, and a
 // heading outline that skips no level; links that say where they lead (no two alike that lead to
 // different places); axe; a keyboard walk; an accessibility-tree snapshot; and
-// Lynx. Playwright runs this file in both projects, and each check runs once, where it means
-// something: the page itself (status, heading, no script, snapshot, keyboard, skip link) with
-// JavaScript off, which is how every page must work; axe, being a script, and the CSS-only
-// forced-colours and reflow checks, and Lynx, a browser of its own, with JavaScript on. No page
-// has a script (the first check fails any that has one), so with JavaScript on a page is the
-// same page: were one to gain a script, its checks with JavaScript on belong here again.
+// Lynx. Playwright runs this file in both projects, and each check runs where it means
+// something. The page itself (status, heading, snapshot, keyboard, skip link) is checked with
+// JavaScript off, which is how every page must work: pages link one deferred enhancement script
+// (public/enhance.js), and the first check proves it is the only script, external and deferred,
+// and that nothing it adds is there without it. With JavaScript on the page is checked once the
+// script has run, as people with scripts meet it: axe, the CSS-only forced-colours and reflow
+// checks, and the accessibility tree again. Lynx, a browser of its own, runs there too.
+//
+// The accessibility tree with JavaScript on: the script mostly adds to the page what the tree
+// does not show (a count message that is aria-hidden, a live region that stays empty until the
+// person types), so for nearly every route the tree with scripts must equal the one without,
+// and is compared with the same `<name>.aria.yml` (read, never written, by this project).
+// Where the script adds to the tree (the dot vote's running total), the route says so with
+// `scriptTree` in routes.json and this project keeps its own `<name>-js.aria.yml`. A file per
+// route and project would double the snapshots to review and hide that they are the same;
+// this way a `.js` file exists only where the script changes what a screen reader meets, and a
+// change anywhere else fails.
 //
 // Each project opens the state once and runs its checks on it in turn, each a step of its own
 // (a failure names the step): setting a state up (sign-in, groups, threads, a form sent) costs
 // far more than any check, so one opening a project instead of one a check keeps the suite
 // quick. Only the 200% text check needs a page of its own, with the stylesheet changed.
 import { expect, test } from '@playwright/test';
-import { ambiguousLinks, axeProblems, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ambiguousLinks, axeProblems, enhancementsRun, ENHANCED, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
 import { routes } from './routes';
 
-const PAGE_ITSELF = 'the page itself is checked with JavaScript off: no page has a script, so it is the same page';
+const PAGE_ITSELF = 'the page itself is checked with JavaScript off, how every page must work; with scripts on, what the script changes is checked in the next test';
 
 for (const route of routes) {
   test.describe(`${route.name} (${route.submit ? 'POST' : 'GET'} ${route.path})`, () => {
@@ -32,7 +45,11 @@ for (const route of routes) {
         await expect(page.locator('h1')).toHaveCount(1);
         await expect(page.locator('h1')).toHaveText(route.h1);
         await expect(page).toHaveTitle(`${route.errorTitle ? 'Error: ' : ''}${route.title ?? route.h1} – Quorum`);
-        await expect(page.locator('script')).toHaveCount(0);
+        // One script, the enhancements, external and deferred; and, scripts being off, nothing
+        // it would add: what is checked here is the page without it.
+        await expect(page.locator('script')).toHaveCount(1);
+        await expect(page.locator('head > script[src^="/assets/quorum-"][src$=".js"][defer]')).toHaveCount(1);
+        await expect(page.locator(ENHANCED)).toHaveCount(0);
         const outline = await headingOutline(page);
         expect(headingProblems(outline), outlineText(outline)).toEqual([]);
         if (route.errorTitle) {
@@ -69,11 +86,27 @@ for (const route of routes) {
       });
     });
 
-    test('axe, forced colours, Lynx and reflow', async ({ browser, page, request }, info) => {
+    test('with the enhancements: tree, axe, forced colours, Lynx and reflow', async ({ browser, page, request }, info) => {
       test.skip(info.project.name === 'javascript-off', 'axe-core is a script, and the rest are CSS only or another browser: once, where scripts run, is enough');
       test.setTimeout(120_000);
       await openState(page, route);
-      await test.step('axe-core finds no violations', async () => {
+      await test.step('the enhancement script has run on every field it enhances', async () => {
+        await enhancementsRun(page);
+      });
+      await test.step('accessibility tree with the enhancements', async () => {
+        if (route.scriptTree) {
+          await expect(page.locator('body')).toMatchAriaSnapshot({ name: `${route.name}-js.aria.yml` });
+          return;
+        }
+        // The tree must be the one the JavaScript-off project keeps (see the top of this file).
+        const withoutScripts = join(__dirname, 'snapshots', `${route.name}.aria.yml`);
+        if (!existsSync(withoutScripts)) {
+          info.annotations.push({ type: 'note', description: `no ${route.name}.aria.yml yet: the JavaScript-off project writes it` });
+          return;
+        }
+        await expect(page.locator('body')).toMatchAriaSnapshot(readFileSync(withoutScripts, 'utf8'));
+      });
+      await test.step('axe-core finds no violations once the script has run', async () => {
         expect(await axeProblems(page)).toEqual([]);
       });
       await test.step('Lynx shows the main heading and every label', async () => {

@@ -68,6 +68,10 @@ export interface Route {
    *  included, so it is the link's accessible name ("Reply to your comment, number 1", where the page
    *  shows "Reply"). For pages whose address holds an id. */
   followLink?: { from: string; text: string };
+  /** The enhancement script adds to this page's accessibility tree (the dot vote's running
+   *  total), so with JavaScript on its tree is kept in `snapshots/<name>-js.aria.yml`. Every
+   *  other route's tree with JavaScript on must equal its tree without (see routes.spec.ts). */
+  scriptTree?: boolean;
   /** Also keep the page's heading outline ("h2 Comments", one heading a line, times written as
    *  "<time>") as a text snapshot, `snapshots/<name>-outline.txt`, for review. Every route's
    *  outline is checked for skipped levels either way. */

@@ -1,6 +1,6 @@
 //! Files the binary carries inside itself, so that a self-hoster runs one file: the stylesheet
-//! (built from `style/`, served under a content-hashed name so it can be cached for a year) and
-//! the few files in `public/`.
+//! (built from `style/`) and the enhancement script (`public/enhance.js`), each served under a
+//! content-hashed name so it can be cached for a year, and the few other files in `public/`.
 
 use std::sync::LazyLock;
 
@@ -14,28 +14,61 @@ const STYLE_SOURCES: [&str; 4] = [
     include_str!("../../style/components.css"),
 ];
 
-/// The stylesheet with its content-hashed path, and its bytes compressed once, at the highest
-/// quality, so that no request pays to compress it again.
-pub struct Stylesheet {
+/// The progressive enhancements: one small script, deferred, that no page needs (see the
+/// comment at its top for what it does).
+const SCRIPT_SOURCE: &str = include_str!("../../public/enhance.js");
+
+/// A file with its content-hashed path, and its bytes compressed once, at the highest quality,
+/// so that no request pays to compress it again.
+pub struct HashedAsset {
     pub body: String,
     pub path: String,
+    pub content_type: &'static str,
     pub brotli: Vec<u8>,
     pub gzip: Vec<u8>,
 }
 
+impl HashedAsset {
+    /// `body` served as `/assets/quorum-<hash>.<extension>`.
+    fn new(body: String, extension: &str, content_type: &'static str) -> Self {
+        let digest = Sha256::digest(body.as_bytes());
+        let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+        Self {
+            path: format!("/assets/quorum-{hash}.{extension}"),
+            content_type,
+            brotli: brotli_of(body.as_bytes()),
+            gzip: gzip_of(body.as_bytes()),
+            body,
+        }
+    }
+}
+
 /// Built once, on first use. Comments and blank lines are dropped: they cost bytes on every
 /// first visit and say nothing to a browser.
-pub static STYLESHEET: LazyLock<Stylesheet> = LazyLock::new(|| {
-    let body = minify_css(&STYLE_SOURCES.concat());
-    let digest = Sha256::digest(body.as_bytes());
-    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    Stylesheet {
-        path: format!("/assets/quorum-{hash}.css"),
-        brotli: brotli_of(body.as_bytes()),
-        gzip: gzip_of(body.as_bytes()),
-        body,
-    }
+pub static STYLESHEET: LazyLock<HashedAsset> = LazyLock::new(|| {
+    HashedAsset::new(
+        minify_css(&STYLE_SOURCES.concat()),
+        "css",
+        "text/css; charset=utf-8",
+    )
 });
+
+/// Built once, on first use, and sent as written: there is no build step for it, and its
+/// comments (which say why each behaviour is there) cost little once compressed.
+pub static SCRIPT: LazyLock<HashedAsset> = LazyLock::new(|| {
+    HashedAsset::new(
+        SCRIPT_SOURCE.to_string(),
+        "js",
+        "text/javascript; charset=utf-8",
+    )
+});
+
+/// The hashed assets, by the path they are served at.
+pub fn hashed_asset(path: &str) -> Option<&'static HashedAsset> {
+    [&*STYLESHEET, &*SCRIPT]
+        .into_iter()
+        .find(|asset| asset.path == path)
+}
 
 /// `bytes` compressed with brotli at quality 11, the smallest it makes.
 fn brotli_of(bytes: &[u8]) -> Vec<u8> {
@@ -109,6 +142,19 @@ mod tests {
         assert!(STYLESHEET.path.ends_with(".css"));
         assert!(!STYLESHEET.body.contains("/*"));
         assert!(STYLESHEET.body.contains(".q-skip-link"));
+    }
+
+    #[test]
+    fn the_script_is_hashed_apart_from_the_stylesheet() {
+        assert!(SCRIPT.path.starts_with("/assets/quorum-"));
+        assert!(SCRIPT.path.ends_with(".js"));
+        assert_eq!(SCRIPT.body, SCRIPT_SOURCE);
+        assert!(std::ptr::eq(hashed_asset(&SCRIPT.path).unwrap(), &*SCRIPT));
+        assert!(std::ptr::eq(
+            hashed_asset(&STYLESHEET.path).unwrap(),
+            &*STYLESHEET
+        ));
+        assert!(hashed_asset("/assets/quorum.js").is_none());
     }
 
     #[test]

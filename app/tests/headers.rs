@@ -1,6 +1,7 @@
 //! Security, caching and compression headers, as a browser and an auditor see them: every kind
-//! of response carries the security headers, pages are never stored, the hashed stylesheet is
-//! cached for a year and only under its real name, and compressed pages decode to the same HTML.
+//! of response carries the security headers, pages are never stored, the hashed stylesheet and
+//! enhancement script are cached for a year and only under their real names, and compressed
+//! pages decode to the same HTML.
 
 #![expect(
     clippy::unwrap_used,
@@ -32,6 +33,30 @@ async fn stylesheet_path(app: &TestApp) -> String {
     assert!(
         hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit()),
         "the stylesheet name carries no content hash: {path}"
+    );
+    path
+}
+
+/// The enhancement script's address, as the home page links it in its head: the only script,
+/// external (the CSP allows no inline script) and deferred (it never holds up the page).
+async fn script_path(app: &TestApp, page: &str) -> String {
+    let (_, html) = app.get_text(page).await;
+    let head = between(&html, "<head>", "</head>").unwrap();
+    let tag = between(head, "<script ", "</script>")
+        .unwrap_or_else(|| panic!("{page} links no script: {head}"));
+    assert_eq!(html.matches("<script").count(), 1, "{page}: {html}");
+    let path = between(tag, r#"src=""#, "\"").unwrap().to_string();
+    assert!(
+        tag.split(['"', ' ', '>']).any(|word| word == "defer"),
+        "{page}: the script is not deferred: {tag}"
+    );
+    let hash = path
+        .strip_prefix("/assets/quorum-")
+        .and_then(|rest| rest.strip_suffix(".js"))
+        .unwrap_or_else(|| panic!("unexpected script address {path}"));
+    assert!(
+        hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "the script name carries no content hash: {path}"
     );
     path
 }
@@ -274,6 +299,66 @@ async fn the_hashed_stylesheet_is_cached_for_a_year() {
         !css.contains("/*"),
         "comments are sent to every first visitor"
     );
+}
+
+#[tokio::test]
+async fn the_enhancement_script_is_hashed_deferred_compressed_and_cached_for_a_year() {
+    let app = TestApp::start();
+    let path = script_path(&app, "/").await;
+    for page in ["/design/forms", "/no-such-page"] {
+        assert_eq!(script_path(&app, page).await, path, "{page}");
+    }
+    let response = app
+        .client()
+        .get(app.url(&path))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.headers()["content-encoding"], "br");
+    let vary = header(response.headers(), "vary", "script").to_lowercase();
+    assert!(vary.contains("accept-encoding"), "{vary}");
+    assert_security_headers(response.headers(), "the script");
+    let compressed = response.bytes().await.unwrap();
+    let mut script = String::new();
+    brotli::Decompressor::new(compressed.as_ref(), 4096)
+        .read_to_string(&mut script)
+        .unwrap();
+    assert!(
+        script.contains("data-maxlength"),
+        "not the script: {script}"
+    );
+    assert!(
+        compressed.len() <= 30 * 1024,
+        "{} bytes of brotli, over the 30 KB budget",
+        compressed.len()
+    );
+    assert!(
+        !script.contains("eval(") && !script.contains("new Function"),
+        "the script needs what the CSP forbids"
+    );
+    let (plain, _, encoding) = plain_and_encoded(&app, &path, "gzip").await;
+    assert_eq!(encoding, "gzip");
+    assert_eq!(plain, script);
+    for stale in [
+        "/assets/quorum-0000000000.js",
+        "/assets/quorum.js",
+        "/enhance.js",
+        &format!("{path}x"),
+    ] {
+        let response = app.get(stale).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{stale}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{stale}");
+    }
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Serving the embedded stylesheet and public files.
+//! Serving the embedded stylesheet, enhancement script and public files.
 
 use axum::Router;
 use axum::extract::Path;
@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::AppState;
-use crate::assets::{PUBLIC_FILES, STYLESHEET};
+use crate::assets::{PUBLIC_FILES, hashed_asset};
 use crate::pages;
 
 /// A file whose name changes with its content can be kept for a year.
@@ -16,7 +16,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const DAILY: &str = "public, max-age=86400";
 
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new().route("/assets/{file}", get(stylesheet));
+    let mut router = Router::new().route("/assets/{file}", get(hashed));
     for file in &PUBLIC_FILES {
         router = router.route(
             file.path,
@@ -36,24 +36,25 @@ pub fn router() -> Router<AppState> {
     router
 }
 
-/// Only the current stylesheet name is served; an old or made-up name is a 404, so a stale name
-/// can never be cached for a year with the wrong content. It is sent as compressed at start-up,
-/// in the best encoding the browser accepts (the compression layer leaves an encoded body be).
-async fn stylesheet(Path(file): Path<String>, headers: HeaderMap) -> Response {
-    if STYLESHEET.path.strip_prefix("/assets/") != Some(file.as_str()) {
+/// Only the current names of the stylesheet and the script are served; an old or made-up name is
+/// a 404, so a stale name can never be cached for a year with the wrong content. Each is sent as
+/// compressed at start-up, in the best encoding the browser accepts (the compression layer leaves
+/// an encoded body be).
+async fn hashed(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let Some(asset) = hashed_asset(&format!("/assets/{file}")) else {
         return pages::not_found();
-    }
+    };
     let (encoding, body): (Option<&str>, &'static [u8]) = if accepts(&headers, "br") {
-        (Some("br"), &STYLESHEET.brotli)
+        (Some("br"), &asset.brotli)
     } else if accepts(&headers, "gzip") {
-        (Some("gzip"), &STYLESHEET.gzip)
+        (Some("gzip"), &asset.gzip)
     } else {
-        (None, STYLESHEET.body.as_bytes())
+        (None, asset.body.as_bytes())
     };
     let mut response = (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, asset.content_type),
             (header::CACHE_CONTROL, IMMUTABLE),
             (header::VARY, "accept-encoding"),
         ],

@@ -7,6 +7,16 @@
 //! visually hidden "Error:" and the field gets `aria-invalid="true"`; the red left border is
 //! never the only cue. The field's `id` is its `name`, which is what the error summary links to.
 //! Typed answers are always put back after a failed submission. Paste is never blocked.
+//!
+//! A field with a length limit (`max_chars`) carries it as `data-maxlength`, never `maxlength`:
+//! a browser silently cuts pasted text at `maxlength`, and the person may never notice the end of
+//! their words has gone. The server checks the length and says what to do, as for any error.
+//! Where scripts run, `public/enhance.js` follows the GOV.UK character count: a message under the
+//! field ("You have 120 characters remaining", "You have 5 characters too many", red when over)
+//! updated as the person types and added to the field's `aria-describedby`, and the same words
+//! put in a visually hidden polite live region once typing pauses, so a screen reader announces
+//! the count without interrupting each keystroke. Without scripts the hint or the error says
+//! the limit.
 
 use leptos::prelude::*;
 
@@ -57,6 +67,9 @@ pub fn TextInput(
     /// An `inputmode` such as `numeric`, for the right on-screen keyboard.
     #[prop(optional)]
     inputmode: Option<&'static str>,
+    /// The most characters the server accepts, for the character count.
+    #[prop(optional)]
+    max_chars: Option<usize>,
 ) -> impl IntoView {
     let describedby = described_by(name, hint.is_some(), error.is_some());
     let has_error = error.is_some();
@@ -83,6 +96,7 @@ pub fn TextInput(
                 spellcheck=spellcheck
                 aria-describedby=describedby
                 aria-invalid=invalid
+                data-maxlength=max_chars.map(|n| n.to_string())
             />
         </div>
     }
@@ -96,6 +110,9 @@ pub fn Textarea(
     #[prop(optional, into)] value: String,
     #[prop(default = None)] error: Option<String>,
     #[prop(default = 5)] rows: u32,
+    /// The most characters the server accepts, for the character count.
+    #[prop(optional)]
+    max_chars: Option<usize>,
 ) -> impl IntoView {
     let describedby = described_by(name, hint.is_some(), error.is_some());
     let has_error = error.is_some();
@@ -117,6 +134,7 @@ pub fn Textarea(
                 rows=rows
                 aria-describedby=describedby
                 aria-invalid=invalid
+                data-maxlength=max_chars.map(|n| n.to_string())
             >{text}</textarea>
         </div>
     }
@@ -236,5 +254,20 @@ mod tests {
             || view! { <Textarea name="m" label="Message" value="</textarea><b>&amp;"/> },
         );
         assert!(html.contains("<textarea id=\"m\" name=\"m\" rows=\"5\" class=\"q-textarea\">\n&lt;/textarea&gt;&lt;b&gt;&amp;amp;</textarea>"), "{html}");
+    }
+
+    #[test]
+    fn a_length_limit_is_data_for_the_count_and_never_cuts_text() {
+        let html = render_fragment(|| {
+            view! {
+                <TextInput name="n" label="Name" max_chars=60/>
+                <Textarea name="m" label="Message" max_chars=10_000/>
+            }
+        });
+        assert!(html.contains(r#"data-maxlength="60""#), "{html}");
+        assert!(html.contains(r#"data-maxlength="10000""#), "{html}");
+        assert!(!html.contains(" maxlength="), "{html}");
+        let plain = render_fragment(|| view! { <Textarea name="m" label="Message"/> });
+        assert!(!plain.contains("maxlength"), "{plain}");
     }
 }

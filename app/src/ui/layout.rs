@@ -6,12 +6,16 @@
 //! (banner), primary navigation (labelled "Primary"), main and footer (contentinfo); the current
 //! navigation item marked with `aria-current="page"`. Works the same with CSS and JavaScript off:
 //! the order of the source is the reading and Tab order.
+//!
+//! The head links the one enhancement script, `defer`red so it never holds up the page and runs
+//! only once the document is whole. It adds to a few form controls (a character count, the dot
+//! vote's running total); nothing on a page waits for it or needs it.
 
 use leptos::prelude::*;
 
 use super::PageContext;
 use super::breadcrumbs::{Breadcrumbs, Crumb};
-use crate::assets::STYLESHEET;
+use crate::assets::{SCRIPT, STYLESHEET};
 
 /// Which primary navigation item, if any, the page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +93,7 @@ pub fn Page(
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{full_title}</title>
                 <link rel="stylesheet" href=STYLESHEET.path.as_str()/>
+                <script src=SCRIPT.path.as_str() defer=true></script>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
             </head>
             <body>
@@ -155,6 +160,15 @@ mod tests {
         assert!(body[first_link..].starts_with(r##"<a class="q-skip-link" href="#main">"##));
         assert!(html.contains(r#"<main id="main" tabindex="-1" class="q-main">"#));
         assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    }
+
+    #[test]
+    fn the_head_links_the_one_script_deferred() {
+        let html = page(false);
+        let head = &html[..html.find("</head>").unwrap()];
+        let tag = format!(r#"<script src="{}" defer></script>"#, SCRIPT.path);
+        assert!(head.contains(&tag), "{head}");
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::sign_in::welcome::check_name;
+use super::sign_in::welcome::{NAME_MAX, check_name};
 use super::{AppError, Ctx, DoneQuery, FormData, html, see_other};
 use crate::AppState;
 use crate::auth::session::Viewer;
@@ -175,7 +175,7 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
             <h2>"Your name"</h2>
             <Form action="/account/name" label="Your name">
                 <TextInput name="name" label="Name" hint="The name other members of your groups see." value=name
-                    autocomplete="name" error=name_error/>
+                    autocomplete="name" error=name_error max_chars=NAME_MAX/>
                 <Button text="Save name" style=ButtonStyle::Secondary/>
             </Form>
 

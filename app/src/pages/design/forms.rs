@@ -138,7 +138,7 @@ fn form_page(answers: Answers, errors: FormErrors) -> impl IntoView {
             />
             <Form action="/design/forms">
                 <TextInput name="name" label="Full name" value=answers.name autocomplete="name"
-                    error=errors.for_field("name")/>
+                    error=errors.for_field("name") max_chars=NAME_MAX/>
                 <TextInput name="email" label="Email address" kind=InputKind::Email
                     hint="We only use this to reply to you." value=answers.email autocomplete="email"
                     error=errors.for_field("email")/>
@@ -148,7 +148,7 @@ fn form_page(answers: Answers, errors: FormErrors) -> impl IntoView {
                     hint="Select all that apply, or none." choices=topic_choices() selected=answers.topics
                     error=errors.for_field("topics")/>
                 <Textarea name="message" label="Message" hint="You can enter up to 500 characters."
-                    value=answers.message error=errors.for_field("message")/>
+                    value=answers.message error=errors.for_field("message") max_chars=MESSAGE_MAX/>
                 <Button text="Send message"/>
             </Form>
         </Page>

@@ -468,7 +468,7 @@ async fn render(
                             value=view.addresses error=addresses_error/>
                         <Textarea name="message" label="Message (optional)" rows=4
                             hint="A few words from you, sent with each invitation. 1,000 characters at most."
-                            value=view.message error=message_error/>
+                            value=view.message error=message_error max_chars=MESSAGE_MAX/>
                         <Button text="Send invitations"/>
                     </Form>
                     <h2 id="pending" tabindex="-1">"Pending invitations"</h2>

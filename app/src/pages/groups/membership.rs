@@ -109,7 +109,7 @@ fn render_ask(
                     <Form action=action>
                         <Textarea name="introduction" label="Introduce yourself"
                             hint="Who you are and why you would like to join, in 500 characters or fewer. The admins see it with your name."
-                            value=introduction error=errors.for_field("introduction")/>
+                            value=introduction error=errors.for_field("introduction") max_chars=INTRODUCTION_MAX/>
                         <Button text="Send my request"/>
                     </Form>
                 </Page>

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::domain::groups::{
-    JoinMode, PERMISSION_OPTIONS, Privacy, SettingsAnswers, suggest_handle,
+    DESCRIPTION_MAX, HANDLE_MAX, JoinMode, NAME_MAX, PERMISSION_OPTIONS, Privacy, SettingsAnswers,
+    suggest_handle,
 };
 use crate::domain::validation::FormErrors;
 use crate::pages::FormData;
@@ -53,13 +54,15 @@ pub fn SettingsFields(answers: SettingsAnswers, errors: FormErrors) -> impl Into
     });
     let selected = |value: &str| (!value.is_empty()).then(|| value.to_string());
     view! {
-        <TextInput name="name" label="Group name" value=answers.name.clone() error=errors.for_field("name")/>
+        <TextInput name="name" label="Group name" value=answers.name.clone() error=errors.for_field("name")
+            max_chars=NAME_MAX/>
         <TextInput name="handle" label="Handle"
             hint="The group\u{2019}s web address will be /g/ followed by the handle. Use letters a to z, numbers and hyphens. Leave it empty to make one from the name."
-            value=answers.handle.clone() autocomplete="off" error=errors.for_field("handle")/>
+            value=answers.handle.clone() autocomplete="off" error=errors.for_field("handle") max_chars=HANDLE_MAX/>
         <Textarea name="description" label="Description (optional)"
             hint="What the group is for. You can use Markdown: *emphasis*, **strong**, [links](https://example.org) and lists."
-            value=answers.description.clone() rows=6 error=errors.for_field("description")/>
+            value=answers.description.clone() rows=6 error=errors.for_field("description")
+            max_chars=DESCRIPTION_MAX/>
         <RadioGroup name="privacy" legend="Who can see the group?" choices=privacy_choices
             selected=selected(&answers.privacy) error=errors.for_field("privacy")/>
         <RadioGroup name="join_mode" legend="How do people join?" choices=join_choices

@@ -7,6 +7,11 @@
 //! reader hears "Lunch, group, 3, radio button, 4 of 6"; dots are a labelled number box per
 //! option; ranks are a labelled select per option ("Rank for Lunch: 1st"). Each option's field
 //! id is `option-<n>`, where the error summary's links land.
+//!
+//! The dot vote's fieldset carries its total as `data-dot-total`. Where scripts run,
+//! `public/enhance.js` adds a running total after the boxes ("5 of 8 dots used", "9 of 8 dots
+//! used: 1 too many") in a polite status region, so a screen reader hears it as numbers change.
+//! Without scripts the legend states the total, and the server checks the sum as always.
 
 use leptos::prelude::*;
 
@@ -160,7 +165,7 @@ pub fn BallotFields(
             };
             Some(view! {
                 <div class=class id=DOTS_FIELD tabindex="-1">
-                    <fieldset class="q-fieldset" aria-describedby=described>
+                    <fieldset class="q-fieldset" aria-describedby=described data-dot-total=rules.dot_total>
                         <legend class="q-fieldset__legend">{legend}</legend>
                         <p class="q-hint" id=format!("{DOTS_FIELD}-hint")>"Give more dots to the options you like most. Leave a box empty for none."</p>
                         {total_error.map(|e| view! {
@@ -216,7 +221,8 @@ pub fn BallotFields(
         (PollKind::Question, _) => Some(
             view! {
                 <Textarea name=REASON_FIELD label="Your answer" hint="Up to 500 characters."
-                    value=answers.reason.clone() error=errors.for_field(REASON_FIELD) rows=4/>
+                    value=answers.reason.clone() error=errors.for_field(REASON_FIELD) rows=4
+                    max_chars=rules.reason_max/>
             }
             .into_any(),
         ),
@@ -229,7 +235,8 @@ pub fn BallotFields(
             };
             Some(view! {
                 <Textarea name=REASON_FIELD label=label hint="Up to 500 characters. Others see it with your vote."
-                    value=answers.reason.clone() error=errors.for_field(REASON_FIELD) rows=3/>
+                    value=answers.reason.clone() error=errors.for_field(REASON_FIELD) rows=3
+                    max_chars=rules.reason_max/>
             }.into_any())
         }
     };

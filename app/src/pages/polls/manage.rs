@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::polls::PollKind;
 use crate::domain::polls::calendar::{Event, ics};
-use crate::domain::polls::setup::check_outcome;
+use crate::domain::polls::setup::{OUTCOME_MAX, check_outcome};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
 use crate::mail::{Block, Email};
@@ -264,7 +264,7 @@ fn render_outcome(
                     <Form action=action>
                         {times}
                         <Textarea name="statement" label="Outcome statement" hint=MARKDOWN_HINT
-                            value=statement error=errors.for_field("statement") rows=8/>
+                            value=statement error=errors.for_field("statement") rows=8 max_chars=OUTCOME_MAX/>
                         <Button text="Save outcome"/>
                     </Form>
                 </Page>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::{poll_href, viewer_zone};
 use crate::AppState;
 use crate::domain::permissions::Action;
-use crate::domain::polls::setup::{PollAnswers, TIMES_MAX, check_poll};
+use crate::domain::polls::setup::{DETAILS_MAX, PollAnswers, TIMES_MAX, TITLE_MAX, check_poll};
 use crate::domain::polls::{HideResults, PollKind, RankedMethod, ReasonMode, Template};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
@@ -319,10 +319,11 @@ pub(super) fn PollFields(
     };
     let voting = voting.then(|| voting_settings(kind, &answers, &errors));
     view! {
-        <TextInput name="title" label=title_label hint=title_hint value=answers.title.clone() error=errors.for_field("title")/>
+        <TextInput name="title" label=title_label hint=title_hint value=answers.title.clone() error=errors.for_field("title")
+            max_chars=TITLE_MAX/>
         <Textarea name="details" label="Details (optional)"
             hint=format!("Background and what happens after the decision. {MARKDOWN_HINT}")
-            value=answers.details.clone() error=errors.for_field("details") rows=6/>
+            value=answers.details.clone() error=errors.for_field("details") rows=6 max_chars=DETAILS_MAX/>
         {template}
         {options}
         {zone}

@@ -69,7 +69,7 @@ fn welcome_page(name: String, next: String, errors: FormErrors) -> impl IntoView
             <Form action="/welcome">
                 <input type="hidden" name="next" value=next/>
                 <TextInput name="name" label="Your name" hint="For example, your first and last name. You can change it later on your account page."
-                    value=name autocomplete="name" error=errors.for_field("name")/>
+                    value=name autocomplete="name" error=errors.for_field("name") max_chars=NAME_MAX/>
                 <Button text="Save and continue"/>
             </Form>
         </Page>

@@ -12,7 +12,7 @@ use super::{MARKDOWN_HINT, Preview, ThreadAccess, wants_preview};
 use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
-use crate::domain::threads::{Reaction, check_comment};
+use crate::domain::threads::{COMMENT_MAX, Reaction, check_comment};
 use crate::domain::validation::FormErrors;
 use crate::pages::sign_in::audit_group;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
@@ -163,7 +163,7 @@ fn render_edit(
                     })}
                     <Form action=action>
                         <Textarea name="body" label="Comment" hint=MARKDOWN_HINT value=body.clone()
-                            error=errors.for_field("body") rows=8/>
+                            error=errors.for_field("body") rows=8 max_chars=COMMENT_MAX/>
                         <div class="q-button-group">
                             <Button text="Save changes"/>
                             <Button text="Preview" style=ButtonStyle::Secondary name="intent" value="preview"/>

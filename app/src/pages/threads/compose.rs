@@ -11,7 +11,7 @@ use super::{MARKDOWN_HINT, Preview, ThreadAccess, comment_anchor, wants_preview}
 use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::permissions::Action;
-use crate::domain::threads::{COMMENTS_PER_PAGE, check_comment, mentions};
+use crate::domain::threads::{COMMENT_MAX, COMMENTS_PER_PAGE, check_comment, mentions};
 use crate::domain::validation::FormErrors;
 use crate::mail::Email;
 use crate::mail::templates::Block;
@@ -265,7 +265,7 @@ async fn render(
                     <Form action=action>
                         <input type="hidden" name="reply_to" value=reply_to/>
                         <Textarea name="body" label="Your comment" hint=hint value=body.clone()
-                            error=errors.for_field("body") rows=8/>
+                            error=errors.for_field("body") rows=8 max_chars=COMMENT_MAX/>
                         <p class="q-hint"><a href=members>"Members and their handles"</a></p>
                         <div class="q-button-group">
                             <Button text="Post comment"/>

@@ -10,7 +10,7 @@ use super::{MARKDOWN_HINT, Preview, thread_href, wants_preview};
 use crate::AppState;
 use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
-use crate::domain::threads::{ThreadAnswers, check_thread};
+use crate::domain::threads::{CONTEXT_MAX, TITLE_MAX, ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
 use crate::pages::groups::GroupAccess;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
@@ -147,10 +147,10 @@ pub fn ThreadFields(
     });
     view! {
         <TextInput name="title" label="Title" hint="What the thread is about, in 150 characters or fewer."
-            value=answers.title.clone() error=errors.for_field("title")/>
+            value=answers.title.clone() error=errors.for_field("title") max_chars=TITLE_MAX/>
         <Textarea name="context" label="Context (optional)"
             hint=format!("Background, questions and links that help people take part. {MARKDOWN_HINT}")
-            value=answers.context.clone() error=errors.for_field("context") rows=10/>
+            value=answers.context.clone() error=errors.for_field("context") rows=10 max_chars=CONTEXT_MAX/>
         {visibility}
     }
 }

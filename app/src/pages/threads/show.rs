@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::domain::markdown;
 use crate::domain::permissions::Action;
 use crate::domain::polls::PollKind;
-use crate::domain::threads::{COMMENTS_PER_PAGE, Reaction};
+use crate::domain::threads::{COMMENT_MAX, COMMENTS_PER_PAGE, Reaction};
 use crate::domain::time::{format_utc, iso_utc};
 use crate::pages::{AppError, Ctx, html};
 use crate::store::{Comment, ReactionCount, unix_now};
@@ -618,7 +618,7 @@ fn comment_form(data: &ThreadPage) -> Option<AnyView> {
     view! {
         <h2 id="add-comment">"Add a comment"</h2>
         <Form action=action>
-            <Textarea name="body" label="Your comment" hint=hint rows=6/>
+            <Textarea name="body" label="Your comment" hint=hint rows=6 max_chars=COMMENT_MAX/>
             <p class="q-hint"><a href=members>"Members and their handles"</a></p>
             <div class="q-button-group">
                 <Button text="Post comment"/>
