@@ -467,8 +467,11 @@ export async function tabTo(
 
 /** Presses Tab until `target` (one element) has focus; `description` names it in the error. */
 export async function tabToElement(page: Page, target: Locator, description = String(target)) {
-  // Fail at once, naming what is missing, rather than wait on each Tab for what is not there.
-  if ((await target.count()) === 0) throw new Error(`there is no ${description} on the page`);
+  // Fail soon, naming what is missing, rather than wait on each Tab for what is not there (the
+  // wait lets a page that is still loading after the last key press arrive).
+  await target.waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {
+    throw new Error(`there is no ${description} on the page`);
+  });
   for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');
     if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;

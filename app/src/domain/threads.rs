@@ -18,18 +18,17 @@ pub const THREADS_PER_PAGE: i64 = 25;
 /// How long a deleted thread can be restored before it is purged, in seconds.
 pub const PURGE_AFTER_SECS: i64 = 30 * 24 * 60 * 60;
 
-/// About how many kilobytes the printable version of a thread takes to download (compressed,
-/// as browsers receive it), from the characters of its context and comments and the number of
-/// comments: the words, plus each comment's heading and markup, compressed about as well as
-/// English prose compresses. Measured against the real page by the page-weight budget check,
-/// which fails when this is more than a third out. Never less than 1.
+/// About how many kilobytes the printable version of a thread is, from the characters of its
+/// context and comments and the number of comments: the words, plus the markup Markdown adds,
+/// plus each comment's heading. This is the page's own size, what a browser holds and prints;
+/// it arrives compressed, so a slow link carries less. The page-weight budget check holds this
+/// to within a third of the real page. Never less than 1.
 pub fn print_size_kb(text_length: i64, comments: i64) -> i64 {
-    let raw = PRINT_PAGE_BYTES + text_length * 11 / 10 + comments * PRINT_COMMENT_BYTES;
-    (raw / PRINT_COMPRESSION / 1024).max(1)
+    let bytes = PRINT_PAGE_BYTES + text_length * 6 / 5 + comments * PRINT_COMMENT_BYTES;
+    (bytes / 1024).max(1)
 }
-const PRINT_PAGE_BYTES: i64 = 4_000;
+const PRINT_PAGE_BYTES: i64 = 5_000;
 const PRINT_COMMENT_BYTES: i64 = 250;
-const PRINT_COMPRESSION: i64 = 4;
 
 /// The answers of the thread form, as typed.
 #[derive(Debug, Clone, Default)]

@@ -71,6 +71,7 @@ pub fn TextInput(
     #[prop(optional)]
     max_chars: Option<usize>,
 ) -> impl IntoView {
+    let hint = hint_with_limit(hint, max_chars);
     let describedby = described_by(name, hint.is_some(), error.is_some());
     let has_error = error.is_some();
     let invalid = has_error.then_some("true");
@@ -114,6 +115,7 @@ pub fn Textarea(
     #[prop(optional)]
     max_chars: Option<usize>,
 ) -> impl IntoView {
+    let hint = hint_with_limit(hint, max_chars);
     let describedby = described_by(name, hint.is_some(), error.is_some());
     let has_error = error.is_some();
     let invalid = has_error.then_some("true");
@@ -138,6 +140,35 @@ pub fn Textarea(
             >{text}</textarea>
         </div>
     }
+}
+
+/// The hint of a field with a length limit says the limit, so that people know it before they
+/// write, with or without the script's count (GOV.UK's "You can enter up to N characters"),
+/// unless the hint says it already.
+fn hint_with_limit(hint: Option<String>, max_chars: Option<usize>) -> Option<String> {
+    let Some(max) = max_chars else {
+        return hint;
+    };
+    let limit = grouped(max);
+    let sentence = format!("You can enter up to {limit} characters.");
+    match hint {
+        Some(hint) if hint.contains(&limit) || hint.contains(&max.to_string()) => Some(hint),
+        Some(hint) => Some(format!("{} {sentence}", hint.trim_end())),
+        None => Some(sentence),
+    }
+}
+
+/// 10000 as "10,000".
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// A drop-down list, for one choice among many (a time zone, a rank), where radios would be
@@ -269,5 +300,29 @@ mod tests {
         assert!(!html.contains(" maxlength="), "{html}");
         let plain = render_fragment(|| view! { <Textarea name="m" label="Message"/> });
         assert!(!plain.contains("maxlength"), "{plain}");
+    }
+
+    #[test]
+    fn a_length_limit_is_said_in_the_hint_unless_the_hint_says_it() {
+        let html = render_fragment(|| {
+            view! {
+                <Textarea name="m" label="Message" hint="Markdown works." max_chars=10_000/>
+                <TextInput name="n" label="Name" max_chars=60/>
+                <TextInput name="t" label="Title" hint="150 characters or fewer." max_chars=150/>
+            }
+        });
+        assert!(
+            html.contains(r#"id="m-hint" class="q-hint">Markdown works. You can enter up to 10,000 characters.</div>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"id="n-hint" class="q-hint">You can enter up to 60 characters.</div>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"aria-describedby="n-hint""#), "{html}");
+        assert!(
+            html.contains(r#"id="t-hint" class="q-hint">150 characters or fewer.</div>"#),
+            "{html}"
+        );
     }
 }
