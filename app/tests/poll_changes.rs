@@ -86,6 +86,15 @@ async fn close(browser: &Browser, poll: &str) {
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", text(&closed));
 }
 
+/// Writes the outcome of the closed poll at `poll`.
+async fn write_outcome(browser: &Browser, poll: &str, statement: &str) {
+    let page = format!("{poll}/outcome");
+    let written = browser
+        .submit(&page, &page, &[("statement", statement)])
+        .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.body);
+}
+
 /// Reopens the poll through its confirm page, until `days` from now (UTC).
 async fn reopen(browser: &Browser, poll: &str, days: i64) -> Reply {
     let page = format!("{poll}/reopen");
@@ -326,15 +335,7 @@ async fn a_poll_closed_early_is_reopened_with_its_ballots_kept_and_its_outcome_s
     assert!(closed.body.contains(&format!(r#"href="{poll}/reopen""#)));
     assert!(!closed.body.contains(&format!(r#"href="{poll}/edit""#)));
 
-    let outcome_page = format!("{poll}/outcome");
-    let written = ann
-        .submit(
-            &outcome_page,
-            &outcome_page,
-            &[("statement", "Coffee it is.")],
-        )
-        .await;
-    assert_eq!(written.status, StatusCode::SEE_OTHER);
+    write_outcome(ann, &poll, "Coffee it is.").await;
     // Bob's first email signed him in; his second is the outcome.
     let outcome_mail = club.sink.wait_for_mail_to("bob@example.org", 2).await;
     assert!(
@@ -399,14 +400,7 @@ async fn a_poll_closed_early_is_reopened_with_its_ballots_kept_and_its_outcome_s
         page.body.contains("Write the outcome"),
         "asked for a new outcome"
     );
-    let written = ann
-        .submit(
-            &outcome_page,
-            &outcome_page,
-            &[("statement", "A tie: we ask again.")],
-        )
-        .await;
-    assert_eq!(written.status, StatusCode::SEE_OTHER);
+    write_outcome(ann, &poll, "A tie: we ask again.").await;
     let second = club.sink.wait_for_mail_to("bob@example.org", 3).await;
     assert!(
         second.subject.starts_with("Outcome: "),
@@ -673,13 +667,7 @@ async fn a_reopened_secret_ballot_stays_secret_and_hidden_results_hide_again() {
         shown.contains("\u{201c}Cake\u{201d} won with 1 of 1 vote"),
         "{shown}"
     );
-    let outcome_page = format!("{poll}/outcome");
-    ann.submit(
-        &outcome_page,
-        &outcome_page,
-        &[("statement", "Cake won the day.")],
-    )
-    .await;
+    write_outcome(ann, &poll, "Cake won the day.").await;
 
     let confirm = text(&ann.get(&format!("{poll}/reopen")).await);
     assert!(confirm.contains("This is a secret ballot: people who have voted cannot vote again"));

@@ -19,16 +19,16 @@ pub const THREADS_PER_PAGE: i64 = 25;
 pub const PURGE_AFTER_SECS: i64 = 30 * 24 * 60 * 60;
 
 /// About how many kilobytes the printable version of a thread is, from the characters of its
-/// context and comments and the number of comments: the words, plus the markup Markdown adds,
-/// plus each comment's heading. This is the page's own size, what a browser holds and prints;
-/// it arrives compressed, so a slow link carries less. The page-weight budget check holds this
-/// to within a third of the real page. Never less than 1.
+/// context and comments and the number of comments: the words (their Markdown becomes about as
+/// many bytes of HTML), plus each comment's heading and frame. This is the page's own size,
+/// what a browser holds and prints; it arrives compressed, so a slow link carries less. The
+/// page-weight budget check holds this to within a third of the real page. Never less than 1.
 pub fn print_size_kb(text_length: i64, comments: i64) -> i64 {
-    let bytes = PRINT_PAGE_BYTES + text_length * 6 / 5 + comments * PRINT_COMMENT_BYTES;
+    let bytes = PRINT_PAGE_BYTES + text_length + comments * PRINT_COMMENT_BYTES;
     (bytes / 1024).max(1)
 }
 const PRINT_PAGE_BYTES: i64 = 5_000;
-const PRINT_COMMENT_BYTES: i64 = 250;
+const PRINT_COMMENT_BYTES: i64 = 200;
 
 /// The answers of the thread form, as typed.
 #[derive(Debug, Clone, Default)]

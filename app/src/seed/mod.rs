@@ -245,17 +245,9 @@ fn progress(stage: &mut Instant, name: &str, what: &str) {
     *stage = Instant::now();
 }
 
-/// A count with thousands separated by commas, as the summary prints it.
+/// A count as people read it: "1,000".
 fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::domain::grouped(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

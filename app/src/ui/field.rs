@@ -149,26 +149,13 @@ fn hint_with_limit(hint: Option<String>, max_chars: Option<usize>) -> Option<Str
     let Some(max) = max_chars else {
         return hint;
     };
-    let limit = grouped(max);
+    let limit = crate::domain::grouped(i64::try_from(max).unwrap_or(i64::MAX));
     let sentence = format!("You can enter up to {limit} characters.");
     match hint {
         Some(hint) if hint.contains(&limit) || hint.contains(&max.to_string()) => Some(hint),
         Some(hint) => Some(format!("{} {sentence}", hint.trim_end())),
         None => Some(sentence),
     }
-}
-
-/// 10000 as "10,000".
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// A drop-down list, for one choice among many (a time zone, a rank), where radios would be

@@ -511,21 +511,7 @@ pub(super) fn join_words(words: &[String], last_joint: &str) -> String {
     }
 }
 
-/// A number as people read it, with thousands separators: "1,000", "-12,345".
-pub(super) fn grouped(number: i64) -> String {
-    let digits = number.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if number < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
+pub(super) use crate::domain::grouped;
 
 /// "1 dot", "3 dots", "1,200 dots".
 pub(super) fn counted(number: i64, one: &str, many: &str) -> String {
