@@ -257,7 +257,7 @@ pub(super) async fn write(
             poll.anonymous.into(),
             poll.hide_results.as_str().into(),
             poll.reason.as_str().into(),
-            int(REASON_MAX),
+            Value::from(REASON_MAX),
             poll.allow_change.into(),
             false.into(),
             poll.none_of_the_above.into(),
@@ -276,7 +276,7 @@ pub(super) async fn write(
         for (number, label) in poll.options.iter().enumerate() {
             option_rows.push(vec![
                 poll.id.clone().into(),
-                int(number),
+                Value::from(number),
                 label.clone().into(),
                 poll.times.get(number).copied().into(),
             ]);
@@ -385,10 +385,6 @@ pub(super) async fn write(
     }
     flush_ballots(out, &mut participants, &mut ballots).await?;
     Ok(written)
-}
-
-fn int(n: usize) -> Value {
-    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 async fn flush_ballots(

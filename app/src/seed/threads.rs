@@ -190,8 +190,8 @@ pub(super) async fn write(
             comment_rows.push(vec![
                 c.id.clone().into(),
                 thread.id.clone().into(),
-                seq(c.seq),
-                seq(c.root_seq),
+                Value::from(c.seq),
+                Value::from(c.root_seq),
                 c.parent.map(|p| comments[p].id.clone()).into(),
                 author.into(),
                 c.body.clone().into(),
@@ -249,10 +249,6 @@ pub(super) async fn write(
         .insert("group_activity", ACTIVITY_COLUMNS, &activity_rows)
         .await?;
     Ok(written)
-}
-
-fn seq(n: usize) -> Value {
-    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 async fn flush_comments(

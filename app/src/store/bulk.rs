@@ -44,6 +44,13 @@ impl From<i64> for Value {
     }
 }
 
+impl From<usize> for Value {
+    /// A count or a number in a sequence, as the integer column it is written to.
+    fn from(n: usize) -> Self {
+        Self::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
 impl From<bool> for Value {
     fn from(b: bool) -> Self {
         Self::Bool(b)
