@@ -9,6 +9,17 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeProblems, postForm, signIn } from './checks';
 
+/**
+ * Installs Playwright's clock and stops it, so that only `runFor` moves the page's time: an
+ * installed clock otherwise also runs with the real one, and a slow machine's real second
+ * would announce the count before the test has stopped typing.
+ */
+async function stoppedClock(page: Page) {
+  const start = new Date('2026-01-01T09:00:00Z');
+  await page.clock.install({ time: start });
+  return () => page.clock.pauseAt(new Date(start.getTime() + 60_000));
+}
+
 /** The pause after the last keystroke before the live region speaks (as in enhance.js). */
 const ANNOUNCE_AFTER_MS = 1000;
 
@@ -52,8 +63,9 @@ test.describe('with JavaScript on', () => {
 
   test('a comment box counts what is typed, and the live region says it once typing pauses', async ({ page }) => {
     const thread = await newThread(page);
-    await page.clock.install();
+    const stop = await stoppedClock(page);
     await page.goto(thread);
+    await stop();
     const box = page.getByRole('textbox', { name: 'Your comment' });
     const count = page.locator('#body-count');
     const live = page.locator('#body-count + [aria-live="polite"]');
@@ -89,8 +101,9 @@ test.describe('with JavaScript on', () => {
   });
 
   test('over the limit the count says how many too many, as the server counts them', async ({ page }) => {
-    await page.clock.install();
+    const stop = await stoppedClock(page);
     await page.goto('/design/forms');
+    await stop();
     const message = page.getByRole('textbox', { name: 'Message' });
     const count = page.locator('#message-count');
     const live = page.locator('#message-count + [aria-live="polite"]');
