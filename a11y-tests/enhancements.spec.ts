@@ -12,7 +12,8 @@ import { axeProblems, postForm, signIn } from './checks';
 /**
  * Installs Playwright's clock and stops it, so that only `runFor` moves the page's time: an
  * installed clock otherwise also runs with the real one, and a slow machine's real second
- * would announce the count before the test has stopped typing.
+ * would announce the count before the test has stopped typing. It must run again (`resume`)
+ * before axe, which waits on timers of its own.
  */
 async function stoppedClock(page: Page) {
   const start = new Date('2026-01-01T09:00:00Z');
@@ -97,6 +98,7 @@ test.describe('with JavaScript on', () => {
     await expect(count).toHaveText('You have 1 character remaining');
     await page.clock.runFor(ANNOUNCE_AFTER_MS);
     await expect(live).toHaveText('You have 1 character remaining');
+    await page.clock.resume(); // axe waits on timers of its own
     expect(await axeProblems(page)).toEqual([]);
   });
 
@@ -115,6 +117,7 @@ test.describe('with JavaScript on', () => {
     await expect(message).toHaveClass(/\bq-textarea--error\b/);
     await page.clock.runFor(ANNOUNCE_AFTER_MS);
     await expect(live).toHaveText('You have 5 characters too many');
+    await page.clock.resume(); // axe waits on timers of its own
     expect(await axeProblems(page)).toEqual([]);
 
     // Back within the limit, the warning goes. A character beyond the Basic Multilingual Plane
