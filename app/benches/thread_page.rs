@@ -21,27 +21,22 @@
 //! URL the same way. The figures are printed, never judged by the exit status: timings depend on
 //! the machine and what else it is doing.
 
+mod support;
+
 use std::hint::black_box;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::http::{Request, StatusCode, header};
-use tower::ServiceExt;
 
 use quorum::assets::STYLESHEET;
-use quorum::auth::rate_limit::Limits;
-use quorum::auth::session::{CSRF_COOKIE, CookiePolicy, SESSION_COOKIE};
+use quorum::auth::session::{CSRF_COOKIE, SESSION_COOKIE};
 use quorum::auth::token;
 use quorum::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
 use quorum::domain::permissions::{Action, Permit, Relation, permit};
 use quorum::domain::threads::{COMMENTS_PER_PAGE, Reaction};
-use quorum::mail::{Delivery, MailConfig, Mailer};
-use quorum::metrics::Metrics;
 use quorum::store::{NewComment, NewMail, NewThread, Store, new_content_id};
-use quorum::{AppState, RuntimeConfig};
+use support::{fetch, process_cpu_time, quantile, unix_now};
 
 const COMMENTS: usize = 200;
 const WARM_UP: usize = 200;
@@ -85,30 +80,7 @@ async fn run() -> Result<()> {
     .await?;
     store.migrate().await?;
     let seeded = seed(&store).await?;
-    let metrics = Arc::new(Metrics::default());
-    let (mailer, mail_sender) = Mailer::start(
-        store.clone(),
-        MailConfig::new(
-            "Quorum <quorum@localhost>",
-            Delivery::files(dir.path().join("mail")),
-        )?,
-        metrics.clone(),
-    );
-    let app = quorum::server::app(AppState {
-        store: store.clone(),
-        mailer,
-        config: Arc::new(RuntimeConfig {
-            public_url: "http://127.0.0.1:3000".into(),
-            cookies: CookiePolicy { secure: false },
-            session_idle_timeout: None,
-            trusted_proxy: None,
-            audit_key: "benchmark".into(),
-            link_keys: magic_link::KeyRing::new(magic_link::Key::new(0, &[7; 32])?, Vec::new())?,
-            metrics_token: None,
-        }),
-        limits: Limits::new(store.clone(), "benchmark".into(), 1),
-        metrics,
-    });
+    let (app, mail_sender) = support::app(&store, &dir.path().join("mail"))?;
 
     let first = format!("/t/{}", seeded.thread_id);
     let last_page = COMMENTS.div_ceil(usize::try_from(COMMENTS_PER_PAGE)?);
@@ -354,12 +326,6 @@ async fn seed(store: &Store) -> Result<Seeded> {
     })
 }
 
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 fn permit_for(
     group_id: &str,
     rules: &quorum::domain::permissions::GroupRules,
@@ -462,32 +428,6 @@ impl Random {
     }
 }
 
-/// GETs `path` through the router and returns the body as sent.
-async fn fetch(app: &Router, path: &str, cookie: Option<&str>, brotli: bool) -> Result<Bytes> {
-    let mut request = Request::get(path).header(header::HOST, "127.0.0.1:3000");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    if brotli {
-        request = request.header(header::ACCEPT_ENCODING, "br");
-    }
-    let response = app.clone().oneshot(request.body(Body::empty())?).await?;
-    ensure!(
-        response.status() == StatusCode::OK,
-        "{path} answered {}",
-        response.status()
-    );
-    ensure!(
-        !brotli
-            || response
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .is_some_and(|value| value == "br"),
-        "{path} was not sent with brotli"
-    );
-    Ok(axum::body::to_bytes(response.into_body(), usize::MAX).await?)
-}
-
 /// Checks that the page is the one meant: a full page of comments, and for a member (only) the
 /// comment form and the reaction buttons.
 async fn check_page(app: &Router, path: &str, cookie: Option<&str>) -> Result<()> {
@@ -528,28 +468,6 @@ async fn measure(
         .map(|(before, after)| after.saturating_sub(before) / u32::try_from(RUNS).unwrap_or(1));
     times.sort();
     Ok((times, cpu))
-}
-
-/// CPU time used so far by every thread of this process (the SQLite workers included), from
-/// `/proc/self/stat` on Linux, in its ticks of 1/100 s. Unlike wall-clock time it does not grow
-/// while the process waits for a core that others are using, so on a busy machine it is the
-/// better guide to the cost on one core.
-fn process_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let (_, fields) = stat.rsplit_once(')')?;
-    let mut fields = fields.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some(Duration::from_millis((user + system) * 10))
-}
-
-/// The nearest-rank quantile of sorted times.
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted
-        .get(rank.saturating_sub(1).min(sorted.len().saturating_sub(1)))
-        .copied()
-        .unwrap_or_default()
 }
 
 fn mean(times: &[Duration]) -> Duration {

@@ -15,7 +15,7 @@
 //!   deleted where replies hang on them, as the store leaves them.
 //! - `150 + 50 × scale` polls of every kind, mostly in the large groups, holding 100,000
 //!   ballots between them: the largest group's long thread has an open proposal that
-//!   everyone voted on (1,000 ballots; 10,000 at scale 10). A fifth are secret ballots, written
+//!   everyone voted on and may change (1,000 ballots; 10,000 at scale 10). A fifth are secret ballots, written
 //!   as the store casts them (no voter, no time, who voted kept apart, in an order of random
 //!   keys); some are closed with an outcome.
 //! - The group activity lines and the search index that the same actions in the app leave.

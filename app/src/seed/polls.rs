@@ -38,7 +38,7 @@ pub(super) struct Poll {
 
 /// Plans `150 + 50 × scale` polls, mostly in the large groups (a group's chance grows with the
 /// square of its size), and shares `100,000 × scale` ballots among them. The first is the
-/// long thread's open proposal that everyone voted on; the second a secret ballot in the
+/// long thread's open proposal that everyone voted on and may change; the second a secret ballot in the
 /// largest group.
 pub(super) fn plan(
     out: &mut Writer,
@@ -88,7 +88,8 @@ pub(super) fn plan(
         };
         let mut poll = new_poll(out, &mut rng, kind, thread);
         poll.anonymous = n == 1 || (n > 1 && rng.chance(0.2));
-        poll.allow_change = !poll.anonymous && rng.chance(0.3);
+        // Everyone may change their vote on the first, as the benchmark's vote does.
+        poll.allow_change = !poll.anonymous && (rng.chance(0.3) || n == 0);
         poll.hide_results = match rng.below(10) {
             _ if n < 2 => HideResults::Never,
             0 => HideResults::UntilClosed,
