@@ -14,7 +14,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
-  reporter: [['list']],
+  // 'list' for people; the evidence reporter writes what each check found to
+  // target/a11y-results.json, for the conformance report (scripts/acr).
+  reporter: [['list'], ['./a11y-tests/evidence-reporter.ts']],
   use: {
     baseURL: process.env.QUORUM_TEST_URL,
     launchOptions: {
