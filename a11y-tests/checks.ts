@@ -24,10 +24,12 @@ export interface AxeRule {
 }
 
 /** What axe-core found on a page: the rules that passed, were violated, or could not decide
- *  (incomplete: a person must look), each with the elements concerned for the last two. */
+ *  (incomplete: a person must look), each with the elements concerned for the last two, and the
+ *  rules that found nothing to check (inapplicable: no image for the alt-text rule). */
 export interface AxeFindings {
   problems: string[];
   passes: string[];
+  inapplicable: string[];
   violations: { id: string; impact: string | null; nodes: string[] }[];
   incomplete: { id: string; nodes: string[] }[];
   rules: AxeRule[];
@@ -39,10 +41,11 @@ export interface AxeFindings {
 export async function axeFindings(page: Page): Promise<AxeFindings> {
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   const targets = (nodes: { target: unknown[] }[]) => nodes.map((n) => n.target.join(' '));
-  const all = [...results.passes, ...results.violations, ...results.incomplete];
+  const all = [...results.passes, ...results.violations, ...results.incomplete, ...results.inapplicable];
   return {
     problems: results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${targets(v.nodes).join(', ')}`),
     passes: results.passes.map((r) => r.id),
+    inapplicable: results.inapplicable.map((r) => r.id),
     violations: results.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: targets(v.nodes) })),
     incomplete: results.incomplete.map((r) => ({ id: r.id, nodes: targets(r.nodes) })),
     rules: all.map((r) => ({ id: r.id, tags: r.tags, help: r.help })),

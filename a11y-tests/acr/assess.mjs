@@ -61,7 +61,11 @@ function axeEvidence(criterion, results) {
   if (rules.length === 0) return { ...base, outcome: 'missing', said: `no axe-core rule of this run is tagged ${tag}` };
   if (ran.length === 0) return { ...base, outcome: 'missing', said: 'axe-core did not run' };
   if (violated.length > 0) return { ...base, outcome: 'fail', said: `axe-core (${rules.join(', ')}) found violations: ${violated.join('; ')}` };
-  const where = applied === ran.length ? `on all ${ran.length} routes checked` : `on the ${plural(applied, 'route')} where they apply, of ${ran.length} checked`;
+  const where = applied === ran.length
+    ? `on all ${ran.length} routes checked`
+    : applied === 0
+      ? `on the ${ran.length} routes checked, where they found nothing to check (no such elements)`
+      : `on the ${plural(applied, 'route')} where they found something to check, of ${ran.length} checked`;
   const open = incomplete.length > 0 ? `; it could not decide ${plural(incomplete.length, 'case')}, for a person to check (${incomplete.slice(0, 5).join('; ')}${incomplete.length > 5 ? '; …' : ''})` : '';
   return { ...base, outcome: 'pass', said: `axe-core found no violation of ${rules.join(', ')} ${where}${open}` };
 }

@@ -131,3 +131,10 @@ test('the criteria file: every WCAG 2.1 A and AA criterion once, and every crite
     assert.ok(row.evidence.length > 0 && row.evidence.every((e) => e.outcome === 'pass'), `${row.id} is Supports without all its evidence passing`);
   }
 });
+
+test('axe-core rules that found nothing to check on any route pass, and say so', () => {
+  const c = { ...decided, id: '1.1.1', name: 'Non-text Content', level: 'A' };
+  const { conformance, evidence } = assessCriterion(c, results());
+  assert.equal(conformance, 'Supports');
+  assert.match(evidence[0].said, /found nothing to check/);
+});
