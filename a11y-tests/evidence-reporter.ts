@@ -1,6 +1,7 @@
-// Writes what the browser suite found to target/a11y-results.json on every run, for the
-// Accessibility Conformance Report (scripts/acr) and anyone who wants the facts rather than the
-// log. The checks file their outcomes as `quorum-evidence` attachments (see `checked` in
+// Writes what the browser suite found to target/a11y-results.json on every run that checks a
+// route (a run of only the budget or a journey leaves the last one in place), for the
+// Accessibility Conformance Report (scripts/acr) and anyone who wants the facts rather than
+// the log. The checks file their outcomes as `quorum-evidence` attachments (see `checked` in
 // checks.ts); this reporter merges them by route and check, and keeps every other test's title
 // and outcome (the journeys, the checkers' own tests), so that a criterion can name the test that
 // proves it. Nothing here decides pass or fail: the tests do, as before.
@@ -85,6 +86,12 @@ export default class EvidenceReporter implements Reporter {
 
   onEnd(result: FullResult) {
     const checked = Object.values(this.routes).filter((r) => Object.keys(r.checks).length > 0).length;
+    if (checked === 0) {
+      // A run of no route's checks (the page-weight budget, one journey) says nothing about
+      // conformance: the last run that did stays in place.
+      console.log(`No route was checked in this run: ${relative(process.cwd(), RESULTS_FILE)} is left as it was`);
+      return;
+    }
     const report = {
       about: 'What Quorum\'s browser suite found, per route and state and per check; written by a11y-tests/evidence-reporter.ts',
       started: this.started.toISOString(),
