@@ -57,9 +57,14 @@ export default class EvidenceReporter implements Reporter {
   private axeRules: Record<string, Omit<AxeRule, 'id'>> = {};
   private axeVersion: string | null = null;
   private tests: TestRecord[] = [];
+  private commit: string | null = null;
+  private uncommittedChanges = false;
 
   onBegin() {
     this.started = new Date();
+    // The code as the run starts, which is what it tests.
+    this.commit = quietly('git', ['-C', ROOT, 'rev-parse', 'HEAD']);
+    this.uncommittedChanges = (quietly('git', ['-C', ROOT, 'status', '--porcelain']) ?? '') !== '';
     for (const route of routes) {
       this.routes[route.name] = { path: route.path, method: route.submit ? 'POST' : 'GET', checks: {}, tests: {} };
     }
@@ -99,8 +104,8 @@ export default class EvidenceReporter implements Reporter {
       status: result.status,
       /** What the suite was run with: a run narrowed by files or --grep covers fewer routes. */
       arguments: process.argv.slice(2),
-      commit: quietly('git', ['-C', ROOT, 'rev-parse', 'HEAD']),
-      uncommittedChanges: (quietly('git', ['-C', ROOT, 'status', '--porcelain']) ?? '') !== '',
+      commit: this.commit,
+      uncommittedChanges: this.uncommittedChanges,
       tools: {
         'axe-core': this.axeVersion ?? packageVersion('axe-core'),
         '@axe-core/playwright': packageVersion('@axe-core/playwright'),
