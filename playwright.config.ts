@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: './a11y-tests',
+  // Only the browser specs: a11y-tests/acr/*.test.mjs are node:test files, run by scripts/test.
+  testMatch: '**/*.spec.ts',
   globalSetup: './a11y-tests/global-setup.ts',
   outputDir: './a11y-tests/.results',
   snapshotPathTemplate: '{testDir}/snapshots/{arg}{ext}',
