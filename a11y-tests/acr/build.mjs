@@ -71,13 +71,16 @@ export function report(criteria, results, { resultsFile = 'target/a11y-results.j
   };
 }
 
+/** A sentence of evidence or reason, ending in one full stop. */
+const sentence = (text) => `${inline(text.replace(/\.+$/, ''))}.`;
+
 function row(c) {
   const evidence = c.evidence.length > 0
-    ? `<p>Evidence:</p><ul>${c.evidence.map((e) => `<li>${inline(e.said)}.</li>`).join('')}</ul>`
+    ? `<p>Evidence:</p><ul>${c.evidence.map((e) => `<li>${sentence(e.said)}</li>`).join('')}</ul>`
     : '';
   const reasons = c.conformance === 'Supports' || c.conformance === 'Not Applicable' || c.reasons.length === 0
     ? ''
-    : `<p>Why not “Supports”:</p><ul>${c.reasons.map((r) => `<li>${inline(r)}.</li>`).join('')}</ul>`;
+    : `<p>Why not “Supports”:</p><ul>${c.reasons.map((r) => `<li>${sentence(r)}</li>`).join('')}</ul>`;
   const remarks = c.conformance === 'Not Applicable' ? inline(c.reasons[0]) : inline(c.remarks);
   const procedure = c.manualProcedure ? `<p>Manual procedure: ${inline(c.manualProcedure.procedure)}</p>` : '';
   return `<tr id="sc-${c.id}"><th scope="row">${c.id} ${escape(c.name)} (Level ${c.level}${c.version === '2.1' ? ', WCAG 2.1 only' : ''})</th>`
