@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: './a11y-tests',
+  // Only the browser specs: a11y-tests/acr/*.test.mjs are node:test files, run by scripts/test.
+  testMatch: '**/*.spec.ts',
   globalSetup: './a11y-tests/global-setup.ts',
   outputDir: './a11y-tests/.results',
   snapshotPathTemplate: '{testDir}/snapshots/{arg}{ext}',
@@ -14,7 +16,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
-  reporter: [['list']],
+  // 'list' for people; the evidence reporter writes what each check found to
+  // target/a11y-results.json, for the conformance report (scripts/acr).
+  reporter: [['list'], ['./a11y-tests/evidence-reporter.ts']],
   use: {
     baseURL: process.env.QUORUM_TEST_URL,
     launchOptions: {

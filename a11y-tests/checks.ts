@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 import type { Route, Step } from './routes';
 
 const run = promisify(execFile);
@@ -15,12 +15,89 @@ const run = promisify(execFile);
 /** The WCAG levels Quorum claims, plus AAA (which includes 7:1 contrast) and best practice. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag2aaa', 'best-practice'];
 
+/** One axe-core rule as the evidence file keeps it: its id, its tags (the WCAG success criteria
+ *  it tests, such as `wcag143`) and what it checks. */
+export interface AxeRule {
+  id: string;
+  tags: string[];
+  help: string;
+}
+
+/** What axe-core found on a page: the rules that passed, were violated, or could not decide
+ *  (incomplete: a person must look), each with the elements concerned for the last two, and the
+ *  rules that found nothing to check (inapplicable: no image for the alt-text rule). */
+export interface AxeFindings {
+  problems: string[];
+  passes: string[];
+  inapplicable: string[];
+  violations: { id: string; impact: string | null; nodes: string[] }[];
+  incomplete: { id: string; nodes: string[] }[];
+  rules: AxeRule[];
+  version: string;
+}
+
+/** axe-core on the page as it is now, every outcome kept (see `AxeFindings`); `problems` has one
+ *  line per violated rule, with the elements at fault. */
+export async function axeFindings(page: Page): Promise<AxeFindings> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const targets = (nodes: { target: unknown[] }[]) => nodes.map((n) => n.target.join(' '));
+  const all = [...results.passes, ...results.violations, ...results.incomplete, ...results.inapplicable];
+  return {
+    problems: results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${targets(v.nodes).join(', ')}`),
+    passes: results.passes.map((r) => r.id),
+    inapplicable: results.inapplicable.map((r) => r.id),
+    violations: results.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: targets(v.nodes) })),
+    incomplete: results.incomplete.map((r) => ({ id: r.id, nodes: targets(r.nodes) })),
+    rules: all.map((r) => ({ id: r.id, tags: r.tags, help: r.help })),
+    version: results.testEngine.version,
+  };
+}
+
 /** axe-core on the page as it is now: one line per violated rule, with the elements at fault. */
 export async function axeProblems(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
+  return (await axeFindings(page)).problems;
+}
+
+/** The attachment name under which a check files what it found, for the evidence reporter
+ *  (a11y-tests/evidence-reporter.ts), which merges them into target/a11y-results.json. */
+export const EVIDENCE = 'quorum-evidence';
+
+/** One check's outcome on one route's state: which check, whether it passed, and the facts it
+ *  saw (counts, rule ids, errors), so that a report can say what proves what. */
+export interface Evidence {
+  route: string;
+  check: string;
+  passed: boolean;
+  error?: string;
+  [fact: string]: unknown;
+}
+
+/** Files a check's outcome with the test, for the evidence reporter. */
+export async function fileEvidence(info: TestInfo, evidence: Evidence) {
+  await info.attach(EVIDENCE, { body: JSON.stringify(evidence), contentType: 'application/json' });
+}
+
+/** Runs a check as a named step and files its outcome: passed when `body` returns, failed (with
+ *  the first line of the error) when it throws, which still fails the test as before. `body` may
+ *  note facts as it goes, which are filed either way. */
+export async function checked(
+  info: TestInfo,
+  route: string,
+  check: string,
+  title: string,
+  body: (note: (facts: Record<string, unknown>) => void) => Promise<void>,
+) {
+  await test.step(title, async () => {
+    const facts: Record<string, unknown> = {};
+    try {
+      await body((more) => Object.assign(facts, more));
+    } catch (e) {
+      const error = String((e as Error)?.message ?? e).replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0];
+      await fileEvidence(info, { ...facts, route, check, passed: false, error });
+      throw e;
+    }
+    await fileEvidence(info, { ...facts, route, check, passed: true });
+  });
 }
 
 /** What the enhancement script (public/enhance.js) adds to a page: a character count under a

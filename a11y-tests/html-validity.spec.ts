@@ -1,7 +1,7 @@
 // The Nu HTML checker on the HTML each route's state is served with: zero errors. All
 // documents go to one run of the checker, so Java starts once.
 import { expect, request as requests, test } from '@playwright/test';
-import { htmlErrors, servedHtml } from './checks';
+import { fileEvidence, htmlErrors, servedHtml } from './checks';
 import { routes } from './routes';
 
 test('the Nu HTML checker finds no errors on any route', async ({ request }, info) => {
@@ -18,6 +18,7 @@ test('the Nu HTML checker finds no errors on any route', async ({ request }, inf
   const errors = await htmlErrors(documents);
   for (const route of routes) {
     console.log(`vnu ${route.name.padEnd(28)} ${errors[route.name].length} errors`);
+    await fileEvidence(info, { route: route.name, check: 'nu', passed: errors[route.name].length === 0, errors: errors[route.name] });
   }
   expect(errors).toEqual(Object.fromEntries(routes.map((r) => [r.name, []])));
 });

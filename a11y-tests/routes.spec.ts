@@ -26,7 +26,7 @@
 import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ambiguousLinks, axeProblems, enhancementsRun, ENHANCED, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
+import { ambiguousLinks, axeFindings, checked, enhancementsRun, ENHANCED, headingOutline, headingProblems, horizontalOverflow, keyboardProblems, lynxProblems, openState, outlineText, servedHtml } from './checks';
 import { routes } from './routes';
 
 const PAGE_ITSELF = 'the page itself is checked with JavaScript off, how every page must work; with scripts on, what the script changes is checked in the next test';
@@ -36,10 +36,12 @@ for (const route of routes) {
     if (route.edge) test.use({ baseURL: process.env.QUORUM_EDGE_URL });
 
     test('the page itself: served whole, snapshot, keyboard walk, skip link', async ({ page }, info) => {
+      info.annotations.push({ type: 'route', description: route.name });
       test.skip(info.project.name === 'javascript-on', PAGE_ITSELF);
       test.setTimeout(120_000);
       const status = await openState(page, route);
-      await test.step('is served whole, with one h1 and a title that matches it', async () => {
+      await checked(info, route.name, 'page', 'is served whole, with one h1 and a title that matches it', async (note) => {
+        note({ status, errorState: !!route.errorTitle });
         expect(status).toBe(route.status ?? 200);
         await expect(page.locator('html')).toHaveAttribute('lang', 'en');
         await expect(page.locator('h1')).toHaveCount(1);
@@ -51,11 +53,13 @@ for (const route of routes) {
         await expect(page.locator('head > script[src^="/assets/quorum-"][src$=".js"][defer]')).toHaveCount(1);
         await expect(page.locator(ENHANCED)).toHaveCount(0);
         const outline = await headingOutline(page);
+        note({ headings: outline.length });
         expect(headingProblems(outline), outlineText(outline)).toEqual([]);
         if (route.errorTitle) {
           const summary = page.getByRole('alert');
           await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
           const links = summary.getByRole('link');
+          note({ errorLinks: await links.count() });
           expect(await links.count()).toBeGreaterThan(0);
           for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
             const id = href.slice(1);
@@ -64,19 +68,22 @@ for (const route of routes) {
           }
         }
       });
-      await test.step('no two links with the same name lead to different places', async () => {
-        expect(await ambiguousLinks(page)).toEqual([]);
+      await checked(info, route.name, 'link-purpose', 'no two links with the same name lead to different places', async (note) => {
+        const ambiguous = await ambiguousLinks(page);
+        note({ links: await page.locator('a[href]').count(), ambiguous });
+        expect(ambiguous).toEqual([]);
       });
-      await test.step('accessibility tree snapshot', async () => {
+      await checked(info, route.name, 'tree', 'accessibility tree snapshot', async () => {
         await expect(page.locator('body')).toMatchAriaSnapshot({ name: `${route.name}.aria.yml` });
         if (route.outline) expect(outlineText(await headingOutline(page))).toMatchSnapshot(`${route.name}.outline.txt`);
       });
-      await test.step('keyboard walk: skip link first, visible focus, reading order, no trap', async () => {
+      await checked(info, route.name, 'keyboard', 'keyboard walk: skip link first, visible focus, reading order, no trap', async (note) => {
         const { problems, stops } = await keyboardProblems(page);
+        note({ stops: stops.length, problems });
         expect(problems, `stops: ${stops.join(' → ')}`).toEqual([]);
         expect(stops.length).toBeGreaterThan(1);
       });
-      await test.step('the skip link moves focus to main', async () => {
+      await checked(info, route.name, 'skip-link', 'the skip link moves focus to main', async () => {
         // The walk above has checked that the first Tab reaches it.
         const skipLink = page.getByRole('link', { name: 'Skip to main content' });
         await skipLink.focus();
@@ -87,13 +94,14 @@ for (const route of routes) {
     });
 
     test('with the enhancements: tree, axe, forced colours, Lynx and reflow', async ({ browser, page, request }, info) => {
+      info.annotations.push({ type: 'route', description: route.name });
       test.skip(info.project.name === 'javascript-off', 'axe-core is a script, and the rest are CSS only or another browser: once, where scripts run, is enough');
       test.setTimeout(120_000);
       await openState(page, route);
-      await test.step('the enhancement script has run on every field it enhances', async () => {
+      await checked(info, route.name, 'enhancements', 'the enhancement script has run on every field it enhances', async () => {
         await enhancementsRun(page);
       });
-      await test.step('accessibility tree with the enhancements', async () => {
+      await checked(info, route.name, 'tree-scripts', 'accessibility tree with the enhancements', async (note) => {
         if (route.scriptTree) {
           await expect(page.locator('body')).toMatchAriaSnapshot({ name: `${route.name}-js.aria.yml` });
           return;
@@ -102,29 +110,37 @@ for (const route of routes) {
         const withoutScripts = join(__dirname, 'snapshots', `${route.name}.aria.yml`);
         if (!existsSync(withoutScripts)) {
           info.annotations.push({ type: 'note', description: `no ${route.name}.aria.yml yet: the JavaScript-off project writes it` });
+          note({ compared: false });
           return;
         }
         await expect(page.locator('body')).toMatchAriaSnapshot(readFileSync(withoutScripts, 'utf8'));
       });
-      await test.step('axe-core finds no violations once the script has run', async () => {
-        expect(await axeProblems(page)).toEqual([]);
+      await checked(info, route.name, 'axe', 'axe-core finds no violations once the script has run', async (note) => {
+        const { problems, ...findings } = await axeFindings(page);
+        note(findings);
+        expect(problems).toEqual([]);
       });
-      await test.step('Lynx shows the main heading and every label', async () => {
+      await checked(info, route.name, 'lynx', 'Lynx shows the main heading and every label', async (note) => {
         const labels = (await page.locator('main label, main legend').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
         const { html } = await servedHtml(request, route);
-        expect(await lynxProblems(html, route.h1, labels)).toEqual([]);
+        const problems = await lynxProblems(html, route.h1, labels);
+        note({ labels: labels.length, problems });
+        expect(problems).toEqual([]);
       });
-      await test.step('keeps a visible focus in forced-colours mode', async () => {
+      await checked(info, route.name, 'forced-colours', 'keeps a visible focus in forced-colours mode', async (note) => {
         await page.emulateMedia({ forcedColors: 'active' });
-        const { problems } = await keyboardProblems(page);
+        const { problems, stops } = await keyboardProblems(page);
+        note({ stops: stops.length, problems });
         expect(problems).toEqual([]);
         await page.emulateMedia({ forcedColors: 'none' });
       });
-      await test.step('reflows at 320 px wide without sideways scrolling', async () => {
+      await checked(info, route.name, 'reflow', 'reflows at 320 px wide without sideways scrolling', async (note) => {
         await page.setViewportSize({ width: 320, height: 640 });
-        expect(await horizontalOverflow(page), 'sideways scroll at 320 px').toBeLessThanOrEqual(0);
+        const overflow = await horizontalOverflow(page);
+        note({ width: 320, overflow });
+        expect(overflow, 'sideways scroll at 320 px').toBeLessThanOrEqual(0);
       });
-      await test.step('reflows at 200% text without sideways scrolling', async () => {
+      await checked(info, route.name, 'text-200', 'reflows at 200% text without sideways scrolling', async (note) => {
         // Text-only zoom: the user's default font size doubled, added to the stylesheet as it is
         // fetched (an injected style would need scripts, and the CSP forbids inline style).
         const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
@@ -135,7 +151,9 @@ for (const route of routes) {
         const zoomed = await context.newPage();
         await openState(zoomed, route);
         expect(await zoomed.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('32px');
-        expect(await horizontalOverflow(zoomed), 'sideways scroll at 200% text').toBeLessThanOrEqual(0);
+        const overflow = await horizontalOverflow(zoomed);
+        note({ fontSize: '32px', overflow });
+        expect(overflow, 'sideways scroll at 200% text').toBeLessThanOrEqual(0);
         await context.close();
       });
     });
