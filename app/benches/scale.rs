@@ -248,11 +248,7 @@ async fn measure_database(
         ("Home page, signed out".into(), "/".into(), None),
         ("Group page, signed out".into(), group.clone(), None),
         ("Group page, member".into(), group, member),
-        (
-            "Thread, page 1, signed out".into(),
-            thread.clone(),
-            None,
-        ),
+        ("Thread, page 1, signed out".into(), thread.clone(), None),
         ("Thread, page 1, member".into(), thread, member),
         ("Thread, last page, signed out".into(), last.clone(), None),
         ("Thread, last page, member".into(), last, member),
@@ -419,5 +415,9 @@ fn print_table(engine: &str, order: &[String], figures: &BTreeMap<(String, u32),
         }
         println!("{line}");
     }
-    println!("(times in ms; ratio is p50 at ×{} over ×{})\n", scales.last().unwrap_or(&0), scales.first().unwrap_or(&0));
+    println!(
+        "(times in ms; ratio is p50 at ×{} over ×{})\n",
+        scales.last().unwrap_or(&0),
+        scales.first().unwrap_or(&0)
+    );
 }

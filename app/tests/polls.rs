@@ -259,7 +259,11 @@ async fn every_kind_of_poll_is_started_voted_on_closed_and_given_an_outcome() {
         let words = text(&results);
         assert!(words.contains(case.summary), "{}: {words}", case.kind);
         assert!(words.contains("2 of 2 people have voted"));
-        assert!(words.contains("Everyone who can vote has voted"));
+        let not_voted = text(&bob.get(&format!("{poll}/not-voted")).await);
+        assert!(
+            not_voted.contains("Everyone who can vote has voted"),
+            "{not_voted}"
+        );
         if case.kind != "question" {
             assert!(results.body.contains("<caption"), "{}", case.kind);
         }
@@ -491,6 +495,22 @@ async fn a_secret_ballot_links_no_voter_to_a_ballot_in_pages_database_or_log() {
     assert!(!words.contains("Bob Roe"), "{words}");
     assert!(!words.contains("Ann Lee:"), "{words}");
     assert!(words.contains("2 of 2 people have voted"));
+    // All the reasons, at their own address, still without names.
+    let reasons = text(&ann.get(&format!("{poll}/votes")).await);
+    assert!(reasons.contains("Cake is kind"), "{reasons}");
+    assert!(
+        reasons.contains("reasons are shown without names"),
+        "{reasons}"
+    );
+    assert!(!reasons.contains("Bob Roe"), "{reasons}");
+    // All the reasons, at their own address, still without names.
+    let reasons = text(&ann.get(&format!("{poll}/votes")).await);
+    assert!(reasons.contains("Cake is kind"), "{reasons}");
+    assert!(
+        reasons.contains("reasons are shown without names"),
+        "{reasons}"
+    );
+    assert!(!reasons.contains("Bob Roe"), "{reasons}");
 
     // In the file: ballots have no voter and no time, and share no column with who voted but
     // the poll; the rows keep no order of casting.
@@ -625,6 +645,8 @@ async fn hidden_results_named_voters_and_outsiders() {
         poll.clone(),
         format!("{poll}/close"),
         format!("{poll}/outcome"),
+        format!("{poll}/votes"),
+        format!("{poll}/not-voted"),
         format!("{thread}/polls/new"),
     ] {
         for (who, browser) in [("outsider", &eve), ("signed out", &anonymous)] {
@@ -647,7 +669,15 @@ async fn hidden_results_named_voters_and_outsiders() {
     let hidden = ann.get(&poll).await;
     assert!(text(&hidden).contains("Results are hidden until the poll closes"));
     assert!(!hidden.body.contains("<caption"));
+    // The votes are hidden with the results, at their own address too.
+    assert_eq!(
+        ann.get(&format!("{poll}/votes")).await.status,
+        StatusCode::NOT_FOUND
+    );
     close(&ann, &poll).await;
+    let votes = ann.get(&format!("{poll}/votes")).await;
+    assert_eq!(votes.status, StatusCode::OK);
+    assert!(text(&votes).contains("Ann Lee: Coffee"), "{}", text(&votes));
     let shown = ann.get(&poll).await;
     // Closed, the summary says who won.
     assert!(
@@ -671,6 +701,10 @@ async fn two_hundred_voters_casting_and_changing_at_once_are_each_counted_exactl
         &[TEA, ("settings", "allow_change")],
     )
     .await;
+
+    // The results are read once before anyone votes: what is kept of that count must not be
+    // shown after the votes below.
+    assert!(text(&ann.get(&poll).await).contains("No votes yet"));
 
     // Members with sessions, written straight into the database file.
     let db = app.database().await;
@@ -771,7 +805,8 @@ async fn two_hundred_voters_casting_and_changing_at_once_are_each_counted_exactl
         .await
         .unwrap();
     assert_eq!(participants, i64::try_from(VOTERS).unwrap());
-    let page = text(&ann.get(&poll).await);
+    let reply = ann.get(&poll).await;
+    let page = text(&reply);
     assert!(page.contains("200 of 201 people have voted"), "{page}");
     assert!(
         page.contains(
@@ -779,6 +814,62 @@ async fn two_hundred_voters_casting_and_changing_at_once_are_each_counted_exactl
         ) || page.contains("are tied"),
         "{page}"
     );
+
+    // The poll page lists the newest 20 votes and links to all of them, a hundred a page; who
+    // has not voted (Ann alone) is a page of its own too.
+    let listed = |body: &str| {
+        body.split(r#"<ul class="q-list q-votes">"#)
+            .nth(1)
+            .map_or(0, |list| {
+                list.split("</ul>")
+                    .next()
+                    .unwrap_or("")
+                    .matches("<li>")
+                    .count()
+            })
+    };
+    assert_eq!(listed(&reply.body), 20, "{page}");
+    assert!(page.contains("All 200 votes"), "{page}");
+    let first = ann.get(&format!("{poll}/votes")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.h1().as_deref(), Some("Votes"));
+    assert_eq!(listed(&first.body), 100);
+    assert!(text(&first).contains("Page 1 of 2"), "{}", text(&first));
+    let second = ann.get(&format!("{poll}/votes?page=2")).await;
+    assert_eq!(listed(&second.body), 100);
+    let names = |body: &str| -> Vec<String> {
+        strip_tags(body)
+            .split("Voter ")
+            .skip(1)
+            .filter_map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .map(String::from)
+            })
+            .collect()
+    };
+    let mut everyone = names(&first.body);
+    everyone.extend(names(&second.body));
+    everyone.sort();
+    everyone.dedup();
+    assert_eq!(
+        everyone.len(),
+        VOTERS,
+        "every voter is listed once across the pages"
+    );
+    assert_eq!(
+        ann.get(&format!("{poll}/votes?page=3")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let not_voted = ann.get(&format!("{poll}/not-voted")).await;
+    assert_eq!(not_voted.status, StatusCode::OK);
+    let words = text(&not_voted);
+    assert!(
+        words.contains("1 person who can vote has not voted yet"),
+        "{words}"
+    );
+    assert!(words.contains("Ann Lee"), "{words}");
+    assert!(!words.contains("Voter 1"), "{words}");
 }
 
 #[tokio::test]

@@ -266,6 +266,19 @@ async fn scale_1_makes_the_stated_shapes_and_every_page_serves_them() {
 
     let poll = browser.get(&format!("/p/{biggest_poll}")).await;
     assert_eq!(poll.status, StatusCode::OK, "{}", poll.body);
+    // A thousand votes make a page no longer than ten do: twenty of them, then a link to all
+    // of them, ten pages of a hundred.
+    assert!(poll.body.contains("All 1,000 votes"), "{}", poll.body);
+    assert!(poll.body.len() < 40_000, "{} bytes", poll.body.len());
+    let votes = browser
+        .get(&format!("/p/{biggest_poll}/votes?page=10"))
+        .await;
+    assert_eq!(votes.status, StatusCode::OK, "{}", votes.body);
+    assert!(votes.body.contains("Page 10 of 10"), "{}", votes.body);
+    let past = browser
+        .get(&format!("/p/{biggest_poll}/votes?page=11"))
+        .await;
+    assert_eq!(past.status, StatusCode::NOT_FOUND);
     let secret = browser.get(&format!("/p/{secret_poll}")).await;
     assert_eq!(secret.status, StatusCode::OK, "{}", secret.body);
     assert!(

@@ -14,7 +14,7 @@ use tower::ServiceExt;
 
 use quorum::auth::rate_limit::Limits;
 use quorum::auth::session::CookiePolicy;
-use quorum::mail::{Delivery, MailConfig, MailerHandle, Mailer};
+use quorum::mail::{Delivery, MailConfig, Mailer, MailerHandle};
 use quorum::metrics::Metrics;
 use quorum::store::Store;
 use quorum::{AppState, RuntimeConfig};

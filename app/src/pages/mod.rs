@@ -160,13 +160,15 @@ fn group_routes() -> Router<AppState> {
 /// Threads, comments and search.
 /// Decisions: starting a poll in a thread, and the poll's own pages.
 fn poll_routes() -> Router<AppState> {
-    use polls::{edit, history, manage, new, reopen, show, vote};
+    use polls::{edit, history, lists, manage, new, reopen, show, vote};
     Router::new()
         .route("/t/{id}/polls/new", get(new::show).post(new::submit))
         .route("/p/{id}", get(show::show))
         .route("/p/{id}/vote", post(vote::submit))
         .route("/p/{id}/edit", get(edit::show).post(edit::submit))
         .route("/p/{id}/history", get(history::show))
+        .route("/p/{id}/votes", get(lists::votes))
+        .route("/p/{id}/not-voted", get(lists::not_voted))
         .route("/p/{id}/close", get(manage::show_close).post(manage::close))
         .route("/p/{id}/reopen", get(reopen::show).post(reopen::submit))
         .route(

@@ -1349,6 +1349,11 @@ impl Store {
 
     /// What happened in a person's own groups, newest first, from `cursor` on (the newest when
     /// `None`): only what they may read.
+    ///
+    /// Each group's lines are read on their own, newest first along the group's index, at most
+    /// `limit + 1` of them, and the newest of all are kept: one query over all the groups
+    /// would read every line of every group to sort them, which grows with the groups' whole
+    /// history, while this reads the same few lines a group however old it is.
     pub async fn activity_for(
         &self,
         account_id: &str,
@@ -1358,20 +1363,31 @@ impl Store {
         let newest = ActivityCursor::newest();
         let cursor = cursor.unwrap_or(&newest);
         on_engine!(self, |pool| {
-            let rows = sqlx::query_as(sql!(
-                "{ACTIVITY} JOIN memberships m ON m.group_id = e.group_id AND m.account_id = ? \
-                 WHERE {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} ORDER BY e.at DESC, e.id DESC LIMIT ?"
-            ))
-            .bind(account_id)
-            .bind(account_id)
-            .bind(true)
-            .bind(account_id)
-            .bind(cursor.at)
-            .bind(cursor.at)
-            .bind(&cursor.id)
-            .bind(limit + 1)
-            .fetch_all(pool)
-            .await?;
+            let groups: Vec<String> =
+                sqlx::query_scalar("SELECT group_id FROM memberships WHERE account_id = $1")
+                    .bind(account_id)
+                    .fetch_all(pool)
+                    .await?;
+            let mut rows: Vec<Activity> = Vec::new();
+            for group_id in &groups {
+                let lines: Vec<Activity> = sqlx::query_as(sql!(
+                    "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
+                     ORDER BY e.at DESC, e.id DESC LIMIT ?"
+                ))
+                .bind(group_id)
+                .bind(account_id)
+                .bind(true)
+                .bind(account_id)
+                .bind(cursor.at)
+                .bind(cursor.at)
+                .bind(&cursor.id)
+                .bind(limit + 1)
+                .fetch_all(pool)
+                .await?;
+                rows.extend(lines);
+            }
+            rows.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+            rows.truncate(usize::try_from(limit + 1).unwrap_or(0));
             Ok(ActivityPage::from_rows(rows, limit))
         })
     }

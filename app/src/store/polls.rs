@@ -49,6 +49,9 @@ pub struct Poll {
     pub version: i64,
     /// The version its options and counting were last set in, named by a ballot form.
     pub options_version: i64,
+    /// How many votes have been cast in it: results counted at one value stay right until
+    /// the next vote.
+    pub ballot_version: i64,
     pub edited_at: Option<i64>,
     pub reopened_at: Option<i64>,
 }
@@ -167,12 +170,32 @@ pub(super) const POLL: &str = "SELECT p.id, p.thread_id, p.author_id, \
     p.reason_mode, p.reason_max, p.allow_change, p.voters_only, p.none_of_the_above, \
     p.min_choices, p.max_choices, p.score_min, p.score_max, p.dot_total, p.method, \
     p.count_target, p.outcome, p.outcome_option, p.outcome_at, p.version, p.options_version, \
-    p.edited_at, p.reopened_at, COALESCE(o.display_name, 'Deleted account') AS outcome_by_name \
+    p.ballot_version, p.edited_at, p.reopened_at, COALESCE(o.display_name, 'Deleted account') AS outcome_by_name \
     FROM polls p JOIN threads t ON t.id = p.thread_id \
     LEFT JOIN accounts a ON a.id = p.author_id LEFT JOIN accounts o ON o.id = p.outcome_by";
 
 /// Polls in threads of the group, readable under the permit: `{VISIBLE}` binds the group.
 pub(super) const VISIBLE: &str = "t.group_id = ? AND t.deleted_at IS NULL";
+
+/// The votes listed under a poll's results (binds: poll, group, private too): every current
+/// ballot, but in a secret ballot only those that give a reason.
+const SHOWN_BALLOTS: &str = "FROM ballots b JOIN polls p ON p.id = b.poll_id \
+     JOIN threads t ON t.id = p.thread_id \
+     LEFT JOIN accounts a ON a.id = b.voter_id AND NOT p.anonymous \
+     WHERE b.poll_id = ? AND b.replaced_at IS NULL \
+     AND t.group_id = ? AND t.deleted_at IS NULL AND (NOT t.private OR ?) \
+     AND (NOT p.anonymous OR b.reason IS NOT NULL)";
+
+/// Those who may vote in a poll and have not (binds: poll, group, private too).
+const NOT_VOTED: &str = "FROM polls p \
+     JOIN threads t ON t.id = p.thread_id \
+     JOIN memberships m ON m.group_id = t.group_id \
+     JOIN accounts a ON a.id = m.account_id \
+     WHERE p.id = ? AND t.group_id = ? AND t.deleted_at IS NULL AND (NOT t.private OR ?) \
+     AND (NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
+         WHERE v.poll_id = p.id AND v.account_id = a.id)) \
+     AND NOT EXISTS (SELECT 1 FROM poll_participants pp \
+         WHERE pp.poll_id = p.id AND pp.account_id = a.id)";
 
 fn poll_from_row<R: Row>(row: &R) -> Result<Poll, sqlx::Error>
 where
@@ -233,6 +256,7 @@ where
         },
         version: row.try_get("version")?,
         options_version: row.try_get("options_version")?,
+        ballot_version: row.try_get("ballot_version")?,
         edited_at: row.try_get("edited_at")?,
         reopened_at: row.try_get("reopened_at")?,
     })
@@ -317,11 +341,14 @@ impl Store {
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_as(sql!(
-                "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
-             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) AS voted \
-             FROM polls p JOIN threads t ON t.id = p.thread_id \
-             WHERE {VISIBLE} AND (NOT t.private OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
-             ORDER BY p.closes_at, p.id LIMIT ?"
+                // Who has voted is counted for the polls listed only, not for every open poll.
+                "SELECT l.id, l.kind, l.title, l.closes_at, l.closed_at, \
+             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = l.id) AS voted \
+             FROM (SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at \
+                FROM polls p JOIN threads t ON t.id = p.thread_id \
+                WHERE {VISIBLE} AND (NOT t.private OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
+                ORDER BY p.closes_at, p.id LIMIT ?) l \
+             ORDER BY l.closes_at, l.id"
             ))
             .bind(group_id)
             .bind(private_too)
@@ -619,19 +646,49 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                sqlx::query("UPDATE polls SET ballot_version = ballot_version + 1 WHERE id = $1")
+                    .bind(poll_id)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(Ok(()))
             })
         })
     }
 
-    /// Every current ballot of a poll the permit may read, for the count and for who voted
-    /// what. In a secret ballot they have no name and no time, and come in the order of their
-    /// random keys, which says nothing of who cast them.
+    /// The choices of every current ballot of a poll the permit may read, for its count, and
+    /// nothing else (no name, reason or time).
+    pub async fn current_ballots(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+    ) -> Result<Vec<Ballot>, StoreError> {
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            let marks: Vec<String> = sqlx::query_scalar(sql!(
+                "SELECT b.marks FROM ballots b JOIN polls p ON p.id = b.poll_id \
+             JOIN threads t ON t.id = p.thread_id \
+             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (NOT t.private OR ?)"
+            ))
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_all(pool)
+            .await?;
+            Ok(marks.iter().map(|m| decode_marks(m)).collect())
+        })
+    }
+
+    /// A page of the votes listed under a poll's results, `limit` from `offset`: who voted
+    /// what, newest first; in a secret ballot only the reasons given, with no name and no time,
+    /// in the order of their random keys, which says nothing of who cast them. Read along the
+    /// `ballots_recent` index, a page costs the same however many ballots there are.
     pub async fn shown_ballots(
         &self,
         permit: &Permit,
         poll_id: &str,
+        limit: i64,
+        offset: i64,
     ) -> Result<Vec<ShownBallot>, StoreError> {
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
@@ -642,15 +699,14 @@ impl Store {
              CASE WHEN p.anonymous THEN 0 ELSE (SELECT COUNT(*) FROM ballots old \
                 WHERE old.poll_id = b.poll_id AND old.voter_id = b.voter_id \
                 AND old.replaced_at IS NOT NULL) END AS changes \
-             FROM ballots b JOIN polls p ON p.id = b.poll_id \
-             JOIN threads t ON t.id = p.thread_id \
-             LEFT JOIN accounts a ON a.id = b.voter_id AND NOT p.anonymous \
-             WHERE b.poll_id = ? AND b.replaced_at IS NULL AND {VISIBLE} AND (NOT t.private OR ?) \
-             ORDER BY CASE WHEN p.anonymous THEN b.id ELSE COALESCE(a.display_name, 'Deleted account') END"
+             {SHOWN_BALLOTS} \
+             ORDER BY b.cast_at DESC, b.id DESC LIMIT ? OFFSET ?"
             ))
             .bind(poll_id)
             .bind(group_id)
             .bind(private_too)
+            .bind(limit)
+            .bind(offset)
             .fetch_all(pool)
             .await?;
             rows.iter()
@@ -669,31 +725,58 @@ impl Store {
         })
     }
 
-    /// The names of those who may vote and have not, in alphabetical order.
+    /// How many votes [`Store::shown_ballots`] lists in all.
+    pub async fn shown_ballot_count(
+        &self,
+        permit: &Permit,
+        poll_id: &str,
+    ) -> Result<i64, StoreError> {
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_scalar(sql!("SELECT COUNT(*) {SHOWN_BALLOTS}"))
+                .bind(poll_id)
+                .bind(group_id)
+                .bind(private_too)
+                .fetch_one(pool)
+                .await?)
+        })
+    }
+
+    /// A page of the names of those who may vote and have not, in alphabetical order, `limit`
+    /// from `offset`.
     pub async fn not_voted(
         &self,
         permit: &Permit,
         poll_id: &str,
+        limit: i64,
+        offset: i64,
     ) -> Result<Vec<String>, StoreError> {
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_scalar(sql!(
-                "SELECT COALESCE(a.display_name, a.email) AS name FROM polls p \
-             JOIN threads t ON t.id = p.thread_id \
-             JOIN memberships m ON m.group_id = t.group_id \
-             JOIN accounts a ON a.id = m.account_id \
-             WHERE p.id = ? AND {VISIBLE} AND (NOT t.private OR ?) \
-             AND (NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
-                 WHERE v.poll_id = p.id AND v.account_id = a.id)) \
-             AND NOT EXISTS (SELECT 1 FROM poll_participants pp \
-                 WHERE pp.poll_id = p.id AND pp.account_id = a.id) \
-             ORDER BY name"
+                "SELECT COALESCE(a.display_name, a.email) AS name {NOT_VOTED} \
+                 ORDER BY name, a.id LIMIT ? OFFSET ?"
             ))
             .bind(poll_id)
             .bind(group_id)
             .bind(private_too)
+            .bind(limit)
+            .bind(offset)
             .fetch_all(pool)
             .await?)
+        })
+    }
+
+    /// How many [`Store::not_voted`] lists in all.
+    pub async fn not_voted_count(&self, permit: &Permit, poll_id: &str) -> Result<i64, StoreError> {
+        on_engine!(self, |pool| {
+            let (group_id, private_too) = read_scope(permit)?;
+            Ok(sqlx::query_scalar(sql!("SELECT COUNT(*) {NOT_VOTED}"))
+                .bind(poll_id)
+                .bind(group_id)
+                .bind(private_too)
+                .fetch_one(pool)
+                .await?)
         })
     }
 

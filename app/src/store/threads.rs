@@ -130,6 +130,17 @@ pub(super) fn read_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
     }
 }
 
+/// A group's threads as its list shows them (binds: the reader, the group), to be followed by
+/// `AND {READABLE}` (the reader again) and an order.
+const THREAD_LISTING: &str = "SELECT t.id, t.title, COALESCE(a.display_name, 'Deleted account') AS author_name, \
+     t.private, t.last_activity_at, t.closed_at IS NOT NULL AS closed, \
+     t.pinned_at IS NOT NULL AS pinned, \
+     (SELECT count(*) FROM comments c WHERE c.thread_id = t.id AND c.deleted_at IS NULL) AS comment_count, \
+     t.comment_seq, r.ranges \
+     FROM threads t LEFT JOIN accounts a ON a.id = t.author_id \
+     LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.account_id = ? \
+     WHERE t.group_id = ? AND t.deleted_at IS NULL";
+
 impl Store {
     /// The thread `id` unless it is deleted, for a page to decide who may see it. Nothing is
     /// shown from it before that decision.
@@ -212,25 +223,36 @@ impl Store {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::ViewContent)?;
             let reader = reader.unwrap_or_default();
-            let threads = sqlx::query_as(sql!(
-            "SELECT t.id, t.title, COALESCE(a.display_name, 'Deleted account') AS author_name, \
-             t.private, t.last_activity_at, t.closed_at IS NOT NULL AS closed, \
-             t.pinned_at IS NOT NULL AS pinned, \
-             (SELECT count(*) FROM comments c WHERE c.thread_id = t.id AND c.deleted_at IS NULL) AS comment_count, \
-             t.comment_seq, r.ranges \
-             FROM threads t LEFT JOIN accounts a ON a.id = t.author_id \
-             LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.account_id = ? \
-             WHERE t.group_id = ? AND t.deleted_at IS NULL AND {READABLE} \
-             ORDER BY t.pinned_at IS NULL, t.pinned_at DESC, t.last_activity_at DESC, t.id \
-             LIMIT ? OFFSET ?"
-        ))
-        .bind(reader)
-        .bind(group_id)
-        .bind(reader)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await?;
+            // Pinned threads first (a few, along `threads_pinned`), then the others along the
+            // group's index by last activity: a page reads its own rows, however many threads
+            // the group has, and comments are counted for those rows alone.
+            let mut threads: Vec<ThreadListing> = sqlx::query_as(sql!(
+                "{THREAD_LISTING} AND {READABLE} AND t.pinned_at IS NOT NULL \
+                 ORDER BY t.pinned_at DESC, t.last_activity_at DESC, t.id"
+            ))
+            .bind(reader)
+            .bind(group_id)
+            .bind(reader)
+            .fetch_all(pool)
+            .await?;
+            let pinned = i64::try_from(threads.len()).unwrap_or(i64::MAX);
+            threads.drain(..usize::try_from(offset.min(pinned)).unwrap_or(0));
+            threads.truncate(usize::try_from(limit).unwrap_or(0));
+            let wanted = limit - i64::try_from(threads.len()).unwrap_or(0);
+            if wanted > 0 {
+                let others: Vec<ThreadListing> = sqlx::query_as(sql!(
+                    "{THREAD_LISTING} AND {READABLE} AND t.pinned_at IS NULL \
+                     ORDER BY t.last_activity_at DESC, t.id LIMIT ? OFFSET ?"
+                ))
+                .bind(reader)
+                .bind(group_id)
+                .bind(reader)
+                .bind(wanted)
+                .bind((offset - pinned).max(0))
+                .fetch_all(pool)
+                .await?;
+                threads.extend(others);
+            }
             let total = sqlx::query_scalar(sql!(
             "SELECT count(*) FROM threads t WHERE t.group_id = ? AND t.deleted_at IS NULL AND {READABLE}"
         ))

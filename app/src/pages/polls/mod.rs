@@ -1,6 +1,7 @@
 //! Decisions: `/t/<id>/polls/new` starts a poll in a thread, and `/p/<id>…` is the poll
 //! itself: its ballot, the "Check your vote" page, results, closing and the outcome, editing
-//! it while it is open, its history, and reopening it.
+//! it while it is open, its history, reopening it, and the whole lists of votes and of those
+//! who have not voted.
 //!
 //! Every handler under `/p/<id>` starts with [`PollAccess::load`]: the poll is found through its
 //! thread, so a person who may not read the thread gets "not found" for the poll too. Voting
@@ -9,8 +10,10 @@
 //! again.
 
 pub mod ballot;
+mod counted;
 pub mod edit;
 pub mod history;
+pub mod lists;
 pub mod manage;
 pub mod new;
 pub mod reopen;

@@ -1,7 +1,7 @@
 //! `/p/<id>`: a poll. Its question and details, when it closes and how many have voted, the
 //! ballot (or the person's vote), the results as a table with a caption and a one-sentence
-//! summary, who voted what (unless the ballot is secret), who has not voted yet (members only),
-//! and the outcome once written.
+//! summary, the newest votes (who voted what, unless the ballot is secret) with a link to all
+//! of them, a link to who has not voted yet (members only), and the outcome once written.
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -10,9 +10,10 @@ use leptos::prelude::*;
 use super::ballot::{BallotFields, OPTIONS_VERSION_FIELD, answers_of};
 use super::{PollAccess, noun};
 use crate::AppState;
+use crate::domain::grouped;
 use crate::domain::markdown;
 use crate::domain::polls::ballot::{BallotAnswers, describe};
-use crate::domain::polls::tally::{Results, Stage, count_at};
+use crate::domain::polls::tally::{Results, Stage};
 use crate::domain::polls::{PollKind, RankedMethod};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
@@ -22,6 +23,11 @@ use crate::ui::{
     Button, ButtonLink, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, SuccessBanner,
     Table, render_document,
 };
+
+/// How many votes the poll page lists, newest first; the rest are a page of their own
+/// (`/p/<id>/votes`), as are the names of those who have not voted (`/p/<id>/not-voted`), so
+/// that a poll of 10,000 voters is a page of the same size, and the same cost, as one of ten.
+pub const SHOWN_HERE: i64 = 20;
 
 fn done_message(key: &str) -> Option<&'static str> {
     match key {
@@ -54,10 +60,12 @@ pub enum Standing {
 pub struct PollPage {
     pub access: PollAccess,
     pub standing: Standing,
-    pub results: Option<Results>,
-    pub ballots: Vec<ShownBallot>,
+    pub results: Option<std::sync::Arc<Results>>,
+    /// The first votes listed, and how many there are in all.
+    pub ballots: (Vec<ShownBallot>, i64),
     pub turnout: (i64, i64),
-    pub not_voted: Option<Vec<String>>,
+    /// A member, who may see who has not voted yet.
+    pub member: bool,
     /// Outcomes set aside by reopening, when the results may be seen.
     pub earlier: Vec<EarlierOutcome>,
     pub can_change: bool,
@@ -113,22 +121,25 @@ impl PollPage {
         let voted = matches!(standing, Standing::Voter { voted: true, .. });
         let shows = poll.hide_results.shows(voted, access.is_closed());
         let (results, ballots) = if shows {
-            // One read of the current ballots serves the count and the list of votes; a secret
-            // ballot is listed only for its reason.
-            let mut shown = store.shown_ballots(&access.read, &poll.id).await?;
-            let counted: Vec<_> = shown.iter().map(|b| b.ballot.clone()).collect();
             let stage = if access.is_closed() {
                 Stage::Closed
             } else {
                 Stage::Open
             };
-            let results = count_at(stage, &poll.rules, &access.labels(), &counted);
-            if poll.anonymous {
-                shown.retain(|b| b.reason.is_some());
-            }
-            (Some(results), shown)
+            let results =
+                super::counted::results(store, &access.read, poll, stage, &access.labels()).await?;
+            // The first few votes; the rest are a page of their own (`/p/<id>/votes`).
+            let shown = store
+                .shown_ballots(&access.read, &poll.id, SHOWN_HERE, 0)
+                .await?;
+            let total = if shown.len() < usize::try_from(SHOWN_HERE).unwrap_or(usize::MAX) {
+                i64::try_from(shown.len()).unwrap_or(i64::MAX)
+            } else {
+                store.shown_ballot_count(&access.read, &poll.id).await?
+            };
+            (Some(results), (shown, total))
         } else {
-            (None, Vec::new())
+            (None, (Vec::new(), 0))
         };
         // An earlier outcome may tell the results, so it is shown only when they are.
         let earlier = if shows && poll.reopened_at.is_some() {
@@ -137,10 +148,6 @@ impl PollPage {
             Vec::new()
         };
         let turnout = store.turnout(&access.read, &poll.id).await?;
-        let not_voted = match &member {
-            Some(_) => Some(store.not_voted(&access.read, &poll.id).await?),
-            None => None,
-        };
         let open = !access.is_closed();
         let can_vote_now = open
             && match &standing {
@@ -159,7 +166,7 @@ impl PollPage {
             results,
             ballots,
             turnout,
-            not_voted,
+            member: member.is_some(),
             earlier,
             can_change,
             form,
@@ -255,20 +262,12 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
     });
     let vote_section = vote_section(&page, &labels);
     let results = results_section(&page, &labels);
-    let not_voted = page.not_voted.clone().map(|names| {
-        let body = if names.is_empty() {
-            view! { <p>"Everyone who can vote has voted."</p> }.into_any()
-        } else {
-            let items = names
-                .into_iter()
-                .map(|n| view! { <li>{n}</li> })
-                .collect_view();
-            view! { <ul class="q-list">{items}</ul> }.into_any()
-        };
+    // Members only: who has not voted is a list of its own, as long as the group is large.
+    let not_voted = page.member.then(|| {
         view! {
             <section aria-labelledby="not-voted">
                 <h2 id="not-voted">"Not voted yet"</h2>
-                {body}
+                <p><a href=format!("{}/not-voted", access.href())>"See who has not voted yet"</a></p>
             </section>
         }
     });
@@ -560,7 +559,20 @@ fn results_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> 
             <ol class="q-list">{items}</ol>
         }
     });
-    let votes = votes_list(poll.anonymous, &page.ballots, &poll.rules, labels);
+    let (ballots, total) = &page.ballots;
+    let votes = votes_list(ballots, &poll.rules, labels).map(|list| {
+        let more = i64::try_from(ballots.len())
+            .ok()
+            .filter(|shown| shown < total)
+            .map(|_| {
+                let what = if poll.anonymous { "reasons given" } else { "votes" };
+                view! {
+                    <p><a href=format!("{}/votes", page.access.href())>{format!("All {} {what}", grouped(*total))}</a></p>
+                }
+            });
+        let heading = if poll.anonymous { "Reasons given" } else { "Votes" };
+        view! { <h3>{heading}</h3>{list}{more} }
+    });
     view! {
         <section aria-labelledby="results">
             <h2 id="results">"Results"</h2>
@@ -573,16 +585,16 @@ fn results_section(page: &PollPage, labels: &[String]) -> impl IntoView + use<> 
     .into_any()
 }
 
-fn votes_list(
-    anonymous: bool,
+/// The votes as a list, `None` when there are none: who voted what and why, or in a secret
+/// ballot the reasons alone.
+pub fn votes_list(
     ballots: &[ShownBallot],
     rules: &crate::domain::polls::PollRules,
     labels: &[String],
-) -> impl IntoView + use<> {
+) -> Option<impl IntoView + use<>> {
     if ballots.is_empty() {
         return None;
     }
-    let heading = if anonymous { "Reasons given" } else { "Votes" };
     let items = ballots
         .iter()
         .map(|b| {
@@ -605,8 +617,5 @@ fn votes_list(
             }
         })
         .collect_view();
-    Some(view! {
-        <h3>{heading}</h3>
-        <ul class="q-list q-votes">{items}</ul>
-    })
+    Some(view! { <ul class="q-list q-votes">{items}</ul> })
 }

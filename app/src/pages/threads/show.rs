@@ -172,7 +172,12 @@ pub async fn show(
                 unread = Some((href, count));
             }
         }
-        let seen: Vec<i64> = comments.iter().map(|c| c.seq).collect();
+        // Only what is new to the reader is written: a page read again costs no write.
+        let seen: Vec<i64> = comments
+            .iter()
+            .map(|c| c.seq)
+            .filter(|seq| !ranges.contains(*seq))
+            .collect();
         if !seen.is_empty() {
             // The page is what the reader came for: a read mark the busy database cannot take
             // now is left for their next visit rather than failing the page.

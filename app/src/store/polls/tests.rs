@@ -90,7 +90,7 @@ async fn a_changed_vote_counts_once_and_keeps_its_history() {
             .unwrap()
             .unwrap();
     }
-    let shown = store.shown_ballots(&member, "p1").await.unwrap();
+    let shown = store.shown_ballots(&member, "p1", 100, 0).await.unwrap();
     assert_eq!(
         shown.iter().map(|b| b.ballot.clone()).collect::<Vec<_>>(),
         [choice(2)]
@@ -104,6 +104,13 @@ async fn a_changed_vote_counts_once_and_keeps_its_history() {
         .unwrap();
     assert_eq!(all, 2, "the replaced ballot stays as history");
     assert_eq!(store.turnout(&member, "p1").await.unwrap(), (1, 1));
+    // The count reads the current ballot alone, and each vote moved the results' version on.
+    assert_eq!(
+        store.current_ballots(&member, "p1").await.unwrap(),
+        [choice(2)]
+    );
+    let poll = store.poll(&member, "p1").await.unwrap().unwrap();
+    assert_eq!(poll.ballot_version, 2);
 }
 
 #[tokio::test]
@@ -137,7 +144,7 @@ async fn a_secret_ballot_has_no_voter_no_time_and_is_cast_once() {
             .await
             .unwrap();
     assert_eq!((voter, cast_at), (None, None));
-    let shown = store.shown_ballots(&member, "p1").await.unwrap();
+    let shown = store.shown_ballots(&member, "p1", 100, 0).await.unwrap();
     assert_eq!(shown.len(), 1);
     assert_eq!(shown[0].voter_name, None);
     assert_eq!(shown[0].cast_at, None);
@@ -301,7 +308,14 @@ async fn a_permit_for_another_group_reads_and_casts_nothing() {
     assert!(store.poll(&elsewhere, "p1").await.unwrap().is_none());
     assert!(
         store
-            .shown_ballots(&elsewhere, "p1")
+            .shown_ballots(&elsewhere, "p1", 100, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .current_ballots(&elsewhere, "p1")
             .await
             .unwrap()
             .is_empty()
