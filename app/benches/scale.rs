@@ -58,6 +58,9 @@ struct Database {
     url: String,
 }
 
+/// One engine's rows, in the order first measured, and their figures by row and scale.
+type Engine = (Vec<String>, BTreeMap<(String, u32), Figures>);
+
 /// One row's figures.
 #[derive(Clone, Copy)]
 struct Figures {
@@ -81,9 +84,7 @@ async fn run() -> Result<()> {
          {warm_up} warm-up requests, then {runs} timed, a row. Times are wall-clock; CPU is \
          the process's CPU time a request; bytes as sent.\n"
     );
-    // engine → row name → scale → figures, rows in the order first measured.
-    let mut results: BTreeMap<String, (Vec<String>, BTreeMap<(String, u32), Figures>)> =
-        BTreeMap::new();
+    let mut results: BTreeMap<String, Engine> = BTreeMap::new();
     for database in &databases {
         let rows = measure_database(database, runs, warm_up)
             .await
@@ -99,7 +100,46 @@ async fn run() -> Result<()> {
     for (engine, (order, figures)) in &results {
         print_table(engine, order, figures);
     }
+    if let Some(page) = MEMBER_THREAD_PAGE.get() {
+        compression_table(page);
+    }
     Ok(())
+}
+
+/// A member's first page of the long thread, as sent without compression: the page the
+/// compression quality is chosen for.
+static MEMBER_THREAD_PAGE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+/// What each brotli quality costs and saves on a member's thread page: the time to compress it
+/// (mean of many) and the bytes it makes, beside the quality the server uses.
+fn compression_table(page: &[u8]) {
+    const RUNS: u32 = 200;
+    println!(
+        "Brotli on a member's thread page ({} bytes), mean of {RUNS} compressions; the server \
+         uses quality {}:",
+        page.len(),
+        quorum::server::BROTLI_QUALITY
+    );
+    println!("{:>8} {:>10} {:>8}", "quality", "µs", "bytes");
+    for quality in [0, 1, 2, 3, 4, 5, 6, 9, 11] {
+        let params = brotli::enc::BrotliEncoderParams {
+            quality,
+            ..Default::default()
+        };
+        let mut size = 0;
+        let start = Instant::now();
+        for _ in 0..RUNS {
+            let mut out = Vec::new();
+            // Writing into memory cannot fail.
+            let _ = brotli::BrotliCompress(&mut &page[..], &mut out, &params);
+            size = black_box(out).len();
+        }
+        println!(
+            "{quality:>8} {:>10.0} {size:>8}",
+            start.elapsed().as_secs_f64() * 1e6 / f64::from(RUNS)
+        );
+    }
+    println!();
 }
 
 /// `QUORUM_BENCH_DATABASES`: `engine:scale=url` entries separated by spaces.
@@ -218,6 +258,8 @@ async fn measure_database(
 ) -> Result<Vec<(String, Figures)>> {
     let found = find(&database.url).await?;
     let store = Store::open(&database.url).await?;
+    // A data set seeded by an older release is brought up to date, as a server would.
+    store.migrate().await?;
     let session = token::new_token()?;
     let csrf_token = token::new_token()?;
     store
@@ -272,6 +314,10 @@ async fn measure_database(
     pages.push(("Dashboard, member".into(), "/dashboard".into(), member));
     pages.push((format!("Search \"{SEARCH}\", member"), search, member));
 
+    if MEMBER_THREAD_PAGE.get().is_none() {
+        let page = fetch(&app, &format!("/t/{}", found.thread), member, false).await?;
+        let _ = MEMBER_THREAD_PAGE.set(page.to_vec());
+    }
     let mut rows = Vec::new();
     for (name, path, cookie) in pages {
         let figures = measure(runs, warm_up, || fetch(&app, &path, cookie, true))

@@ -15,3 +15,7 @@ CREATE INDEX ballots_recent ON ballots (poll_id, cast_at, id) WHERE replaced_at 
 
 -- A group's pinned threads, which its thread list shows first, without reading the others.
 CREATE INDEX threads_pinned ON threads (group_id, pinned_at) WHERE pinned_at IS NOT NULL;
+
+-- How many times a voter changed their vote, which the list of votes says beside each: read
+-- along this index, it costs their own changes, not every change in the poll.
+CREATE INDEX ballots_changes ON ballots (poll_id, voter_id, replaced_at);

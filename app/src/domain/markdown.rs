@@ -19,8 +19,8 @@
 //! Table column alignment is lost, since pulldown-cmark writes it as a `style` attribute.
 //! Very large inputs are the caller's problem: callers cap the length of what people write.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
@@ -67,7 +67,55 @@ const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHRO
 /// heading of level `under_level` (e.g. 2 → a markdown `# x` becomes `<h3>`), capping at h6.
 ///
 /// An `under_level` of 0 is treated as 1: the page's own title is its only `<h1>`.
+///
+/// Rendering costs tens of microseconds a post, which a page of twenty comments read again and
+/// again would pay each time; so what was rendered is kept in memory (up to
+/// [`RENDERED_BYTES`]), under the source text itself and the level: the result depends on
+/// nothing else, so a kept rendering is never stale, and an edited post is a new source.
 pub fn render(source: &str, under_level: u8) -> String {
+    let key = (under_level, Arc::<str>::from(source));
+    if let Some(html) = rendered().map.get(&key) {
+        return html.to_string();
+    }
+    let html: Arc<str> = Arc::from(render_now(source, under_level));
+    let mut kept = rendered();
+    let size = source.len() + html.len();
+    if size <= RENDERED_BYTES && kept.map.insert(key.clone(), html.clone()).is_none() {
+        kept.bytes += size;
+        kept.order.push_back(key);
+        while kept.bytes > RENDERED_BYTES {
+            let Some(oldest) = kept.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = kept.map.remove(&oldest) {
+                kept.bytes -= oldest.1.len() + gone.len();
+            }
+        }
+    }
+    html.to_string()
+}
+
+/// How much rendered markdown (source and HTML) is kept in memory at most; the oldest goes
+/// first.
+pub const RENDERED_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Default)]
+struct Rendered {
+    map: HashMap<(u8, Arc<str>), Arc<str>>,
+    order: VecDeque<(u8, Arc<str>)>,
+    bytes: usize,
+}
+
+static RENDERED: LazyLock<Mutex<Rendered>> = LazyLock::new(Mutex::default);
+
+/// The kept renderings. An entry and its size are written together, so a lock poisoned by a
+/// panic elsewhere holds nothing half-written and is used as it is.
+fn rendered() -> MutexGuard<'static, Rendered> {
+    RENDERED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// [`render`] without what is kept: the work itself.
+fn render_now(source: &str, under_level: u8) -> String {
     let events = safe_events(source, under_level);
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events.into_iter());

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::domain::threads::search_words;
 use crate::domain::time::{format_utc, iso_utc};
 use crate::domain::validation::FormErrors;
-use crate::store::{MATCH_END, MATCH_START, SearchHit, SearchScope};
+use crate::store::{COUNTED_RESULTS, MATCH_END, MATCH_START, SearchHit, SearchScope};
 use crate::ui::{
     Button, Crumb, ErrorSummary, InputKind, NavArea, Page, PageHeading, Pagination, TextInput,
     render_document,
@@ -68,7 +68,7 @@ pub async fn show(
             )
             .await?
     };
-    let pages = crate::ui::page_count(total, PER_PAGE);
+    let pages = crate::ui::page_count(total.min(COUNTED_RESULTS), PER_PAGE);
     if page > pages {
         return Err(AppError::NotFound);
     }
@@ -83,7 +83,12 @@ pub async fn show(
     let summary = searched.then(|| match total {
         0 => "No threads or comments match. Try fewer or other words.".to_string(),
         1 => "1 result.".to_string(),
-        n => format!("{n} results, best first."),
+        n if n > COUNTED_RESULTS => format!(
+            "More than {} results, best first: the first {} are listed. More words find fewer.",
+            crate::domain::grouped(COUNTED_RESULTS),
+            crate::domain::grouped(COUNTED_RESULTS)
+        ),
+        n => format!("{} results, best first.", crate::domain::grouped(n)),
     });
     let mut href = format!(
         "/search?q={}",

@@ -20,6 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
@@ -44,6 +45,11 @@ const BODY_LIMIT: usize = 256 * 1024;
 /// A request taking longer than this is answered with 408 instead of holding a connection.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The brotli quality (gzip level) pages are compressed at as they are sent. Chosen by
+/// measurement (`cargo bench --bench scale` prints each quality's time and size on a member's
+/// thread page): hashed assets are compressed once, at the best quality, instead.
+pub const BROTLI_QUALITY: u8 = 4;
+
 /// The whole application: pages, assets, health check, metrics, and the middleware around them.
 pub fn app(state: AppState) -> Router {
     let metrics = state.metrics.clone();
@@ -62,7 +68,7 @@ pub fn app(state: AppState) -> Router {
         .layer(tower::util::MapResponseLayer::new(
             headers::security_headers,
         ))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(BROTLI_QUALITY.into())))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -177,14 +177,17 @@ pub(super) const POLL: &str = "SELECT p.id, p.thread_id, p.author_id, \
 /// Polls in threads of the group, readable under the permit: `{VISIBLE}` binds the group.
 pub(super) const VISIBLE: &str = "t.group_id = ? AND t.deleted_at IS NULL";
 
-/// The votes listed under a poll's results (binds: poll, group, private too): every current
-/// ballot, but in a secret ballot only those that give a reason.
-const SHOWN_BALLOTS: &str = "FROM ballots b JOIN polls p ON p.id = b.poll_id \
-     JOIN threads t ON t.id = p.thread_id \
-     LEFT JOIN accounts a ON a.id = b.voter_id AND NOT p.anonymous \
-     WHERE b.poll_id = ? AND b.replaced_at IS NULL \
-     AND t.group_id = ? AND t.deleted_at IS NULL AND (NOT t.private OR ?) \
-     AND (NOT p.anonymous OR b.reason IS NOT NULL)";
+/// The current ballots of a poll the reader may read: [`SHOWN_BALLOTS_FROM`], any other
+/// joins, then [`SHOWN_BALLOTS`] (binds: poll, group, private too).
+const SHOWN_BALLOTS_FROM: &str =
+    "FROM ballots b JOIN polls p ON p.id = b.poll_id JOIN threads t ON t.id = p.thread_id";
+
+/// See [`SHOWN_BALLOTS_FROM`].
+const SHOWN_BALLOTS: &str = "WHERE b.poll_id = ? AND b.replaced_at IS NULL \
+     AND t.group_id = ? AND t.deleted_at IS NULL AND (NOT t.private OR ?)";
+
+/// Of those, the ones listed under a secret ballot's results: those that give a reason.
+const WITH_REASON: &str = "AND (NOT p.anonymous OR b.reason IS NOT NULL)";
 
 /// Those who may vote in a poll and have not (binds: poll, group, private too).
 const NOT_VOTED: &str = "FROM polls p \
@@ -699,7 +702,9 @@ impl Store {
              CASE WHEN p.anonymous THEN 0 ELSE (SELECT COUNT(*) FROM ballots old \
                 WHERE old.poll_id = b.poll_id AND old.voter_id = b.voter_id \
                 AND old.replaced_at IS NOT NULL) END AS changes \
-             {SHOWN_BALLOTS} \
+             {SHOWN_BALLOTS_FROM} \
+             LEFT JOIN accounts a ON a.id = b.voter_id AND NOT p.anonymous \
+             {SHOWN_BALLOTS} {WITH_REASON} \
              ORDER BY b.cast_at DESC, b.id DESC LIMIT ? OFFSET ?"
             ))
             .bind(poll_id)
@@ -725,20 +730,25 @@ impl Store {
         })
     }
 
-    /// How many votes [`Store::shown_ballots`] lists in all.
+    /// How many votes [`Store::shown_ballots`] lists in all. An open ballot's are counted
+    /// along an index alone; a secret ballot's rows are read for their reasons.
     pub async fn shown_ballot_count(
         &self,
         permit: &Permit,
         poll_id: &str,
+        anonymous: bool,
     ) -> Result<i64, StoreError> {
+        let reasons_only = if anonymous { WITH_REASON } else { "" };
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
-            Ok(sqlx::query_scalar(sql!("SELECT COUNT(*) {SHOWN_BALLOTS}"))
-                .bind(poll_id)
-                .bind(group_id)
-                .bind(private_too)
-                .fetch_one(pool)
-                .await?)
+            Ok(sqlx::query_scalar(sql!(
+                "SELECT COUNT(*) {SHOWN_BALLOTS_FROM} {SHOWN_BALLOTS} {reasons_only}"
+            ))
+            .bind(poll_id)
+            .bind(group_id)
+            .bind(private_too)
+            .fetch_one(pool)
+            .await?)
         })
     }
 
@@ -786,9 +796,10 @@ impl Store {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_as(sql!(
                 "SELECT \
-             (SELECT COUNT(*) FROM memberships m WHERE m.group_id = t.group_id \
-                AND (NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
-                    WHERE v.poll_id = p.id AND v.account_id = m.account_id))), \
+             CASE WHEN p.voters_only THEN (SELECT COUNT(*) FROM poll_voters v \
+                JOIN memberships m ON m.group_id = t.group_id AND m.account_id = v.account_id \
+                WHERE v.poll_id = p.id) \
+             ELSE (SELECT COUNT(*) FROM memberships m WHERE m.group_id = t.group_id) END, \
              (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
              WHERE p.id = ? AND {VISIBLE} AND (NOT t.private OR ?)"

@@ -79,9 +79,14 @@ const TSVECTOR: FullText = FullText {
     best_first: "ts_rank(s.document, plainto_tsquery('simple', ?1)) DESC",
 };
 
+/// How many results a search counts at most: past it, the page says there are more, and
+/// offers no pages beyond it.
+pub const COUNTED_RESULTS: i64 = 1_000;
+
 impl Store {
     /// The threads and comments matching every one of `words` that the searcher may read,
-    /// best first, `limit` from `offset`; and how many there are in all.
+    /// best first, `limit` from `offset`; and how many there are in all, counted up to one
+    /// more than [`COUNTED_RESULTS`].
     pub async fn search(
         &self,
         scope: SearchScope<'_>,
@@ -123,12 +128,16 @@ impl Store {
             .bind(offset)
             .fetch_all(pool)
             .await?;
+            // Counted up to one past the cap: a common word's every match need not be read
+            // to say that there are more than the cap.
             let total = sqlx::query_scalar(sql!(
-                "SELECT count(*) {SEARCH_JOINS} WHERE {matches} AND {SEARCH_READABLE}"
+                "SELECT count(*) FROM (SELECT 1 {SEARCH_JOINS} WHERE {matches} AND {SEARCH_READABLE} \
+                 LIMIT ?4) capped"
             ))
             .bind(&query)
             .bind(reader)
             .bind(group)
+            .bind(COUNTED_RESULTS + 1)
             .fetch_one(pool)
             .await?;
             Ok((hits, total))

@@ -560,3 +560,14 @@ proptest! {
         prop_assert!(!text.contains("  "));
     }
 }
+
+#[test]
+fn a_kept_rendering_is_the_same_as_a_new_one_and_is_kept_per_level() {
+    let source = "# Agenda\n\nBring **cake** and [the minutes](https://example.org/m).";
+    for level in [1, 2, 1, 2] {
+        assert_eq!(render(source, level), render_now(source, level));
+    }
+    assert_ne!(render(source, 1), render(source, 2));
+    // An edited post is another source, rendered anew.
+    assert!(render(&source.replace("cake", "tea"), 1).contains("<strong>tea</strong>"));
+}

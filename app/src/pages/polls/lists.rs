@@ -49,7 +49,10 @@ pub async fn votes(
     if !access.poll.hide_results.shows(voted, access.is_closed()) {
         return Err(AppError::NotFound);
     }
-    let total = state.store.shown_ballot_count(&access.read, &id).await?;
+    let total = state
+        .store
+        .shown_ballot_count(&access.read, &id, access.poll.anonymous)
+        .await?;
     let (page, pages) = page_of(query.page.as_deref(), total)?;
     let ballots = state
         .store

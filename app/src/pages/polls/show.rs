@@ -135,7 +135,9 @@ impl PollPage {
             let total = if shown.len() < usize::try_from(SHOWN_HERE).unwrap_or(usize::MAX) {
                 i64::try_from(shown.len()).unwrap_or(i64::MAX)
             } else {
-                store.shown_ballot_count(&access.read, &poll.id).await?
+                store
+                    .shown_ballot_count(&access.read, &poll.id, poll.anonymous)
+                    .await?
             };
             (Some(results), (shown, total))
         } else {
