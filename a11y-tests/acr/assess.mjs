@@ -153,7 +153,7 @@ export function assessCriterion(criterion, results) {
       else reasons.push(`the automated checks cannot decide all of this criterion (${criterion.automationLimit ?? 'it needs human judgement'}) and it has no manual procedure`);
     }
   }
-  for (const exception of criterion.exceptions ?? []) reasons.push(`Known exception: ${exception}`);
+  for (const { problem, workaround } of knownExceptions(criterion)) reasons.push(`Known exception: ${problem} Workaround: ${workaround}`);
   if (!automatedProof && !(manualProof && automated.every((e) => e.outcome !== 'missing'))) {
     if (reasons.length === 0) reasons.push('not every piece of evidence named for it passed in this run');
   }
@@ -162,6 +162,28 @@ export function assessCriterion(criterion, results) {
     throw new Error(`${criterion.id} ${criterion.name} would be "Supports" without passing evidence`);
   }
   return { conformance, reasons, evidence };
+}
+
+/** A criterion's known exceptions, each { problem, workaround }. Throws when one lacks either. */
+export function knownExceptions(criterion) {
+  for (const e of criterion.exceptions ?? []) {
+    if (!e?.problem || !e?.workaround) throw new Error(`${criterion.id} ${criterion.name} has a known exception without a problem and a workaround`);
+  }
+  return criterion.exceptions ?? [];
+}
+
+/** What the criteria file alone records of a criterion, without any run of the browser suite:
+ *  the basis of the accessibility statement (a11y-tests/acr/statement.mjs), which is built
+ *  before the suite has run. `manual` is the last result of its manual procedure (pass, partial,
+ *  fail, or "not run"; null when it has none); `proven` is true when nothing but the automated
+ *  checks (which every change must pass) is needed: they decide it alone, or the manual
+ *  procedure passed; `exceptions` are its known exceptions. */
+export function recorded(criterion) {
+  if (criterion.notApplicable) return { applies: false, manual: null, proven: true, exceptions: [] };
+  const manual = criterion.manual ? (criterion.manual.lastRun && criterion.manual.result ? criterion.manual.result : 'not run') : null;
+  if (manual && !['pass', 'partial', 'fail', 'not run'].includes(manual)) throw new Error(`the manual result "${manual}" of ${criterion.id} is not pass, fail or partial`);
+  const proven = (criterion.automationDecides === true && manual !== 'fail') || manual === 'pass';
+  return { applies: true, manual, proven, exceptions: knownExceptions(criterion) };
 }
 
 /** Every criterion assessed, in the criteria file's order, with the counts per level and level

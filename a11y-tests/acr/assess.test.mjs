@@ -109,7 +109,7 @@ test('only a manual procedure, not yet run: Not Evaluated', () => {
 });
 
 test('a known exception: at most Partially Supports', () => {
-  assert.equal(assessCriterion({ ...decided, exceptions: ['one page'] }, results()).conformance, 'Partially Supports');
+  assert.equal(assessCriterion({ ...decided, exceptions: [{ problem: 'One page fails.', workaround: 'Use the other.' }] }, results()).conformance, 'Partially Supports');
 });
 
 test('a criterion with no evidence and no reason it does not apply is refused', () => {

@@ -249,7 +249,7 @@ async fn pages_with_forms_errors_and_form_answers_are_never_stored_in_a_cache() 
 #[tokio::test]
 async fn fixed_pages_asked_for_without_a_session_may_be_shared_and_set_no_cookie() {
     let app = TestApp::start();
-    for path in ["/", "/privacy", "/accessibility"] {
+    for path in ["/", "/privacy", "/privacy/facts", "/accessibility"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(

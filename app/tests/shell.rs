@@ -15,10 +15,11 @@ use reqwest::StatusCode;
 use support::{TestApp, assert_ids_unique_and_references_resolve, between, count};
 
 /// Every page route of the site.
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 8] = [
     "/",
     "/accessibility",
     "/privacy",
+    "/privacy/facts",
     "/design",
     "/design/components",
     "/design/forms",
@@ -26,10 +27,11 @@ const PAGES: [&str; 7] = [
 ];
 
 /// Every page, with the error pages and the status each must answer with.
-const DOCUMENTS: [(&str, StatusCode); 9] = [
+const DOCUMENTS: [(&str, StatusCode); 10] = [
     ("/", StatusCode::OK),
     ("/accessibility", StatusCode::OK),
     ("/privacy", StatusCode::OK),
+    ("/privacy/facts", StatusCode::OK),
     ("/design", StatusCode::OK),
     ("/design/components", StatusCode::OK),
     ("/design/forms", StatusCode::OK),
@@ -172,6 +174,53 @@ async fn inner_pages_show_breadcrumbs_and_every_page_links_the_statements() {
         assert!(html.contains(r#"<a href="/accessibility">"#), "{path}");
         assert!(html.contains(r#"<a href="/privacy">"#), "{path}");
     }
+}
+
+/// The accessibility statement's derived content, as the page includes it.
+mod statement {
+    pub struct KnownExceptions {
+        pub criterion: &'static str,
+        pub exceptions: &'static [KnownException],
+    }
+
+    pub struct KnownException {
+        pub problem: &'static str,
+        pub workaround: &'static str,
+    }
+
+    include!("../../docs/accessibility/statement.rs");
+}
+
+#[tokio::test]
+async fn the_statement_and_the_facts_say_what_their_data_records() {
+    let app = TestApp::start();
+    let (_, page) = app.get_text("/accessibility").await;
+    // Everything the statement says of conformance comes from docs/accessibility/criteria.json,
+    // through statement.rs; no hand-written claim of "no failures" contradicts it.
+    let status = format!(
+        "Quorum {} with the Web Content Accessibility Guidelines (WCAG) version 2.1 at level AA.",
+        statement::STATUS
+    );
+    assert!(page.contains(&status), "{page}");
+    let mut said = vec![statement::STATUS_REASON, statement::MANUAL_RUNS];
+    said.extend(statement::EVIDENCE);
+    said.extend(statement::NOT_FULLY_CHECKED);
+    for criterion in statement::EXCEPTIONS {
+        said.push(criterion.criterion);
+        for exception in criterion.exceptions {
+            said.extend([exception.problem, exception.workaround]);
+        }
+    }
+    for text in said {
+        assert!(page.contains(text), "the statement leaves out: {text}");
+    }
+    assert!(!page.contains("We know of no failures"));
+
+    let (_, notice) = app.get_text("/privacy").await;
+    assert!(notice.contains(r#"<a href="/privacy/facts">"#));
+    let (_, facts) = app.get_text("/privacy/facts").await;
+    assert!(facts.contains("The accounts table"), "{facts}");
+    assert!(facts.contains("SMTP relay"), "{facts}");
 }
 
 #[tokio::test]

@@ -1,12 +1,14 @@
 // Quorum's privacy facts sheet, for a data protection officer: docs/privacy/data.json says, for
 // each table the migrations make, why it exists, how long it is kept, who can see it and which
 // of its columns hold personal data; this script checks that every column of every migration is
-// accounted for (personal or not) and writes docs/privacy/facts.md.
+// accounted for (personal or not) and writes docs/privacy/facts.md, and the same facts as Rust
+// source, docs/privacy/facts.rs, which the page /privacy/facts includes at compile time (so a
+// data protection officer reads them on the instance itself, and they cannot drift apart).
 //
-//   node docs/privacy/facts.mjs write   writes facts.md
+//   node docs/privacy/facts.mjs write   writes facts.md and facts.rs
 //   node docs/privacy/facts.mjs check   fails when a table or column of the migrations is not in
 //                                       data.json (or data.json names one that is gone), or
-//                                       facts.md is not what `write` makes
+//                                       facts.md or facts.rs is not what `write` makes
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 const SOURCE = join(HERE, 'data.json');
 const DOCUMENT = join(HERE, 'facts.md');
+const PAGE_DATA = join(HERE, 'facts.rs');
 
 /** Every table the migrations create, with its columns, in the order they were added. */
 export function schema(sql) {
@@ -102,6 +105,37 @@ export function markdown(data, tables) {
   return lines.join('\n');
 }
 
+/** A Rust string literal. */
+const literal = (text) => `"${String(text).replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
+
+/** The same facts as Rust source, for app/src/pages/info/privacy_facts.rs to include. */
+export function rust(data, tables) {
+  const processors = data.processors.map((p) => `    Processor {\n        name: ${literal(p.name)},\n        receives: ${literal(p.receives)},\n        when: ${literal(p.when)},\n    },\n`).join('');
+  const personal = [...tables.keys()].filter((t) => Object.keys(data.tables[t].personal).length > 0).map((t) => {
+    const f = data.tables[t];
+    const columns = Object.entries(f.personal).map(([c, what]) => `            (${literal(c)}, ${literal(what)}),\n`).join('');
+    return `    Table {\n        name: ${literal(t)},\n        personal: &[\n${columns}        ],\n        purpose: ${literal(f.purpose)},\n        retention: ${literal(f.retention)},\n        who_can_see: ${literal(f.whoCanSee)},\n    },\n`;
+  }).join('');
+  const other = [...tables.keys()].filter((t) => Object.keys(data.tables[t].personal).length === 0)
+    .map((t) => `    (${literal(t)}, ${literal(data.tables[t].purpose)}),\n`).join('');
+  return `// Written by \`scripts/privacy write\` (docs/privacy/facts.mjs) from docs/privacy/data.json and
+// the migrations: edit data.json, not this one. \`scripts/privacy check\`, run by scripts/test,
+// fails when this file is not what they make.
+
+/// What is stored nowhere, or kept out of the logs.
+pub const NOT_STORED: &str = ${literal(data.notStored)};
+
+/// Where personal data goes beyond Quorum's own server.
+pub const PROCESSORS: &[Processor] = &[\n${processors}];
+
+/// Every table that holds personal data, in the order the migrations make them.
+pub const TABLES: &[Table] = &[\n${personal}];
+
+/// The tables with no personal data, and what each is for.
+pub const OTHER_TABLES: &[(&str, &str)] = &[\n${other}];
+`;
+}
+
 function main() {
   const mode = process.argv[2];
   if (mode !== 'write' && mode !== 'check') {
@@ -113,10 +147,14 @@ function main() {
   const found = problems(data, tables);
   if (found.length === 0 && mode === 'write') {
     writeFileSync(DOCUMENT, markdown(data, tables));
-    console.log('docs/privacy/facts.md written.');
+    writeFileSync(PAGE_DATA, rust(data, tables));
+    console.log('docs/privacy/facts.md and docs/privacy/facts.rs written.');
   }
   if (found.length === 0 && mode === 'check' && (!existsSync(DOCUMENT) || readFileSync(DOCUMENT, 'utf8') !== markdown(data, tables))) {
     found.push('docs/privacy/facts.md is not what docs/privacy/data.json makes: run scripts/privacy write.');
+  }
+  if (found.length === 0 && mode === 'check' && (!existsSync(PAGE_DATA) || readFileSync(PAGE_DATA, 'utf8') !== rust(data, tables))) {
+    found.push('docs/privacy/facts.rs (the page /privacy/facts) is not what docs/privacy/data.json makes: run scripts/privacy write.');
   }
   if (found.length > 0) {
     for (const problem of found) console.error(problem);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bothEngines, problems, schema } from './facts.mjs';
+import { bothEngines, markdown, problems, rust, schema } from './facts.mjs';
 
 const data = JSON.parse(readFileSync(new URL('./data.json', import.meta.url), 'utf8'));
 
@@ -32,4 +32,10 @@ test('a new column or table, or a column that is gone, is found', () => {
   assert.ok(found.some((p) => p.includes('accounts.phone is not in')), found.join('\n'));
   assert.ok(found.some((p) => p.includes('The table devices is not in')), found.join('\n'));
   assert.ok(found.some((p) => p.includes('names sessions.device, which the migrations do not make')), found.join('\n'));
+});
+
+test('the committed sheet and the page /privacy/facts are what data.json makes', () => {
+  const committed = (name) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+  assert.equal(committed('facts.md'), markdown(data, bothEngines()), 'run scripts/privacy write');
+  assert.equal(committed('facts.rs'), rust(data, bothEngines()), 'run scripts/privacy write');
 });

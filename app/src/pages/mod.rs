@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/accessibility", get(info::accessibility::show))
         .route("/privacy", get(info::privacy::show))
+        .route("/privacy/facts", get(info::privacy_facts::show))
         .route("/design", get(design::index::show))
         .route("/design/components", get(design::components::show))
         .route(

@@ -34,9 +34,12 @@ pub fn shared_policy(method: &Method, path: &str) -> Option<&'static str> {
     }
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
-        [""] | ["accessibility"] | ["privacy"] | ["design"] | ["design", "components"] => {
-            Some(FIXED)
-        }
+        [""]
+        | ["accessibility"]
+        | ["privacy"]
+        | ["privacy", "facts"]
+        | ["design"]
+        | ["design", "components"] => Some(FIXED),
         ["groups"]
         | ["search"]
         | ["g", _]

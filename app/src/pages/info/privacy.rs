@@ -52,6 +52,12 @@ fn notice() -> impl IntoView {
             <p>"You can ask to see, correct, download or delete the data held about you. When you delete your account, what you wrote stays with your groups under the name “Deleted account”, so that their discussions still make sense."</p>
             <h2>"Keeping your data safe"</h2>
             <p>"Sign-in links, codes and session identifiers are stored only in a scrambled (hashed) form and never written to logs. Every page is sent over an encrypted connection when Quorum is run on the public internet."</p>
+            <h2>"In more detail"</h2>
+            <p>
+                "Data protection officers and anyone who wants the detail can read "
+                <a href="/privacy/facts">"Quorum’s privacy facts"</a>
+                ": every kind of personal data it stores, table by table, why, for how long, who can see it, and which services it reaches."
+            </p>
         </Page>
     }
 }

@@ -1,0 +1,339 @@
+// Written by `scripts/privacy write` (docs/privacy/facts.mjs) from docs/privacy/data.json and
+// the migrations: edit data.json, not this one. `scripts/privacy check`, run by scripts/test,
+// fails when this file is not what they make.
+
+/// What is stored nowhere, or kept out of the logs.
+pub const NOT_STORED: &str = "No tracking, no analytics, no third-party resources. Files and images are not uploaded (no object store is used). The server log records no query strings, cookies, form answers or credentials (app/tests/logs.rs, app/tests/privacy.rs).";
+
+/// Where personal data goes beyond Quorum's own server.
+pub const PROCESSORS: &[Processor] = &[
+    Processor {
+        name: "SMTP relay (QUORUM_SMTP_URL)",
+        receives: "every email: recipient address, subject, and the text of sign-in, invitation and notification emails",
+        when: "when mail is set up; without it, email is written as .eml files in the data folder",
+    },
+    Processor {
+        name: "PostgreSQL server (DATABASE_URL), when used instead of SQLite",
+        receives: "the whole database",
+        when: "when the instance runs on PostgreSQL, for example a managed service",
+    },
+    Processor {
+        name: "Edge worker (Cloudflare), when deployed",
+        receives: "every request through it: IP addresses, addresses of pages, sign-in posts (passed through) and cookies; it caches only public pages asked for without a session",
+        when: "when an operator deploys edge/ in front of Quorum",
+    },
+    Processor {
+        name: "Backup storage",
+        receives: "backups, encrypted with age before they leave the server",
+        when: "wherever the operator keeps quorum backup files",
+    },
+];
+
+/// Every table that holds personal data, in the order the migrations make them.
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "outbox",
+        personal: &[
+            ("recipient", "the email address it goes to"),
+            ("subject", "says what happened and where (a group or thread name)"),
+            ("body_text", "the email, which may quote people's writing and hold a sign-in link or code, until sent"),
+            ("body_html", "as body_text"),
+            ("calendar", "a meeting poll's chosen time, until sent"),
+            ("last_error", "the SMTP server's answer, which may name the address"),
+        ],
+        purpose: "Email waiting to be sent, and a record of email sent, so that each is delivered once.",
+        retention: "The subject and the text, HTML and calendar parts are blanked once the email is sent; the rest of the row (recipient, subject, times) is kept. Unsent email is retried for three days, then kept marked failed.",
+        who_can_see: "the people who run the instance (database access)",
+    },
+    Table {
+        name: "accounts",
+        personal: &[
+            ("email", "their email address"),
+            ("display_name", "the name they chose"),
+            ("password_hash", "an argon2id hash of their optional password"),
+            ("handle", "their @handle for mentions"),
+            ("time_zone", "the time zone they chose"),
+        ],
+        purpose: "Who a person is: to sign them in, show their name on what they write and send them email.",
+        retention: "Until the account is deleted (account deletion is not built yet: until then, until an operator deletes the row).",
+        who_can_see: "The person (account page); the email address only by the person and the operators; the name and handle by everyone who can see what the person wrote or the member lists they are on.",
+    },
+    Table {
+        name: "sign_in_requests",
+        personal: &[
+            ("email", "the address asked for"),
+            ("next_path", "the page the person was going to"),
+        ],
+        purpose: "A sign-in in progress: the link, the code and the browser that asked.",
+        retention: "Deleted a day after it expires (it expires after 10 minutes), or when a newer request for the same address replaces it.",
+        who_can_see: "the people who run the instance (database access)",
+    },
+    Table {
+        name: "sessions",
+        personal: &[
+            ("account_id", "whose session"),
+            ("device", "a browser family hint such as \"Firefox on Linux\""),
+            ("created_at", "when they signed in"),
+            ("last_seen_at", "when they last used it"),
+        ],
+        purpose: "Signed-in browsers.",
+        retention: "Until signed out or ended from the account page, or, when QUORUM_SESSION_IDLE_TIMEOUT is set, unused for that many minutes.",
+        who_can_see: "The person (account page: device hint and times) and the operators.",
+    },
+    Table {
+        name: "email_changes",
+        personal: &[
+            ("account_id", "whose change"),
+            ("new_email", "the new address"),
+        ],
+        purpose: "A change of email address waiting for the new inbox to confirm it.",
+        retention: "Until used or replaced by a newer change; expired rows are not yet removed.",
+        who_can_see: "the people who run the instance (database access)",
+    },
+    Table {
+        name: "audit_events",
+        personal: &[
+            ("account_id", "who acted"),
+            ("email_hash", "an HMAC of the address a sign-in was asked for, so repeated attempts show without the address"),
+            ("ip", "the IP address of the request"),
+            ("at", "when"),
+        ],
+        purpose: "A record of sign-ins, sign-outs, account changes and privileged group actions, for investigating misuse.",
+        retention: "Kept with no time limit: there is no purge or setting yet.",
+        who_can_see: "the people who run the instance (database access)",
+    },
+    Table {
+        name: "groups",
+        personal: &[
+            ("created_by", "who created it"),
+        ],
+        purpose: "Groups and their settings.",
+        retention: "Groups cannot be deleted yet: for the life of the instance.",
+        who_can_see: "Depends on the group's privacy: open and closed groups' names and descriptions are public; secret groups only to members.",
+    },
+    Table {
+        name: "memberships",
+        personal: &[
+            ("account_id", "the member"),
+            ("role", "admin or member"),
+            ("joined_at", "when"),
+        ],
+        purpose: "Who belongs to which group, as admin or member.",
+        retention: "Until the person leaves or is removed.",
+        who_can_see: "The group's members (member list); never people outside the group, even of an open group.",
+    },
+    Table {
+        name: "join_requests",
+        personal: &[
+            ("account_id", "who asked"),
+            ("introduction", "what they wrote to the admins"),
+            ("created_at", "when"),
+            ("ignored_at", "when an admin ignored it"),
+        ],
+        purpose: "Requests to join a group that asks for approval.",
+        retention: "Until approved; an ignored request is kept, marked ignored. (Groups cannot be deleted yet.)",
+        who_can_see: "The person asking and the group's admins.",
+    },
+    Table {
+        name: "invitations",
+        personal: &[
+            ("email", "the invited address"),
+            ("message", "the inviter's message"),
+            ("invited_by", "who invited"),
+            ("accepted_by", "the account that accepted"),
+        ],
+        purpose: "Invitations to join a group by email.",
+        retention: "Until accepted, revoked or expired (INVITATION_LIFETIME, 30 days); the rows are kept afterwards with the address.",
+        who_can_see: "The group's admins (and members who may add members, who are not shown whose address became whose account).",
+    },
+    Table {
+        name: "group_activity",
+        personal: &[
+            ("actor_id", "who did it"),
+            ("at", "when"),
+        ],
+        purpose: "A group's activity list (new members, threads, comments, polls).",
+        retention: "Until the thread, comment or poll it names is deleted or purged; otherwise for the life of the group (groups cannot be deleted yet).",
+        who_can_see: "Those who can see the group's content.",
+    },
+    Table {
+        name: "threads",
+        personal: &[
+            ("author_id", "who started it"),
+            ("title", "what they wrote"),
+            ("context", "what they wrote"),
+            ("closed_by", "who closed it"),
+            ("deleted_by", "who deleted it"),
+        ],
+        purpose: "Discussions.",
+        retention: "Until deleted; a deleted thread is hidden at once and purged for good after 30 days (PURGE_AFTER_SECS), while an admin can restore it.",
+        who_can_see: "Those who can see the group's content (public in an open group unless the thread is private).",
+    },
+    Table {
+        name: "thread_versions",
+        personal: &[
+            ("title", "what was written"),
+            ("context", "what was written"),
+            ("editor_id", "who edited"),
+            ("at", "when"),
+        ],
+        purpose: "Every earlier version of a thread's title and context, shown in its history.",
+        retention: "As the thread.",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "comments",
+        personal: &[
+            ("author_id", "who wrote it"),
+            ("body", "what they wrote"),
+            ("created_at", "when"),
+            ("edited_at", "when edited"),
+        ],
+        purpose: "Comments and replies.",
+        retention: "Until deleted or the thread is purged: deleting a comment removes its text, earlier versions and reactions at once (a comment with replies keeps an empty row so the replies stay in place).",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "comment_versions",
+        personal: &[
+            ("body", "what was written"),
+            ("editor_id", "who edited"),
+            ("at", "when"),
+        ],
+        purpose: "Every earlier version of a comment, shown in its history.",
+        retention: "As the comment.",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "reactions",
+        personal: &[
+            ("account_id", "who reacted"),
+            ("kind", "how"),
+            ("created_at", "when"),
+        ],
+        purpose: "Reactions to comments (agree, thanks, …).",
+        retention: "Until taken back, or the comment is deleted.",
+        who_can_see: "As the thread, with the names of who reacted.",
+    },
+    Table {
+        name: "thread_reads",
+        personal: &[
+            ("account_id", "the reader"),
+            ("ranges", "which comments they have read"),
+            ("read_at", "when they last read"),
+        ],
+        purpose: "Which comments each person has read, to take them to the first unread.",
+        retention: "Until the thread is purged or the account deleted.",
+        who_can_see: "Only the person.",
+    },
+    Table {
+        name: "search_text",
+        personal: &[
+            ("title", "a copy of what was written"),
+            ("body", "a copy of what was written"),
+        ],
+        purpose: "A copy of titles and comments for search.",
+        retention: "As the thread or comment it copies.",
+        who_can_see: "Search results follow the same permissions as the thread.",
+    },
+    Table {
+        name: "polls",
+        personal: &[
+            ("author_id", "who started it"),
+            ("title", "what they wrote"),
+            ("details", "what they wrote"),
+            ("outcome", "what the outcome's author wrote"),
+            ("outcome_by", "who wrote the outcome"),
+            ("outcome_at", "when"),
+        ],
+        purpose: "Polls and their outcomes.",
+        retention: "As the thread.",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "poll_options",
+        personal: &[
+            ("label", "what the author wrote"),
+        ],
+        purpose: "A poll's options.",
+        retention: "As the poll.",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "poll_voters",
+        personal: &[
+            ("account_id", "a named voter"),
+        ],
+        purpose: "Who may vote, when a poll is limited to named voters.",
+        retention: "As the poll.",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "poll_participants",
+        personal: &[
+            ("account_id", "who voted"),
+            ("voted_at", "when"),
+        ],
+        purpose: "Who has voted (for every poll, secret ballots included), kept apart from what they voted.",
+        retention: "As the poll.",
+        who_can_see: "As the thread; in a secret ballot nothing links a voter to a ballot.",
+    },
+    Table {
+        name: "ballots",
+        personal: &[
+            ("voter_id", "who voted (empty in a secret ballot)"),
+            ("cast_at", "when (empty in a secret ballot)"),
+            ("marks", "what they voted"),
+            ("reason", "the reason they gave"),
+        ],
+        purpose: "Votes. In a secret ballot the voter and time are never stored (a trigger refuses them).",
+        retention: "As the poll; a changed vote keeps the replaced ballot (replaced_at).",
+        who_can_see: "As the poll's results allow (hidden until voted or closed when the poll says so); named ballots show who voted what, unless the poll is secret.",
+    },
+    Table {
+        name: "poll_versions",
+        personal: &[
+            ("title", "what was written"),
+            ("details", "what was written"),
+            ("options", "what was written"),
+            ("editor_id", "who edited"),
+            ("at", "when"),
+            ("earlier_outcome", "a set-aside outcome's text"),
+            ("earlier_outcome_by", "who wrote it"),
+            ("earlier_outcome_at", "when"),
+        ],
+        purpose: "Every earlier version of a poll, shown in its history.",
+        retention: "As the poll.",
+        who_can_see: "As the thread.",
+    },
+    Table {
+        name: "kept_answers",
+        personal: &[
+            ("account_id", "whose answers"),
+            ("action", "where the form was going"),
+            ("fields", "what they had written (never passwords)"),
+            ("kept_at", "when"),
+        ],
+        purpose: "A form sent after the session ended, kept so that the person need not type it again once signed in.",
+        retention: "KEPT_FOR: a day, or until sent.",
+        who_can_see: "Only the person, in the browser that sent it.",
+    },
+    Table {
+        name: "ended_sessions",
+        personal: &[
+            ("account_id", "whose session"),
+            ("ended_at", "when"),
+        ],
+        purpose: "Sessions ended recently, so that a form sent from one can be kept (kept_answers).",
+        retention: "KEPT_FOR: a day.",
+        who_can_see: "the people who run the instance (database access)",
+    },
+];
+
+/// The tables with no personal data, and what each is for.
+pub const OTHER_TABLES: &[(&str, &str)] = &[
+    ("instance", "The instance's creation time."),
+    ("instance_secrets", "Keys the instance makes for itself (sign-in link keys, the audit and rate-limit keys)."),
+    ("rate_limits", "Sign-in rate limits."),
+    ("former_handles", "A renamed group's old addresses, reserved so that nobody else takes them."),
+];
