@@ -59,17 +59,20 @@ pub async fn votes(
         .shown_ballots(&access.read, &id, PER_PAGE, (page - 1) * PER_PAGE)
         .await?;
     let poll = &access.poll;
-    let (title, count) = if poll.anonymous {
-        ("Reasons given", format!("{} reasons given", grouped(total)))
-    } else {
-        ("Votes", format!("{} votes", grouped(total)))
-    };
-    let lead = if poll.anonymous {
-        format!(
-            "{count}, in no particular order. This is a secret ballot: reasons are shown without names."
-        )
-    } else {
-        format!("{count}, by name.")
+    let (title, lead) = match (poll.anonymous, total) {
+        (true, 1) => (
+            "Reasons given",
+            "1 reason given. This is a secret ballot: reasons are shown without names.".to_string(),
+        ),
+        (true, n) => (
+            "Reasons given",
+            format!(
+                "{} reasons given, in no particular order. This is a secret ballot: reasons are shown without names.",
+                grouped(n)
+            ),
+        ),
+        (false, 1) => ("Votes", "1 vote.".to_string()),
+        (false, n) => ("Votes", format!("{} votes, newest first.", grouped(n))),
     };
     let list = votes_list(&ballots, &poll.rules, &access.labels());
     Ok(render(
