@@ -1312,11 +1312,27 @@ impl Store {
         cursor: Option<&ActivityCursor>,
         limit: i64,
     ) -> Result<ActivityPage, StoreError> {
+        let group_id = group_of(permit, Action::ViewMembers)?;
+        let rows = self
+            .group_lines(group_id, viewer, content, cursor, limit + 1)
+            .await?;
+        Ok(ActivityPage::from_rows(rows, limit))
+    }
+
+    /// Up to `limit` of a group's lines older than `cursor` (the newest when `None`), newest
+    /// first along the group's index, as `viewer` may see them (see [`Store::group_activity`]).
+    async fn group_lines(
+        &self,
+        group_id: &str,
+        viewer: &str,
+        content: bool,
+        cursor: Option<&ActivityCursor>,
+        limit: i64,
+    ) -> Result<Vec<Activity>, StoreError> {
         let newest = ActivityCursor::newest();
         let cursor = cursor.unwrap_or(&newest);
         on_engine!(self, |pool| {
-            let group_id = group_of(permit, Action::ViewMembers)?;
-            let rows = sqlx::query_as(sql!(
+            Ok(sqlx::query_as(sql!(
                 "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
                  ORDER BY e.at DESC, e.id DESC LIMIT ?"
             ))
@@ -1327,10 +1343,9 @@ impl Store {
             .bind(cursor.at)
             .bind(cursor.at)
             .bind(&cursor.id)
-            .bind(limit + 1)
+            .bind(limit)
             .fetch_all(pool)
-            .await?;
-            Ok(ActivityPage::from_rows(rows, limit))
+            .await?)
         })
     }
 
@@ -1360,36 +1375,23 @@ impl Store {
         cursor: Option<&ActivityCursor>,
         limit: i64,
     ) -> Result<ActivityPage, StoreError> {
-        let newest = ActivityCursor::newest();
-        let cursor = cursor.unwrap_or(&newest);
-        on_engine!(self, |pool| {
-            let groups: Vec<String> =
-                sqlx::query_scalar("SELECT group_id FROM memberships WHERE account_id = $1")
-                    .bind(account_id)
-                    .fetch_all(pool)
-                    .await?;
-            let mut rows: Vec<Activity> = Vec::new();
-            for group_id in &groups {
-                let lines: Vec<Activity> = sqlx::query_as(sql!(
-                    "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
-                     ORDER BY e.at DESC, e.id DESC LIMIT ?"
-                ))
-                .bind(group_id)
+        let groups: Vec<String> = on_engine!(self, |pool| {
+            sqlx::query_scalar("SELECT group_id FROM memberships WHERE account_id = $1")
                 .bind(account_id)
-                .bind(true)
-                .bind(account_id)
-                .bind(cursor.at)
-                .bind(cursor.at)
-                .bind(&cursor.id)
-                .bind(limit + 1)
                 .fetch_all(pool)
-                .await?;
-                rows.extend(lines);
-            }
-            rows.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
-            rows.truncate(usize::try_from(limit + 1).unwrap_or(0));
-            Ok(ActivityPage::from_rows(rows, limit))
-        })
+                .await?
+        });
+        let mut rows: Vec<Activity> = Vec::new();
+        for group_id in &groups {
+            // A member reads the group's content.
+            rows.extend(
+                self.group_lines(group_id, account_id, true, cursor, limit + 1)
+                    .await?,
+            );
+        }
+        rows.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+        rows.truncate(usize::try_from(limit + 1).unwrap_or(0));
+        Ok(ActivityPage::from_rows(rows, limit))
     }
 
     /// One page of the public directory: open groups by name, and how many there are.
