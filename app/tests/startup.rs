@@ -326,7 +326,7 @@ async fn sigterm_right_after_start_up_still_stops_cleanly() {
 #[tokio::test]
 async fn servers_starting_at_once_on_one_database_file_migrate_it_once_and_all_serve() {
     // Several rounds, each on a new file, so that the starts overlap in the migration itself.
-    for round in 0..3 {
+    for round in 0..8 {
         let temp = tempfile::tempdir().unwrap();
         let data = temp.path().join("data");
         let apps: Vec<TestApp> = std::thread::scope(|scope| {

@@ -240,12 +240,20 @@ impl Store {
             Some(file) => Some(std::sync::Arc::new(serving_turn(file)?)),
             None => None,
         };
+        // The first connection creates the file and switches it to WAL, which SQLite refuses at
+        // once ("database is locked", without waiting) while another process has the new file
+        // open; so servers starting at once take turns until the file is set up.
+        let turn = match &file {
+            Some(file) => Some(setup_turn(file).await?),
+            None => None,
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unreachable(describe(&e)))?;
+        drop(turn);
         Ok(Self {
             pool: Pool::Sqlite(pool),
             file,
@@ -268,7 +276,7 @@ impl Store {
     /// failing halfway through the same migration.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let _turn = match &self.file {
-            Some(file) => Some(migration_turn(file).await?),
+            Some(file) => Some(setup_turn(file).await?),
             None => None,
         };
         // PostgreSQL's migrator holds an advisory lock while it works, so servers starting at
@@ -327,9 +335,9 @@ impl Store {
     }
 }
 
-/// Waits for this process's turn to migrate the database at `file`; the turn lasts as long as
-/// the returned file stays open, and ends when the process does, however it ends.
-async fn migration_turn(file: &std::path::Path) -> Result<std::fs::File, StoreError> {
+/// Waits for this process's turn to set up or migrate the database at `file`; the turn lasts as
+/// long as the returned file stays open, and ends when the process does, however it ends.
+async fn setup_turn(file: &std::path::Path) -> Result<std::fs::File, StoreError> {
     let mut lock_path = file.as_os_str().to_owned();
     lock_path.push(".migrate-lock");
     let locked = tokio::task::spawn_blocking(move || {
