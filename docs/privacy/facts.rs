@@ -97,6 +97,8 @@ pub const TABLES: &[Table] = &[
             ("email_hash", "an HMAC of the address a sign-in was asked for, so repeated attempts show without the address"),
             ("ip", "the IP address of the request"),
             ("at", "when"),
+            ("subject_id", "whom a group action was done to (a member removed, a role changed)"),
+            ("detail", "a short description of the action, such as the old and new setting; it may name a group's handle or a thread's title"),
         ],
         purpose: "A record of sign-ins, sign-outs, account changes and privileged group actions, for investigating misuse.",
         retention: "Kept with no time limit: there is no purge or setting yet.",

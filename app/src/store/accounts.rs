@@ -104,6 +104,10 @@ pub struct AuditEvent<'a> {
     pub ip: Option<&'a str>,
     /// The group the action concerns, for group administration.
     pub group_id: Option<&'a str>,
+    /// The account the action was done to, such as a member removed.
+    pub subject_id: Option<&'a str>,
+    /// A short description in words, such as the old and new setting.
+    pub detail: Option<&'a str>,
 }
 
 impl Store {
@@ -678,8 +682,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             sqlx::query(
-            "INSERT INTO audit_events (id, at, action, outcome, account_id, email_hash, ip, group_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO audit_events \
+             (id, at, action, outcome, account_id, email_hash, ip, group_id, subject_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(id)
         .bind(now)
@@ -689,6 +694,8 @@ impl Store {
         .bind(event.email_hash)
         .bind(event.ip)
         .bind(event.group_id)
+        .bind(event.subject_id)
+        .bind(event.detail)
         .execute(pool)
         .await?;
             Ok(())

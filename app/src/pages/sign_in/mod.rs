@@ -119,6 +119,8 @@ pub async fn audit(
             email_hash: email_hash.as_deref(),
             ip: Some(&ip),
             group_id: None,
+            subject_id: None,
+            detail: None,
         },
     )
     .await;
@@ -132,6 +134,20 @@ pub async fn audit_group(
     group_id: &str,
     ip: IpAddr,
 ) {
+    audit_group_with(state, action, account_id, group_id, ip, None, None).await;
+}
+
+/// Writes one audit line for a privileged action in a group, by `account_id`, with whom it was
+/// done to (`subject_id`, an account) and a short `detail` in words.
+pub async fn audit_group_with(
+    state: &AppState,
+    action: &str,
+    account_id: &str,
+    group_id: &str,
+    ip: IpAddr,
+    subject_id: Option<&str>,
+    detail: Option<&str>,
+) {
     let ip = ip.to_string();
     write_audit(
         state,
@@ -142,6 +158,8 @@ pub async fn audit_group(
             email_hash: None,
             ip: Some(&ip),
             group_id: Some(group_id),
+            subject_id,
+            detail,
         },
     )
     .await;
