@@ -11,6 +11,7 @@ mod support;
 
 use std::collections::HashMap;
 
+use quorum::pages::info::accessibility::derived as statement;
 use reqwest::StatusCode;
 use support::{TestApp, assert_ids_unique_and_references_resolve, between, count};
 
@@ -174,21 +175,6 @@ async fn inner_pages_show_breadcrumbs_and_every_page_links_the_statements() {
         assert!(html.contains(r#"<a href="/accessibility">"#), "{path}");
         assert!(html.contains(r#"<a href="/privacy">"#), "{path}");
     }
-}
-
-/// The accessibility statement's derived content, as the page includes it.
-mod statement {
-    pub struct KnownExceptions {
-        pub criterion: &'static str,
-        pub exceptions: &'static [KnownException],
-    }
-
-    pub struct KnownException {
-        pub problem: &'static str,
-        pub workaround: &'static str,
-    }
-
-    include!("../../docs/accessibility/statement.rs");
 }
 
 #[tokio::test]

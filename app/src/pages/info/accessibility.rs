@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use crate::pages::{Ctx, html};
 use crate::ui::{Crumb, Page, PageHeading, render_document};
 
-/// The statement's derived content.
-mod derived {
+/// The statement's derived content, also read by the tests that check the page says all of it.
+pub mod derived {
     /// A criterion and its known exceptions.
     pub struct KnownExceptions {
         pub criterion: &'static str,
