@@ -129,6 +129,16 @@ async fn scale_1_makes_the_stated_shapes_and_every_page_serves_them() {
     let ballots = table(&db, "ballots").await;
     assert!((95_000..=105_000).contains(&ballots), "{ballots} ballots");
     assert_eq!(table(&db, "poll_participants").await, ballots);
+    // Each poll's stored count of who voted, which lists of polls show, matches who voted.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM polls p WHERE p.voted_count <> \
+             (SELECT count(*) FROM poll_participants pp WHERE pp.poll_id = p.id)"
+        )
+        .await,
+        0
+    );
     assert_eq!(
         count(&db, "SELECT count(DISTINCT kind) FROM polls").await,
         9

@@ -273,6 +273,7 @@ pub(super) async fn write(
             outcome_option.into(),
             poll.closed.then(|| author.to_string()).into(),
             outcome.into(),
+            Value::from(poll.ballots),
         ]);
         for (number, label) in poll.options.iter().enumerate() {
             option_rows.push(vec![
@@ -486,6 +487,7 @@ const POLL_COLUMNS: &[&str] = &[
     "outcome_option",
     "outcome_by",
     "outcome_at",
+    "voted_count",
 ];
 
 const VERSION_COLUMNS: &[&str] = &[

@@ -321,7 +321,7 @@ impl Store {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_as(sql!(
                 "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, \
-             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) AS voted \
+             p.voted_count AS voted \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
              WHERE p.thread_id = ? AND {VISIBLE} AND (NOT t.private OR ?) \
              ORDER BY p.created_at DESC, p.id"
@@ -344,14 +344,10 @@ impl Store {
         on_engine!(self, |pool| {
             let (group_id, private_too) = read_scope(permit)?;
             Ok(sqlx::query_as(sql!(
-                // Who has voted is counted for the polls listed only, not for every open poll.
-                "SELECT l.id, l.kind, l.title, l.closes_at, l.closed_at, \
-             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = l.id) AS voted \
-             FROM (SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at \
-                FROM polls p JOIN threads t ON t.id = p.thread_id \
-                WHERE {VISIBLE} AND (NOT t.private OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
-                ORDER BY p.closes_at, p.id LIMIT ?) l \
-             ORDER BY l.closes_at, l.id"
+                "SELECT p.id, p.kind, p.title, p.closes_at, p.closed_at, p.voted_count AS voted \
+             FROM polls p JOIN threads t ON t.id = p.thread_id \
+             WHERE {VISIBLE} AND (NOT t.private OR ?) AND p.closed_at IS NULL AND p.closes_at > ? \
+             ORDER BY p.closes_at, p.id LIMIT ?"
             ))
             .bind(group_id)
             .bind(private_too)
@@ -649,10 +645,14 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                sqlx::query("UPDATE polls SET ballot_version = ballot_version + 1 WHERE id = $1")
-                    .bind(poll_id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE polls SET ballot_version = ballot_version + 1, \
+                     voted_count = voted_count + $2 WHERE id = $1",
+                )
+                .bind(poll_id)
+                .bind(i64::from(first_vote))
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(Ok(()))
             })
@@ -800,7 +800,7 @@ impl Store {
                 JOIN memberships m ON m.group_id = t.group_id AND m.account_id = v.account_id \
                 WHERE v.poll_id = p.id) \
              ELSE (SELECT COUNT(*) FROM memberships m WHERE m.group_id = t.group_id) END, \
-             (SELECT COUNT(*) FROM poll_participants pp WHERE pp.poll_id = p.id) \
+             p.voted_count \
              FROM polls p JOIN threads t ON t.id = p.thread_id \
              WHERE p.id = ? AND {VISIBLE} AND (NOT t.private OR ?)"
             ))
