@@ -42,7 +42,7 @@ pub const TABLES: &[Table] = &[
             ("last_error", "the SMTP server's answer, which may name the address"),
         ],
         purpose: "Email waiting to be sent, and a record of email sent, so that each is delivered once.",
-        retention: "The subject and the text, HTML and calendar parts are blanked once the email is sent; the rest of the row (recipient, subject, times) is kept. Unsent email is retried for three days, then kept marked failed.",
+        retention: "The subject and the text, HTML and calendar parts are blanked once the email is sent; the rest of the row (recipient, subject, times) is kept. Unsent email is retried for three days, then kept marked failed. When an account is deleted, mail to its address is blanked (recipient, subject, bodies) and its name is taken out of other people's mail; the email confirming the deletion forgets its recipient once delivered or given up (erase_when_sent).",
         who_can_see: "the people who run the instance (database access)",
     },
     Table {
@@ -53,9 +53,10 @@ pub const TABLES: &[Table] = &[
             ("password_hash", "an argon2id hash of their optional password"),
             ("handle", "their @handle for mentions"),
             ("time_zone", "the time zone they chose"),
+            ("deactivated_at", "when they deactivated their account, until they sign in again"),
         ],
         purpose: "Who a person is: to sign them in, show their name on what they write and send them email.",
-        retention: "Until the account is deleted (account deletion is not built yet: until then, until an operator deletes the row).",
+        retention: "Until the person deletes their account (Your account, Leave Quorum): the row is deleted, and with it their sessions, sign-in requests, memberships, reactions and pending invitations; their name is replaced by \"Deleted account\" on what they wrote, their identity and IP addresses are erased from the audit log, and mail to them is blanked. Deactivating keeps the row, ends memberships and sessions, and is undone by signing in.",
         who_can_see: "The person (account page); the email address only by the person and the operators; the name and handle by everyone who can see what the person wrote or the member lists they are on.",
     },
     Table {

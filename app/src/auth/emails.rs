@@ -85,6 +85,43 @@ pub fn email_change_notice(to: &str, new_address_masked: &str) -> Email {
     )
 }
 
+/// Sent when a person deactivates their account: what ended, and how to come back.
+pub fn account_deactivated(to: &str, sign_in_href: &str) -> Email {
+    Email::compose(
+        to,
+        "Your Quorum account is deactivated",
+        &[
+            p(
+                "You deactivated your Quorum account. You are no longer a member of any group, and you are signed out everywhere.",
+            ),
+            p(
+                "What you wrote stays with each group, under your name. To come back, sign in with this email address and join your groups again.",
+            ),
+            link("Sign in to Quorum", sign_in_href),
+            p(
+                "If this was not you, sign in straight away and tell the people who run your Quorum.",
+            ),
+        ],
+    )
+}
+
+/// Sent when a person deletes their account: the last email to this address.
+pub fn account_deleted(to: &str) -> Email {
+    Email::compose(
+        to,
+        "Your Quorum account is deleted",
+        &[
+            p(
+                "You deleted your Quorum account. Your name, email address, password, sessions and sign-in history are erased, and Quorum will not email this address again.",
+            ),
+            p(
+                "What you wrote and your votes stay with each group, shown as written by \u{201c}Deleted account\u{201d}. Secret ballots were never linked to you.",
+            ),
+            p("Once this email is sent, Quorum keeps no record of the address it was sent to."),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

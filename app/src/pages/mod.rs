@@ -92,6 +92,12 @@ pub fn router() -> Router<AppState> {
         .route("/account/password/remove", post(account::password::remove))
         .route("/account/sessions/end", post(account::sessions::end))
         .route(
+            "/account/leave",
+            get(account::leave::show).post(account::leave::choose),
+        )
+        .route("/account/leave/confirm", post(account::leave::confirm))
+        .route("/account/left", get(account::leave::left))
+        .route(
             "/account/sessions/end-others",
             post(account::sessions::end_others),
         )

@@ -140,12 +140,15 @@ impl Store {
         })
     }
 
-    /// Records delivery and blanks the bodies, which may hold single-use tokens.
+    /// Records delivery and blanks the bodies, which may hold single-use tokens, and the
+    /// recipient of an email that confirms an account's deletion.
     pub async fn mark_mail_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             sqlx::query(
                 "UPDATE outbox SET sent_at = $1, body_text = '', body_html = '', calendar = NULL, \
-             claimed_until = NULL, last_error = NULL WHERE id = $2 AND sent_at IS NULL",
+             claimed_until = NULL, last_error = NULL, \
+             recipient = CASE WHEN erase_when_sent THEN '' ELSE recipient END \
+             WHERE id = $2 AND sent_at IS NULL",
             )
             .bind(now)
             .bind(id)
@@ -164,7 +167,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             sqlx::query(
-                "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = NULL \
+                "UPDATE outbox SET next_attempt_at = $2, claimed_until = NULL, \
+             last_error = CASE WHEN erase_when_sent THEN '' ELSE $1 END \
              WHERE id = $3 AND sent_at IS NULL",
             )
             .bind(error)
@@ -186,7 +190,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             sqlx::query(
-                "UPDATE outbox SET failed_at = $1, last_error = $2, claimed_until = NULL \
+                "UPDATE outbox SET failed_at = $1, claimed_until = NULL, \
+             last_error = CASE WHEN erase_when_sent THEN '' ELSE $2 END, \
+             recipient = CASE WHEN erase_when_sent THEN '' ELSE recipient END, \
+             body_text = CASE WHEN erase_when_sent THEN '' ELSE body_text END, \
+             body_html = CASE WHEN erase_when_sent THEN '' ELSE body_html END \
              WHERE id = $3 AND sent_at IS NULL",
             )
             .bind(now)

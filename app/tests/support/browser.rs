@@ -27,6 +27,8 @@ pub struct Browser {
     base_url: String,
     client: reqwest::Client,
     user_agent: String,
+    /// Sent as `X-Forwarded-For`, for a server that trusts this machine as its proxy.
+    forwarded_for: Option<String>,
     cookies: Mutex<BTreeMap<String, String>>,
 }
 
@@ -112,6 +114,7 @@ impl Browser {
             base_url: base_url.to_string(),
             client,
             user_agent: FIREFOX_ON_LINUX.to_string(),
+            forwarded_for: None,
             cookies: Mutex::new(BTreeMap::new()),
         }
     }
@@ -119,6 +122,12 @@ impl Browser {
     /// The same browser, saying it is `user_agent` from now on.
     pub fn with_user_agent(mut self, user_agent: &str) -> Self {
         self.user_agent = user_agent.to_string();
+        self
+    }
+
+    /// The same browser, coming from `ip` through the proxy (`QUORUM_TRUSTED_PROXY=127.0.0.1`).
+    pub fn with_forwarded_for(mut self, ip: &str) -> Self {
+        self.forwarded_for = Some(ip.to_string());
         self
     }
 
@@ -159,6 +168,9 @@ impl Browser {
             .client
             .request(method, self.url(path))
             .header("user-agent", &self.user_agent);
+        if let Some(ip) = &self.forwarded_for {
+            request = request.header("x-forwarded-for", ip);
+        }
         let cookies = self
             .jar()
             .iter()

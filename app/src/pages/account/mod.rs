@@ -3,6 +3,7 @@
 //! error in that part and the answer kept, and success comes back here with a status message.
 
 pub mod email;
+pub mod leave;
 pub mod password;
 pub mod sessions;
 
@@ -206,6 +207,10 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
                     <Button text="Sign out everywhere else" style=ButtonStyle::Warning/>
                 </Form>
             })}
+
+            <h2>"Leave Quorum"</h2>
+            <p>"You can deactivate your account and come back later, or delete it. The next page says what each one ends and what stays, before anything changes."</p>
+            <p><a href="/account/leave">"Deactivate or delete your account"</a></p>
         </Page>
     }
 }

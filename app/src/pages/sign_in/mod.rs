@@ -126,6 +126,25 @@ pub async fn audit(
     .await;
 }
 
+/// Writes one audit line that names nobody and no address: an account's deletion, recorded
+/// after everything that named its owner was erased.
+pub async fn audit_unnamed(state: &AppState, action: &str) {
+    write_audit(
+        state,
+        &AuditEvent {
+            action,
+            outcome: "ok",
+            account_id: None,
+            email_hash: None,
+            ip: None,
+            group_id: None,
+            subject_id: None,
+            detail: None,
+        },
+    )
+    .await;
+}
+
 /// Writes one audit line for a privileged action in a group, by `account_id`.
 pub async fn audit_group(
     state: &AppState,
@@ -218,6 +237,17 @@ pub async fn complete_sign_in(
         .store
         .create_session(&session.digest(), &public_id, &account.id, &device, now)
         .await?;
+    if state.store.reactivate_account(&account.id).await? {
+        audit(
+            state,
+            "account_reactivated",
+            "ok",
+            Some(&account.id),
+            None,
+            ip,
+        )
+        .await;
+    }
     audit(
         state,
         method,
