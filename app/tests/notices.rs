@@ -12,7 +12,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     reason = "the helpers below serve the tests in this file: a failure in one is a test failure"
 )]
 
@@ -294,7 +293,10 @@ async fn notify_all_killed_half_way_and_restarted_sends_each_person_exactly_one_
     let after_first = instance
         .count("SELECT count(*) FROM notice_recipients")
         .await;
-    assert!((1..5).contains(&after_first), "{after_first} queued\n{seen}");
+    assert!(
+        (1..5).contains(&after_first),
+        "{after_first} queued\n{seen}"
+    );
     assert_eq!(
         instance
             .count("SELECT count(*) FROM outbox WHERE subject LIKE 'About your data%'")
@@ -365,7 +367,10 @@ async fn command_line_mistakes_get_one_sentence_and_change_nothing() {
             &["--subject", SUBJECT, "--body-file", &missing],
             "does not exist",
         ),
-        (&["--subject", SUBJECT, "--body-file", &folder], "is a folder"),
+        (
+            &["--subject", SUBJECT, "--body-file", &folder],
+            "is a folder",
+        ),
         (&["--subject", SUBJECT, "--body-file", &empty], "is empty"),
         (
             &["--subject", SUBJECT, "--body-file", &latin1],
