@@ -41,6 +41,10 @@ pub enum Command {
     /// Fill an empty database with a made-up, realistic data set for measuring speed at scale
     /// (the same for the same --seed), then exit.
     Seed(crate::seed::SeedArgs),
+    /// Queue one email to every person with an account, such as a breach notice, for the
+    /// running servers to deliver; run again with the same subject and file, it carries on
+    /// where it stopped and sends nobody a second copy. Then exit.
+    NotifyAll(crate::notice::NotifyAllArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod mail;
 pub mod metrics;
+pub mod notice;
 pub mod pages;
 pub mod seed;
 pub mod server;

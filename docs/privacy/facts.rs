@@ -331,6 +331,16 @@ pub const TABLES: &[Table] = &[
         retention: "KEPT_FOR: a day.",
         who_can_see: "the people who run the instance (database access)",
     },
+    Table {
+        name: "notice_recipients",
+        personal: &[
+            ("account_id", "who was sent the notice"),
+            ("queued_at", "when it was put in the outbox for them"),
+        ],
+        purpose: "Who has been given a notice, so that each person is sent it exactly once.",
+        retention: "As long as the notice; a person's rows go when their account is deleted.",
+        who_can_see: "the people who run the instance (database access)",
+    },
 ];
 
 /// The tables with no personal data, and what each is for.
@@ -339,4 +349,5 @@ pub const OTHER_TABLES: &[(&str, &str)] = &[
     ("instance_secrets", "Keys the instance makes for itself (sign-in link keys, the audit and rate-limit keys)."),
     ("rate_limits", "Sign-in rate limits."),
     ("former_handles", "A renamed group's old addresses, reserved so that nobody else takes them."),
+    ("notices", "Notices an operator sent to everyone with an account (quorum notify-all), such as a breach notice: the record of what was sent, and what lets a run stopped half-way carry on without sending anyone a second copy."),
 ];

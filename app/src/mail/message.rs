@@ -4,12 +4,13 @@
 //! (mail programs show the last part they understand, so HTML readers get HTML and everyone else
 //! gets complete text), both UTF-8. The headers come from the row, not from the moment of
 //! sending: `Date` is when the email was written and `Message-ID` is the stored one, so every
-//! attempt produces the same message and a duplicate is recognisable.
+//! attempt produces the same message and a duplicate is recognisable. Every message says
+//! `Auto-Submitted: auto-generated` (RFC 3834), so that out-of-office replies are not sent to it.
 
 use std::time::{Duration, UNIX_EPOCH};
 
 use lettre::Message;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 
 use crate::store::OutboxMail;
@@ -32,7 +33,8 @@ pub fn build(from: &Mailbox, mail: &OutboxMail) -> Result<Message, BuildError> {
         .to(to)
         .subject(mail.subject.as_str())
         .date(written)
-        .message_id(Some(mail.message_id.clone()));
+        .message_id(Some(mail.message_id.clone()))
+        .header(AutoSubmitted);
     let alternative =
         MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone());
     let body = match &mail.calendar {
@@ -48,6 +50,24 @@ pub fn build(from: &Mailbox, mail: &OutboxMail) -> Result<Message, BuildError> {
         None => alternative,
     };
     message.multipart(body).map_err(|_| BuildError::Assemble)
+}
+
+/// `Auto-Submitted: auto-generated`: written by Quorum, not by a person (RFC 3834).
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".into())
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +124,10 @@ mod tests {
             "{headers}"
         );
         assert!(headers.contains("MIME-Version: 1.0"), "{headers}");
+        assert!(
+            headers.contains("Auto-Submitted: auto-generated"),
+            "{headers}"
+        );
         // The non-ASCII words of the subject are encoded, not sent raw.
         assert!(
             headers.contains("Subject: Sign in to Quorum =?utf-8?"),
