@@ -41,6 +41,9 @@ pub enum Command {
     /// Fill an empty database with a made-up, realistic data set for measuring speed at scale
     /// (the same for the same --seed), then exit.
     Seed(crate::seed::SeedArgs),
+    /// Give or take the instance operator role (`add EMAIL`, `remove EMAIL`), or list who
+    /// holds it (`list`), then exit.
+    Operator(crate::operator::OperatorArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod mail;
 pub mod metrics;
+pub mod operator;
 pub mod pages;
 pub mod seed;
 pub mod server;

@@ -682,22 +682,22 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             sqlx::query(
-            "INSERT INTO audit_events \
+                "INSERT INTO audit_events \
              (id, at, action, outcome, account_id, email_hash, ip, group_id, subject_id, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(event.action)
-        .bind(event.outcome)
-        .bind(event.account_id)
-        .bind(event.email_hash)
-        .bind(event.ip)
-        .bind(event.group_id)
-        .bind(event.subject_id)
-        .bind(event.detail)
-        .execute(pool)
-        .await?;
+            )
+            .bind(id)
+            .bind(now)
+            .bind(event.action)
+            .bind(event.outcome)
+            .bind(event.account_id)
+            .bind(event.email_hash)
+            .bind(event.ip)
+            .bind(event.group_id)
+            .bind(event.subject_id)
+            .bind(event.detail)
+            .execute(pool)
+            .await?;
             Ok(())
         })
     }
