@@ -11,8 +11,9 @@
 //! marks the access `support`, and [`GroupAccess::permit`] gives such a reader the two reading
 //! permits a member has (`ViewGroup`, `ViewContent`) and nothing else: every other action is
 //! decided for their real relation, an outsider's, so they cannot post, vote, join in or change
-//! anything, and they are never a member. Private threads stay with members (they need the
-//! `Participate` permit to read). Each page read this way writes `support_access_read` to the
+//! anything, and they are never a member. Private threads (every thread of a closed or secret
+//! group) are read with [`permissions::support_read_permit`], a `ViewContent` permit that
+//! reaches them, which nothing that writes accepts. Each page read this way writes `support_access_read` to the
 //! group's audit log, with the page's path.
 
 pub mod directory;
@@ -107,6 +108,11 @@ impl GroupAccess {
     /// A permit for `action`, or the answer to give instead: sign in first when that would
     /// help, "not found" otherwise.
     pub fn permit(&self, ctx: &Ctx, action: Action) -> Result<Permit, AppError> {
+        if action == Action::ViewContent
+            && let Some(permit) = self.support_read_permit()
+        {
+            return Ok(permit);
+        }
         permissions::permit(
             &self.group.id,
             &self.group.rules(),
@@ -117,6 +123,13 @@ impl GroupAccess {
             Decision::SignInFirst => AppError::SignInRequired(ctx.path.clone()),
             _ => AppError::NotFound,
         })
+    }
+
+    /// The reading permit of an operator under the group's support grant, private threads
+    /// included; `None` for everyone else.
+    pub fn support_read_permit(&self) -> Option<Permit> {
+        self.support
+            .then(|| permissions::support_read_permit(&self.group.id))
     }
 
     /// Whether the person may do `action` now (to decide what to offer on a page).
