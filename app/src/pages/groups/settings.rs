@@ -226,6 +226,7 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
     let zone = crate::pages::polls::viewer_zone(ctx);
     let support_action = format!("{}/settings/support", access.href());
     let support_errors = errors.clone();
+    let open = access.group.privacy() == crate::domain::groups::Privacy::Open;
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/settings", access.href());
     let release = format!("{action}/release");
@@ -270,7 +271,7 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
                         <Button text="Save settings"/>
                     </Form>
                     {old_addresses()}
-                    <SupportSection action=support_action.clone() support=support.clone() errors=support_errors.clone() zone=zone.clone()/>
+                    <SupportSection action=support_action.clone() support=support.clone() errors=support_errors.clone() zone=zone.clone() open=open/>
                 </Page>
             }
         }),

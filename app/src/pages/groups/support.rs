@@ -241,6 +241,8 @@ pub fn SupportSection(
     support: SupportShown,
     errors: FormErrors,
     zone: jiff::tz::TimeZone,
+    /// The group is open, so its content is public anyway.
+    open: bool,
 ) -> impl IntoView {
     let revoke = format!("{action}/revoke");
     let body = match support.active {
@@ -255,12 +257,18 @@ pub fn SupportSection(
             .into_any()
         }
         None => {
+            let who_reads = if open {
+                "The group is open: anyone can read its content, the people who run this Quorum too. Support access matters when it is closed or secret."
+            } else {
+                "No one who runs this Quorum can read the group\u{2019}s content."
+            };
             let options = DURATIONS
                 .iter()
                 .map(|(value, _, words)| (value.to_string(), words.to_string()))
                 .collect();
             view! {
-                <p>"No one who runs this Quorum can read the group\u{2019}s content. To let its operators help with a problem, grant them support access for a while: they can read the group\u{2019}s pages, threads and polls (not private threads), but cannot post, vote or change anything. Every page they read is in the group\u{2019}s audit log, and the group\u{2019}s admins get an email when the access starts and ends."</p>
+                <p>{who_reads}</p>
+                <p>"To let this Quorum\u{2019}s operators help with a problem, grant them support access for a while: they can read the group\u{2019}s pages, threads and polls, but cannot post, vote or change anything. Every page they read is in the group\u{2019}s audit log, and the group\u{2019}s admins get an email when the access starts and ends."</p>
                 <Form action=action label="Grant support access">
                     <Select name="duration" label="How long" options=options
                         selected=support.duration error=errors.for_field("duration")/>
