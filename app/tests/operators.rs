@@ -14,7 +14,8 @@ mod support;
 use reqwest::StatusCode;
 use support::browser::Browser;
 use support::journey::{
-    create_group, signed_in_browser, signed_in_browser_named, start_thread, start_with_mail,
+    create_group, signed_in_browser, signed_in_browser_named, start_poll, start_thread,
+    start_with_mail,
 };
 use support::{Finished, TestApp};
 
@@ -165,11 +166,13 @@ async fn support_access_is_not_found_without_a_grant_readable_and_logged_with_on
     let admin = signed_in_browser_named(&app, &sink, ADMIN, "Ada Admin").await;
     create_group(&admin, "Vault", "vault", "secret").await;
     let thread = start_thread(&admin, "vault", "Budget worries", "The roof leaks.").await;
+    let poll = start_poll(&admin, &thread, "proposal", &[("template", "consensus")]).await;
     let operator = signed_in_browser_named(&app, &sink, OPERATOR, "Otto Operator").await;
     make_operator(&app).await;
 
     // Without a grant: exactly as for anyone outside a secret group.
     assert_eq!(operator.get(&thread).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(operator.get(&poll).await.status, StatusCode::NOT_FOUND);
     assert_eq!(operator.get("/g/vault").await.status, StatusCode::NOT_FOUND);
 
     // A duration not offered: the error summary, and the answer kept.
@@ -238,6 +241,14 @@ async fn support_access_is_not_found_without_a_grant_readable_and_logged_with_on
         ))
         .await;
     assert_eq!(new_thread.status, StatusCode::NOT_FOUND);
+    let poll_page = operator.get(&poll).await;
+    assert_eq!(poll_page.status, StatusCode::OK, "{}", poll_page.body);
+    assert!(!poll_page.body.contains(&format!("action=\"{poll}/vote\"")));
+    let vote = operator
+        .send_and_read(operator.post_with_token(&format!("{poll}/vote"), &token, "choice=0"))
+        .await;
+    assert_eq!(vote.status, StatusCode::NOT_FOUND);
+    assert_eq!(audit_count(&app, "support_access_read", &poll).await, 1);
     assert_eq!(
         operator.get("/g/vault/settings").await.status,
         StatusCode::NOT_FOUND
