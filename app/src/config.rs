@@ -45,6 +45,9 @@ pub enum Command {
     /// running servers to deliver; run again with the same subject and file, it carries on
     /// where it stopped and sends nobody a second copy. Then exit.
     NotifyAll(crate::notice::NotifyAllArgs),
+    /// Give or take the instance operator role (`add EMAIL`, `remove EMAIL`), or list who
+    /// holds it (`list`), then exit.
+    Operator(crate::operator::OperatorArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod mail;
 pub mod metrics;
 pub mod notice;
+pub mod operator;
 pub mod pages;
 pub mod seed;
 pub mod server;

@@ -45,15 +45,18 @@ pub enum Job {
     PruneRateLimits,
     PurgeDeletedThreads,
     PurgeKeptAnswers,
+    /// Telling admins that support grants ran out.
+    EndSupportGrants,
 }
 
 impl Job {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
         Self::PurgeDeletedThreads,
         Self::PurgeKeptAnswers,
+        Self::EndSupportGrants,
     ];
 
     fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Job {
             Self::PruneRateLimits => "prune_rate_limits",
             Self::PurgeDeletedThreads => "purge_deleted_threads",
             Self::PurgeKeptAnswers => "purge_kept_answers",
+            Self::EndSupportGrants => "end_support_grants",
         }
     }
 }

@@ -341,6 +341,28 @@ pub const TABLES: &[Table] = &[
         retention: "As long as the notice; a person's rows go when their account is deleted.",
         who_can_see: "the people who run the instance (database access)",
     },
+    Table {
+        name: "operators",
+        personal: &[
+            ("account_id", "who holds the role"),
+            ("added_at", "when the role was given"),
+        ],
+        purpose: "Who runs the instance with the operator role (set with quorum operator add/remove): they see counts of people and groups and mail health, and may read a private group only while its admins grant support access.",
+        retention: "Until the role is removed with quorum operator remove, or the account is deleted.",
+        who_can_see: "the people who run the instance (database access)",
+    },
+    Table {
+        name: "support_grants",
+        personal: &[
+            ("granted_by", "the admin who granted it"),
+            ("granted_at", "when"),
+            ("revoked_by", "the admin who ended it early"),
+            ("revoked_at", "when"),
+        ],
+        purpose: "Support access: a group's admin lets the instance's operators read the group for a chosen time (1 hour to 7 days); every page an operator reads under it is in the group's audit log.",
+        retention: "Kept with no time limit, as a record of who let operators in and when; deleted with the group.",
+        who_can_see: "the group's admins (the active grant, on the group's settings page) and the people who run the instance (database access)",
+    },
 ];
 
 /// The tables with no personal data, and what each is for.

@@ -161,6 +161,10 @@ fn allowed(rules: &GroupRules, relation: Relation, action: Action) -> bool {
 pub struct Permit {
     group_id: String,
     action: Action,
+    /// A `ViewContent` permit that reaches private threads too: a support reader's
+    /// ([`support_read_permit`]). It is still a `ViewContent` permit, so nothing that changes
+    /// content accepts it.
+    private_too: bool,
 }
 
 impl Permit {
@@ -171,6 +175,22 @@ impl Permit {
     /// Whether this permit is for `action`.
     pub fn is_for(&self, action: Action) -> bool {
         self.action == action
+    }
+
+    /// Whether this reading permit reaches private threads as well (see [`support_read_permit`]).
+    pub fn reads_private(&self) -> bool {
+        self.private_too
+    }
+}
+
+/// The permit an operator reads a group with while one of its admins grants support access: a
+/// member's reading, private threads included, and nothing else. The caller (`GroupAccess`)
+/// gives it only while the group has an active grant and the person is an operator.
+pub fn support_read_permit(group_id: &str) -> Permit {
+    Permit {
+        group_id: group_id.to_string(),
+        action: Action::ViewContent,
+        private_too: true,
     }
 }
 
@@ -185,6 +205,7 @@ pub fn permit(
         Decision::Allow => Ok(Permit {
             group_id: group_id.to_string(),
             action,
+            private_too: false,
         }),
         refused => Err(refused),
     }

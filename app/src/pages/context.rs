@@ -1,9 +1,14 @@
-//! The request facts every page handler needs: who is signed in, the CSRF token, and the path.
+//! The request facts every page handler needs: who is signed in, the CSRF token, the path, the
+//! client's address and whether the request only reads.
+
+use std::net::IpAddr;
 
 use axum::extract::FromRequestParts;
+use axum::http::Method;
 use axum::http::request::Parts;
 
-use super::AppError;
+use super::{AppError, ClientIp};
+use crate::AppState;
 use crate::auth::session::{RequestAuth, Viewer};
 use crate::ui::PageContext;
 
@@ -12,6 +17,10 @@ pub struct Ctx {
     pub viewer: Option<Viewer>,
     pub csrf_token: String,
     pub path: String,
+    /// The client's address, for the audit log.
+    pub ip: IpAddr,
+    /// A GET or HEAD: the request reads a page and changes nothing.
+    pub reading: bool,
 }
 
 impl Ctx {
@@ -32,10 +41,14 @@ impl Ctx {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
         let auth = parts
             .extensions
             .get::<RequestAuth>()
@@ -45,6 +58,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             viewer: auth.viewer,
             csrf_token: auth.csrf.expose().to_string(),
             path: parts.uri.path().to_string(),
+            ip,
+            reading: parts.method == Method::GET || parts.method == Method::HEAD,
         })
     }
 }

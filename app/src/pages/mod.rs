@@ -18,6 +18,7 @@ pub mod home;
 pub mod info;
 pub mod invitations;
 pub mod kept_answers;
+pub mod operator;
 pub mod polls;
 pub mod search;
 pub mod sign_in;
@@ -80,6 +81,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/sign-out", post(sign_in::sign_out::submit))
         .route("/account", get(account::show))
+        .route("/operator", get(operator::show))
         .route("/account/name", post(account::save_name))
         .route("/account/time-zone", post(account::save_time_zone))
         .route("/account/email", post(account::email::request))
@@ -113,6 +115,7 @@ pub fn router() -> Router<AppState> {
 fn group_routes() -> Router<AppState> {
     use groups::{
         directory, invitations, members, membership, new, requests, settings, show, subgroups,
+        support,
     };
     Router::new()
         .route("/groups", get(directory::show))
@@ -123,6 +126,8 @@ fn group_routes() -> Router<AppState> {
             get(settings::show).post(settings::submit),
         )
         .route("/g/{handle}/settings/release", post(settings::release))
+        .route("/g/{handle}/settings/support", post(support::grant))
+        .route("/g/{handle}/settings/support/revoke", post(support::revoke))
         .route("/g/{handle}/join", post(membership::join))
         .route(
             "/g/{handle}/ask",

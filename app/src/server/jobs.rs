@@ -1,7 +1,8 @@
 //! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
 //! (every ten seconds), and every ten minutes pruning spent rate-limit buckets, purging
 //! deleted threads that can no longer be restored, and purging answers kept across an ended
-//! session once their day is over.
+//! session once their day is over; and every ten seconds telling a group's admins that a
+//! support grant ran out (once per grant), so that they hear it close to its end.
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
 //! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
@@ -22,6 +23,38 @@ const POLL_CLOSING_EVERY: Duration = Duration::from_secs(10);
 pub fn start(state: &AppState) {
     tokio::spawn(housekeeping(state.clone()));
     tokio::spawn(close_polls(state.clone()));
+    tokio::spawn(end_support_grants(state.clone()));
+}
+
+/// Support grants end by themselves at their time (`GroupAccess` reads only active ones); this
+/// job tells the group's admins, once.
+async fn end_support_grants(state: AppState) {
+    let mut every = tokio::time::interval(POLL_CLOSING_EVERY);
+    loop {
+        every.tick().await;
+        let mail_for = |grant: &crate::store::SupportGrant, notice: &crate::store::GrantNotice| {
+            crate::pages::groups::support::ended_mail(
+                &state.mailer,
+                &state.config.public_url,
+                grant,
+                notice,
+                None,
+            )
+        };
+        let ended = state
+            .store
+            .end_due_support_grants(unix_now(), mail_for)
+            .await;
+        state.metrics.record_job(Job::EndSupportGrants, &ended);
+        match ended {
+            Ok(0) => {}
+            Ok(n) => {
+                info!("told admins that {n} support grants ran out");
+                state.mailer.wake();
+            }
+            Err(e) => warn!("ending support grants failed: {e}"),
+        }
+    }
 }
 
 async fn housekeeping(state: AppState) {

@@ -106,11 +106,6 @@ const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
     t.version, t.comment_seq, t.created_at, t.edited_at, t.last_activity_at, t.closed_at, t.closed_by, t.pinned_at \
     FROM threads t LEFT JOIN accounts a ON a.id = t.author_id";
 
-/// A thread is readable by members of its group, and by anyone who may read the group's
-/// content when it is not private (the account bound to `?` is the reader).
-pub(super) const READABLE: &str = "(NOT t.private OR EXISTS \
-    (SELECT 1 FROM memberships rm WHERE rm.group_id = t.group_id AND rm.account_id = ?))";
-
 /// Which threads of the permit's group a change may reach: `(group, only the author's own)`.
 pub(super) fn thread_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
     if permit.is_for(Action::Moderate) {
@@ -123,15 +118,21 @@ pub(super) fn thread_scope(permit: &Permit) -> Result<(&str, bool), StoreError> 
 /// What a read of thread content may reach: `(group, private threads too)`. `ViewContent`
 /// reads public threads; `Participate` (members) reads private ones as well.
 pub(super) fn read_scope(permit: &Permit) -> Result<(&str, bool), StoreError> {
-    if permit.is_for(Action::Participate) {
+    if permit.is_for(Action::Participate) || permit.reads_private() {
         Ok((permit.group_id(), true))
     } else {
         Ok((group_of(permit, Action::ViewContent)?, false))
     }
 }
 
+/// Which of a group's threads a list shows: members see them all, and anyone who may read the
+/// group's content those that are not private; a reading permit that reaches private threads
+/// (a support reader's) lists them too (binds: whether it does, then the reader).
+const LISTED: &str = "(? OR NOT t.private OR EXISTS \
+    (SELECT 1 FROM memberships rm WHERE rm.group_id = t.group_id AND rm.account_id = ?))";
+
 /// A group's threads as its list shows them (binds: the reader, the group), to be followed by
-/// `AND {READABLE}` (the reader again) and an order.
+/// `AND {LISTED}` (whether private threads are listed, the reader again) and an order.
 const THREAD_LISTING: &str = "SELECT t.id, t.title, COALESCE(a.display_name, 'Deleted account') AS author_name, \
      t.private, t.last_activity_at, t.closed_at IS NOT NULL AS closed, \
      t.pinned_at IS NOT NULL AS pinned, \
@@ -223,15 +224,17 @@ impl Store {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::ViewContent)?;
             let reader = reader.unwrap_or_default();
+            let private_too = permit.reads_private();
             // Pinned threads first (a few, along `threads_pinned`), then the others along the
             // group's index by last activity: a page reads its own rows, however many threads
             // the group has, and comments are counted for those rows alone.
             let mut threads: Vec<ThreadListing> = sqlx::query_as(sql!(
-                "{THREAD_LISTING} AND {READABLE} AND t.pinned_at IS NOT NULL \
+                "{THREAD_LISTING} AND {LISTED} AND t.pinned_at IS NOT NULL \
                  ORDER BY t.pinned_at DESC, t.last_activity_at DESC, t.id"
             ))
             .bind(reader)
             .bind(group_id)
+            .bind(private_too)
             .bind(reader)
             .fetch_all(pool)
             .await?;
@@ -241,11 +244,12 @@ impl Store {
             let wanted = limit - i64::try_from(threads.len()).unwrap_or(0);
             if wanted > 0 {
                 let others: Vec<ThreadListing> = sqlx::query_as(sql!(
-                    "{THREAD_LISTING} AND {READABLE} AND t.pinned_at IS NULL \
+                    "{THREAD_LISTING} AND {LISTED} AND t.pinned_at IS NULL \
                      ORDER BY t.last_activity_at DESC, t.id LIMIT ? OFFSET ?"
                 ))
                 .bind(reader)
                 .bind(group_id)
+                .bind(private_too)
                 .bind(reader)
                 .bind(wanted)
                 .bind((offset - pinned).max(0))
@@ -254,9 +258,10 @@ impl Store {
                 threads.extend(others);
             }
             let total = sqlx::query_scalar(sql!(
-            "SELECT count(*) FROM threads t WHERE t.group_id = ? AND t.deleted_at IS NULL AND {READABLE}"
+            "SELECT count(*) FROM threads t WHERE t.group_id = ? AND t.deleted_at IS NULL AND {LISTED}"
         ))
         .bind(group_id)
+        .bind(private_too)
         .bind(reader)
         .fetch_one(pool)
         .await?;

@@ -76,7 +76,10 @@ pub async fn render(
 ) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?.clone();
     let sessions = state.store.sessions_of(&viewer.account_id).await?;
-    let page = render_document(&ctx.page(), move || account_page(viewer, sessions, view));
+    let operator = state.store.is_operator(&viewer.account_id).await?;
+    let page = render_document(&ctx.page(), move || {
+        account_page(viewer, sessions, view, operator)
+    });
     Ok(html(status, page))
 }
 
@@ -125,7 +128,13 @@ pub async fn save_name(
     Ok(see_other("/account?done=name"))
 }
 
-fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView) -> impl IntoView {
+/// `operator`: the person runs this Quorum, and the page links to the instance page.
+fn account_page(
+    viewer: Viewer,
+    sessions: Vec<SessionSummary>,
+    view: AccountView,
+    operator: bool,
+) -> impl IntoView {
     let name = view
         .name
         .clone()
@@ -172,6 +181,9 @@ fn account_page(viewer: Viewer, sessions: Vec<SessionSummary>, view: AccountView
             <ErrorSummary errors=errors/>
             <SuccessBanner message=view.done.map(Into::into)/>
             <PageHeading text=TITLE lead=format!("You are signed in as {}.", viewer.email)/>
+            {operator.then(|| view! {
+                <p>"You are an operator of this Quorum. " <a href="/operator">"Instance overview for operators"</a></p>
+            })}
 
             <h2>"Your name"</h2>
             <Form action="/account/name" label="Your name">

@@ -5,6 +5,16 @@
 //! found" unless the person may see the group at all, and then asks
 //! [`GroupAccess::permit`] for the action it is about to do. The store only reads or changes
 //! group content with the permit that gives, so there is no other way in.
+//!
+//! Support access: an instance operator who is not a member reads a closed or secret group
+//! while one of its admins grants it (`settings/support`). [`GroupAccess::for_group`] then
+//! marks the access `support`, and [`GroupAccess::permit`] gives such a reader the two reading
+//! permits a member has (`ViewGroup`, `ViewContent`) and nothing else: every other action is
+//! decided for their real relation, an outsider's, so they cannot post, vote, join in or change
+//! anything, and they are never a member. Private threads (every thread of a closed or secret
+//! group) are read with [`permissions::support_read_permit`], a `ViewContent` permit that
+//! reaches them, which nothing that writes accepts. Each page read this way writes `support_access_read` to the
+//! group's audit log, with the page's path.
 
 pub mod directory;
 pub mod invitations;
@@ -16,6 +26,7 @@ pub mod settings;
 pub mod settings_form;
 pub mod show;
 pub mod subgroups;
+pub mod support;
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -35,7 +46,12 @@ pub struct GroupAccess {
     /// For a subgroup: whether the person may see its parent (a secret parent stays unnamed
     /// to people who are only in the subgroup).
     pub parent_visible: bool,
+    /// Read by an operator under the group's support grant (see the module's doc).
+    pub support: bool,
 }
+
+/// What support access lets an operator do: read, as a member reads.
+const SUPPORT_ACTIONS: [Action; 2] = [Action::ViewGroup, Action::ViewContent];
 
 impl GroupAccess {
     /// The group at `/g/<handle>`, if the person asking may see it; otherwise "not found",
@@ -64,29 +80,72 @@ impl GroupAccess {
             }
         };
         let parent_visible = parent_visible(state, ctx, &group).await?;
+        let support = support_reader(state, ctx, &group, relation).await?;
         let access = Self {
             group,
             relation,
             parent_visible,
+            support,
         };
         access.permit(ctx, Action::ViewGroup)?;
+        if support && ctx.reading {
+            // The reader is an operator (signed in) whenever `support` holds.
+            let reader = ctx.viewer.as_ref().map_or("", |v| v.account_id.as_str());
+            crate::pages::sign_in::audit_group_with(
+                state,
+                "support_access_read",
+                reader,
+                &access.group.id,
+                ctx.ip,
+                None,
+                Some(&ctx.path),
+            )
+            .await;
+        }
         Ok(access)
     }
 
     /// A permit for `action`, or the answer to give instead: sign in first when that would
     /// help, "not found" otherwise.
     pub fn permit(&self, ctx: &Ctx, action: Action) -> Result<Permit, AppError> {
-        permissions::permit(&self.group.id, &self.group.rules(), self.relation, action).map_err(
-            |decision| match decision {
-                Decision::SignInFirst => AppError::SignInRequired(ctx.path.clone()),
-                _ => AppError::NotFound,
-            },
+        if action == Action::ViewContent
+            && let Some(permit) = self.support_read_permit()
+        {
+            return Ok(permit);
+        }
+        permissions::permit(
+            &self.group.id,
+            &self.group.rules(),
+            self.relation_for(action),
+            action,
         )
+        .map_err(|decision| match decision {
+            Decision::SignInFirst => AppError::SignInRequired(ctx.path.clone()),
+            _ => AppError::NotFound,
+        })
+    }
+
+    /// The reading permit of an operator under the group's support grant, private threads
+    /// included; `None` for everyone else.
+    pub fn support_read_permit(&self) -> Option<Permit> {
+        self.support
+            .then(|| permissions::support_read_permit(&self.group.id))
     }
 
     /// Whether the person may do `action` now (to decide what to offer on a page).
     pub fn can(&self, action: Action) -> bool {
-        permissions::decide(&self.group.rules(), self.relation, action) == Decision::Allow
+        permissions::decide(&self.group.rules(), self.relation_for(action), action)
+            == Decision::Allow
+    }
+
+    /// The relation `action` is decided for: a member's for a support reader's reading,
+    /// their own for everything else.
+    fn relation_for(&self, action: Action) -> Relation {
+        if self.support && SUPPORT_ACTIONS.contains(&action) {
+            Relation::Member
+        } else {
+            self.relation
+        }
     }
 
     /// The group's own URL.
@@ -113,6 +172,29 @@ impl GroupAccess {
         crumbs.push(Crumb::current(current));
         crumbs
     }
+}
+
+/// Whether the person asking reads the group under support access: an operator who is not a
+/// member of a closed or secret group that has an active support grant. Open groups are public
+/// anyway, and members read as members.
+async fn support_reader(
+    state: &AppState,
+    ctx: &Ctx,
+    group: &Group,
+    relation: Relation,
+) -> Result<bool, AppError> {
+    let Some(viewer) = &ctx.viewer else {
+        return Ok(false);
+    };
+    if matches!(relation, Relation::Member | Relation::Admin)
+        || group.privacy() == crate::domain::groups::Privacy::Open
+    {
+        return Ok(false);
+    }
+    Ok(state
+        .store
+        .may_read_for_support(&group.id, &viewer.account_id, crate::store::unix_now())
+        .await?)
 }
 
 /// Whether the person asking may see a subgroup's parent: anyone may see one that is not

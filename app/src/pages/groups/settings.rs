@@ -1,7 +1,8 @@
 //! `/g/<handle>/settings`: an admin changes the group's name, handle, description, privacy,
 //! join mode and what members may do, all in one form; and gives up, before their year is out,
 //! the old addresses a change of handle left reserved for the group
-//! (`/g/<handle>/settings/release`).
+//! (`/g/<handle>/settings/release`). The page also grants and revokes support access
+//! (`support.rs`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,6 +10,7 @@ use axum::response::Response;
 use leptos::prelude::*;
 
 use super::settings_form::{SettingsFields, answers_from};
+use super::support::{SupportSection, SupportShown};
 use super::{GroupAccess, group_href};
 use crate::AppState;
 use crate::domain::groups::{PrivacyBounds, SettingsAnswers, check_settings};
@@ -35,28 +37,68 @@ pub async fn show(
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
     let permit = access.permit(&ctx, Action::EditSettings)?;
     let former = state.store.former_handles(&permit, unix_now()).await?;
-    let done = (query.done == "released").then_some(
-        "The old address is released: links to it no longer lead here, and any group may take it.",
-    );
+    let done = match query.done.as_str() {
+        "released" => Some(
+            "The old address is released: links to it no longer lead here, and any group may take it.",
+        ),
+        "support-granted" => {
+            Some("Support access is granted. The group\u{2019}s admins are told by email.")
+        }
+        "support-revoked" => {
+            Some("Support access has ended. The group\u{2019}s admins are told by email.")
+        }
+        _ => None,
+    };
+    let support = SupportShown::load(&state, &access.group.id).await?;
+    Ok(render(
+        &ctx,
+        &access,
+        Shown {
+            answers: saved_answers(&access),
+            errors: FormErrors::new(),
+            former,
+            done,
+            support,
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// The settings as saved, for the form's first view.
+fn saved_answers(access: &GroupAccess) -> SettingsAnswers {
     let group = &access.group;
-    let answers = SettingsAnswers {
+    SettingsAnswers {
         name: group.name.clone(),
         handle: group.handle.clone(),
         description: group.description.clone(),
         privacy: group.privacy().as_str().to_string(),
         join_mode: group.join_mode().as_str().to_string(),
         permissions: Some(group.permissions().ticked()),
-    };
+    }
+}
+
+/// The settings page again after a support access form with a mistake: the settings as saved,
+/// the support answer kept, and its error.
+pub(super) async fn page_with_support_error(
+    state: &AppState,
+    ctx: &Ctx,
+    access: &GroupAccess,
+    support: SupportShown,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let permit = access.permit(ctx, Action::EditSettings)?;
+    let former = state.store.former_handles(&permit, unix_now()).await?;
     Ok(render(
-        &ctx,
-        &access,
+        ctx,
+        access,
         Shown {
-            answers,
-            errors: FormErrors::new(),
+            answers: saved_answers(access),
+            errors,
             former,
-            done,
+            done: None,
+            support,
         },
-        StatusCode::OK,
+        StatusCode::UNPROCESSABLE_ENTITY,
     ))
 }
 
@@ -90,6 +132,7 @@ pub async fn submit(
                 errors,
                 former,
                 done: None,
+                support: SupportShown::load(&state, &access.group.id).await?,
             };
             return Ok(render(
                 &ctx,
@@ -109,6 +152,7 @@ pub async fn submit(
             errors: super::new::save_problem(problem),
             former,
             done: None,
+            support: SupportShown::load(&state, &access.group.id).await?,
         };
         return Ok(render(
             &ctx,
@@ -168,6 +212,7 @@ struct Shown {
     /// Old handles still reserved for the group, with when each runs out.
     former: Vec<(String, i64)>,
     done: Option<&'static str>,
+    support: SupportShown,
 }
 
 fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> Response {
@@ -176,7 +221,12 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
         errors,
         former,
         done,
+        support,
     } = shown;
+    let zone = crate::pages::polls::viewer_zone(ctx);
+    let support_action = format!("{}/settings/support", access.href());
+    let support_errors = errors.clone();
+    let open = access.group.privacy() == crate::domain::groups::Privacy::Open;
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/settings", access.href());
     let release = format!("{action}/release");
@@ -217,10 +267,11 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
                     <ErrorSummary errors=errors.clone()/>
                     <PageHeading text=TITLE caption=caption/>
                     <Form action=action>
-                        <SettingsFields answers=answers errors=errors/>
+                        <SettingsFields answers=answers errors=errors.clone()/>
                         <Button text="Save settings"/>
                     </Form>
                     {old_addresses()}
+                    <SupportSection action=support_action.clone() support=support.clone() errors=support_errors.clone() zone=zone.clone() open=open/>
                 </Page>
             }
         }),

@@ -56,8 +56,11 @@ impl ThreadAccess {
     }
 
     /// The permit to read this thread: any reader of the group's content for a public thread,
-    /// members for a private one.
+    /// members for a private one; and an operator under a support grant either (reading only).
     pub fn read_permit(&self, ctx: &Ctx) -> Result<Permit, AppError> {
+        if let Some(permit) = self.group.support_read_permit() {
+            return Ok(permit);
+        }
         let action = if self.thread.private {
             Action::Participate
         } else {

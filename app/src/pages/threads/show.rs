@@ -178,7 +178,8 @@ pub async fn show(
             .map(|c| c.seq)
             .filter(|seq| !ranges.contains(*seq))
             .collect();
-        if !seen.is_empty() {
+        // An operator reading under a support grant leaves no trace but the audit line.
+        if !seen.is_empty() && !access.group.support {
             // The page is what the reader came for: a read mark the busy database cannot take
             // now is left for their next visit rather than failing the page.
             let marked = state
