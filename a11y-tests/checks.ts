@@ -221,6 +221,9 @@ export function htmlText(html: string): string {
 /** Comments of a few hundred characters with some markdown, each different, for `{sample}`. */
 const SAMPLES: string[] = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'comments.json'), 'utf8'));
 
+/** The address of the person this preparation signed in last. */
+let signedInAs = '';
+
 /** Runs one `before` step (see `Step` in routes.ts). Returns the email address it used, if any. */
 async function runStep(api: APIRequestContext, step: Step): Promise<string | undefined> {
   if (step.signOut) {
@@ -228,7 +231,13 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
     return undefined;
   }
   if (step.signIn) {
-    await signIn(api, true);
+    signedInAs = await signIn(api, true);
+    return undefined;
+  }
+  if (step.operator) {
+    // As an operator of the instance would: the command, on the suite server's data folder.
+    const binary = join(__dirname, '..', 'target', 'release', 'quorum');
+    execFileSync(binary, ['--data-dir', process.env.QUORUM_TEST_DATA_DIR ?? '', 'operator', 'add', signedInAs], { stdio: 'ignore' });
     return undefined;
   }
   const path = withPlaceholders(step.path ?? '');
@@ -260,7 +269,7 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
 export async function prepare(api: APIRequestContext, route: Route): Promise<string> {
   const daysAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
   placeholders = { handle: uniqueHandle(), week: daysAhead(7), fortnight: daysAhead(14), month: daysAhead(30) };
-  if (route.signedIn) await signIn(api, route.signedIn === 'named');
+  signedInAs = route.signedIn ? await signIn(api, route.signedIn === 'named') : '';
   let lastEmail = '';
   for (const step of route.before ?? []) lastEmail = (await runStep(api, step)) ?? lastEmail;
   if (route.emailLink) {

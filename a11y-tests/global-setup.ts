@@ -101,6 +101,7 @@ export default async function globalSetup() {
   const url = await announced(server, READY, 'Quorum');
   process.env.QUORUM_TEST_URL = url;
   process.env.QUORUM_TEST_MAIL_DIR = mailDir;
+  process.env.QUORUM_TEST_DATA_DIR = dataDir;
   const edge = await startEdge(sink.port);
   process.env.QUORUM_EDGE_URL = edge.url;
   let log = '';

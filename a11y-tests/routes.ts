@@ -28,6 +28,8 @@ export interface Step {
   signOut?: boolean;
   /** Sign in as a new person (named "Ann Example"). */
   signIn?: boolean;
+  /** Make the person signed in an operator of the instance (`quorum operator add`). */
+  operator?: boolean;
 }
 
 export interface Route {
