@@ -45,15 +45,17 @@ pub enum Job {
     PruneRateLimits,
     PurgeDeletedThreads,
     PurgeKeptAnswers,
+    PurgeAuditLog,
 }
 
 impl Job {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
         Self::PurgeDeletedThreads,
         Self::PurgeKeptAnswers,
+        Self::PurgeAuditLog,
     ];
 
     fn name(self) -> &'static str {
@@ -63,6 +65,7 @@ impl Job {
             Self::PruneRateLimits => "prune_rate_limits",
             Self::PurgeDeletedThreads => "purge_deleted_threads",
             Self::PurgeKeptAnswers => "purge_kept_answers",
+            Self::PurgeAuditLog => "purge_audit_log",
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
 //! (every ten seconds), and every ten minutes pruning spent rate-limit buckets, purging
-//! deleted threads that can no longer be restored, and purging answers kept across an ended
-//! session once their day is over.
+//! deleted threads that can no longer be restored, purging answers kept across an ended
+//! session once their day is over, and purging audit log lines older than the retention
+//! setting (`QUORUM_AUDIT_RETENTION_DAYS`).
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
 //! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
@@ -46,6 +47,15 @@ async fn housekeeping(state: AppState) {
         state.metrics.record_job(Job::PurgeKeptAnswers, &purged);
         if let Err(e) = purged {
             warn!("purging kept answers failed: {e}");
+        }
+        // The audit log is kept as long as the instance's setting says, and no longer.
+        let before = unix_now() - state.config.audit_retention;
+        let purged = state.store.purge_audit(before).await;
+        state.metrics.record_job(Job::PurgeAuditLog, &purged);
+        match purged {
+            Ok(0) => {}
+            Ok(n) => info!("purged {n} audit log lines past their retention"),
+            Err(e) => warn!("purging the audit log failed: {e}"),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `/groups…` and `/g/<handle>/…`: creating groups, their pages, settings, members, requests
-//! to join and invitations.
+//! to join, invitations and the audit log.
 //!
 //! Every handler under `/g/<handle>` starts with [`GroupAccess::load`], which answers "not
 //! found" unless the person may see the group at all, and then asks
 //! [`GroupAccess::permit`] for the action it is about to do. The store only reads or changes
 //! group content with the permit that gives, so there is no other way in.
 
+pub mod audit;
 pub mod directory;
 pub mod invitations;
 pub mod members;

@@ -180,6 +180,7 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/settings", access.href());
     let release = format!("{action}/release");
+    let audit = format!("{}/audit", access.href());
     let caption = access.group.name.clone();
     let has_errors = !errors.is_empty();
     // Forms are made inside the document, which gives them their token.
@@ -221,6 +222,9 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
                         <Button text="Save settings"/>
                     </Form>
                     {old_addresses()}
+                    <h2 id="audit-log">"Audit log"</h2>
+                    <p>"Every change to the group\u{2019}s settings, roles and membership, and every moderation, is recorded with who did it and when."</p>
+                    <p><a href=audit>"Read the group\u{2019}s audit log"</a></p>
                 </Page>
             }
         }),
