@@ -112,11 +112,7 @@ impl Store {
             if let Some(action) = action {
                 query = query.bind(action);
             }
-            let mut lines = query
-                .bind(limit + 1)
-                .bind(offset)
-                .fetch_all(pool)
-                .await?;
+            let mut lines = query.bind(limit + 1).bind(offset).fetch_all(pool).await?;
             let more = lines.len() > usize::try_from(limit).unwrap_or(usize::MAX);
             lines.truncate(usize::try_from(limit).unwrap_or(0));
             Ok(AuditPage { lines, more })

@@ -31,9 +31,12 @@ const ALL_ACTIONS: &str = "All actions";
 const UNKNOWN_ACTION: &str = "Choose an action from the list";
 
 /// The group actions the log records, in words, in the order the filter lists them.
-pub const ACTIONS: [(&str, &str); 18] = [
+pub const ACTIONS: [(&str, &str); 23] = [
     ("group_created", "Created the group"),
-    ("group_settings_changed", "Changed the group\u{2019}s settings"),
+    (
+        "group_settings_changed",
+        "Changed the group\u{2019}s settings",
+    ),
     ("group_handle_released", "Released an old address"),
     ("member_role_changed", "Changed a member\u{2019}s role"),
     ("member_removed", "Removed a member"),
@@ -45,10 +48,15 @@ pub const ACTIONS: [(&str, &str); 18] = [
     ("thread_pinned", "Pinned a thread"),
     ("thread_unpinned", "Unpinned a thread"),
     ("thread_closed", "Closed a member\u{2019}s thread"),
-    ("thread_reopened", "Reopened a thread"),
+    ("thread_reopened", "Reopened a member\u{2019}s thread"),
+    ("thread_edited", "Edited a member\u{2019}s thread"),
     ("thread_moved", "Moved a thread"),
     ("thread_deleted", "Deleted a thread"),
     ("thread_restored", "Restored a thread"),
+    ("poll_edited", "Edited a member\u{2019}s poll"),
+    ("poll_closed", "Closed a member\u{2019}s poll"),
+    ("poll_reopened", "Reopened a member\u{2019}s poll"),
+    ("comment_edited", "Edited a member\u{2019}s comment"),
     ("comment_deleted", "Deleted a member\u{2019}s comment"),
 ];
 
@@ -85,7 +93,12 @@ pub async fn show(
         let filter = (!action.is_empty()).then_some(action);
         let log = state
             .store
-            .audit_page(&permit, filter, (page - 1).saturating_mul(PER_PAGE), PER_PAGE)
+            .audit_page(
+                &permit,
+                filter,
+                (page - 1).saturating_mul(PER_PAGE),
+                PER_PAGE,
+            )
             .await?;
         if page > 1 && log.lines.is_empty() {
             return Err(AppError::NotFound);
@@ -96,7 +109,11 @@ pub async fn show(
         None
     };
     let shown = Shown {
-        action: if known { action.to_string() } else { String::new() },
+        action: if known {
+            action.to_string()
+        } else {
+            String::new()
+        },
         page,
         log,
         errors,

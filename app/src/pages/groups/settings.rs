@@ -11,11 +11,13 @@ use leptos::prelude::*;
 use super::settings_form::{SettingsFields, answers_from};
 use super::{GroupAccess, group_href};
 use crate::AppState;
-use crate::domain::groups::{PrivacyBounds, SettingsAnswers, check_settings};
+use crate::domain::groups::{
+    PrivacyBounds, Settings, SettingsAnswers, check_settings, settings_changes,
+};
 use crate::domain::permissions::Action;
 use crate::domain::time::format_utc;
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::unix_now;
 use crate::ui::{
@@ -117,12 +119,24 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    audit_group(
+    let group = &access.group;
+    let before = Settings {
+        name: group.name.clone(),
+        handle: group.handle.clone(),
+        description: group.description.clone(),
+        privacy: group.privacy(),
+        join_mode: group.join_mode(),
+        permissions: group.permissions(),
+    };
+    let changes = settings_changes(&before, &settings);
+    audit_group_with(
         &state,
         "group_settings_changed",
         &viewer.account_id,
-        &access.group.id,
+        &group.id,
         ip,
+        None,
+        Some(&changes),
     )
     .await;
     Ok(see_other(&format!(
@@ -148,12 +162,15 @@ pub async fn release(
         // Released already (a second press), or never the group's: the list shows what is left.
         return Ok(see_other(&settings));
     }
-    audit_group(
+    let detail = format!("Released {}", group_href(old));
+    audit_group_with(
         &state,
         "group_handle_released",
         &viewer.account_id,
         &access.group.id,
         ip,
+        None,
+        Some(&detail),
     )
     .await;
     Ok(see_other(&format!(

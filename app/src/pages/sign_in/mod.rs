@@ -126,17 +126,6 @@ pub async fn audit(
     .await;
 }
 
-/// Writes one audit line for a privileged action in a group, by `account_id`.
-pub async fn audit_group(
-    state: &AppState,
-    action: &str,
-    account_id: &str,
-    group_id: &str,
-    ip: IpAddr,
-) {
-    audit_group_with(state, action, account_id, group_id, ip, None, None).await;
-}
-
 /// Writes one audit line for a privileged action in a group, by `account_id`, with whom it was
 /// done to (`subject_id`, an account) and a short `detail` in words.
 pub async fn audit_group_with(
