@@ -462,3 +462,56 @@ fn only_the_retention_purge_deletes_audit_lines_and_nothing_updates_them() {
     }
     assert_eq!(writers, ["audit.rs delete from audit_events"]);
 }
+
+#[tokio::test]
+async fn invitations_name_the_invitee_only_by_their_account_and_moderation_is_recorded() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let bob = signed_in_browser_named(&app, &sink, "bob@example.org", "Bob Roe").await;
+    create_open_group(&ann, "Open Garden", "garden").await;
+    let sent = ann
+        .submit(
+            "/g/garden/invitations",
+            "/g/garden/invitations",
+            &[("addresses", "bob@example.org\nnew.person@example.org")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+    // Bob joins and starts a thread, which Ann pins and deletes.
+    join(&bob, "garden").await;
+    let thread = support::journey::start_thread(&bob, "garden", "Seed swap", "Bring seeds.").await;
+    let pinned = thread_action(&ann, &thread, "pin").await;
+    assert_eq!(pinned.status, StatusCode::SEE_OTHER, "{}", pinned.body);
+    let delete = format!("{thread}/delete");
+    let deleted = ann.submit(&delete, &delete, &[]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+
+    let log = ann.get("/g/garden/audit").await;
+    let words = text(&log);
+    assert!(has_cell(&log, "Sent an invitation"), "{words}");
+    assert!(has_cell(&log, "Pinned a thread"), "{words}");
+    assert!(has_cell(&log, "Deleted a thread"), "{words}");
+    assert!(has_cell(&log, "\u{201c}Seed swap\u{201d}"), "{words}");
+    // Bob had an account, so his invitation names him; the other address is not shown at all.
+    let invitations = ann.get("/g/garden/audit?action=invitations_sent").await;
+    assert_eq!(rows(&invitations), 2);
+    assert!(has_cell(&invitations, "Bob Roe"), "{}", text(&invitations));
+    assert!(has_cell(&invitations, "None"), "{}", text(&invitations));
+    assert!(!text(&invitations).contains("@example.org"));
+    let db = app.database().await;
+    let addresses: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE detail LIKE '%@%' OR subject_id LIKE '%@%'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(addresses, 0, "no address is written to the audit log");
+}
+
+/// Presses the thread page's button that posts to `<thread>/<action>`.
+async fn thread_action(browser: &Browser, thread: &str, action: &str) -> Reply {
+    browser
+        .submit(thread, &format!("{thread}/{action}"), &[])
+        .await
+}
