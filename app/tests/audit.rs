@@ -247,6 +247,29 @@ async fn an_admin_reads_who_did_what_to_whom_in_words() {
         "the filter shows what is chosen"
     );
 
+    // Someone whose account is gone is named as such (written straight into the log, as
+    // accounts cannot be deleted through the pages yet).
+    let db = app.database().await;
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, action, outcome, account_id, group_id, subject_id) \
+         VALUES ('gone', $1, 'member_removed', 'ok', 'gone-admin', $2, 'gone-member')",
+    )
+    .bind(now() + 60)
+    .bind(group_id(&app, "garden-club").await)
+    .execute(&db)
+    .await
+    .unwrap();
+    let gone = ann.get("/g/garden-club/audit?action=member_removed").await;
+    assert_eq!(rows(&gone), 2);
+    assert_eq!(
+        gone.body
+            .matches(r#"<td class="q-table__cell">Deleted account</td>"#)
+            .count(),
+        2,
+        "{}",
+        text(&gone)
+    );
+
     // An action the filter does not offer is an error to fix, said in words.
     let unknown = ann.get("/g/garden-club/audit?action=drop_tables").await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);

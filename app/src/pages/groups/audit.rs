@@ -22,7 +22,9 @@ use crate::pages::polls::viewer_zone;
 use crate::pages::threads::show::page_number;
 use crate::pages::{AppError, Ctx, form_status, html};
 use crate::store::{AuditLine, AuditPage};
-use crate::ui::{Button, NavArea, Page, PageHeading, Select, Table, page_href, render_document};
+use crate::ui::{
+    Button, ErrorSummary, NavArea, Page, PageHeading, Select, Table, page_href, render_document,
+};
 
 const TITLE: &str = "Audit log";
 /// Entries a page.
@@ -169,7 +171,7 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown) -> Response {
         render_document(&ctx.page(), move || {
             view! {
                 <Page title=title has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
-                    <crate::ui::ErrorSummary errors=errors.clone()/>
+                    <ErrorSummary errors=errors.clone()/>
                     <PageHeading text=TITLE caption=group lead=lead/>
                     <form method="get" action=here.clone() novalidate aria-label="Show one kind of action">
                         <Select name="action" label="Action" options=options selected=action.clone()
