@@ -539,3 +539,32 @@ async fn thread_action(browser: &Browser, thread: &str, action: &str) -> Reply {
         .submit(thread, &format!("{thread}/{action}"), &[])
         .await
 }
+
+#[tokio::test]
+async fn a_thread_moved_into_a_secret_group_does_not_name_it_in_the_other_groups_log() {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    create_open_group(&ann, "Open Garden", "garden").await;
+    let secret = support::journey::create_group(&ann, "Night Shift", "night", "secret").await;
+    assert_eq!(secret.status, StatusCode::SEE_OTHER);
+    let thread = support::journey::start_thread(&ann, "garden", "Rota", "Who works when.").await;
+    let move_page = format!("{thread}/move");
+    let moved = ann
+        .submit(&move_page, &move_page, &[("group", "night")])
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+
+    let garden = ann.get("/g/garden/audit?action=thread_moved").await;
+    assert!(
+        has_cell(&garden, "\u{201c}Rota\u{201d} moved to another group"),
+        "{}",
+        text(&garden)
+    );
+    assert!(!text(&garden).contains("Night Shift"));
+    let night = ann.get("/g/night/audit?action=thread_moved").await;
+    assert!(
+        has_cell(&night, "\u{201c}Rota\u{201d} moved here from Open Garden"),
+        "{}",
+        text(&night)
+    );
+}

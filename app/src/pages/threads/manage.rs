@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::ThreadAccess;
 use crate::AppState;
+use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::PURGE_AFTER_SECS;
 use crate::domain::time::format_utc;
@@ -133,13 +134,28 @@ pub async fn submit_move(
     {
         return Err(AppError::NotFound);
     }
-    let detail = format!(
-        "{} from {} to {}",
-        quoted(&access.thread.title),
-        access.group.group.name,
-        group.group.name
-    );
-    for group_id in [&access.group.group.id, &group.group.id] {
+    // Each group's log names the other group, unless it is secret: admins of one group need
+    // not be admins of the other, and a secret group's name is for its members only.
+    let (old_group, new_group) = (&access.group.group, &group.group);
+    let name_of = |g: &crate::store::Group| {
+        if g.privacy() == Privacy::Secret {
+            "another group".to_string()
+        } else {
+            g.name.clone()
+        }
+    };
+    let title = quoted(&access.thread.title);
+    let lines = [
+        (
+            &old_group.id,
+            format!("{title} moved to {}", name_of(new_group)),
+        ),
+        (
+            &new_group.id,
+            format!("{title} moved here from {}", name_of(old_group)),
+        ),
+    ];
+    for (group_id, detail) in lines {
         audit_group_with(
             &state,
             "thread_moved",
