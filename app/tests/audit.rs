@@ -390,6 +390,12 @@ async fn the_log_is_paged_newest_first_and_the_filter_is_kept_in_the_links() {
         ann.get("/g/garden/audit?page=3").await.status,
         StatusCode::NOT_FOUND
     );
+    assert_eq!(
+        ann.get("/g/garden/audit?page=9223372036854775807")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // A filter with no lines says so, and has no pages after the first.
     let none = ann.get("/g/garden/audit?action=invitation_revoked").await;
     assert_eq!(none.status, StatusCode::OK);
