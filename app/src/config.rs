@@ -100,6 +100,11 @@ pub struct Settings {
     #[arg(long, env = "QUORUM_SESSION_IDLE_TIMEOUT", global = true, value_parser = clap::value_parser!(u32).range(1..))]
     pub session_idle_timeout: Option<u32>,
 
+    /// Keep audit log lines (sign-ins, privileged group actions) for this many days; older lines
+    /// are deleted by the housekeeping job.
+    #[arg(long, env = "QUORUM_AUDIT_RETENTION_DAYS", default_value_t = 400, global = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub audit_retention_days: u32,
+
     /// The IP address of a reverse proxy in front of Quorum. For requests from it, the client's
     /// address (for rate limits and the audit log) is the last entry of X-Forwarded-For.
     #[arg(long, env = "QUORUM_TRUSTED_PROXY", global = true)]

@@ -47,6 +47,8 @@ pub struct RuntimeConfig {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Key for hashing email addresses in the audit log.
     pub audit_key: String,
+    /// Seconds an audit log line is kept before the housekeeping job deletes it.
+    pub audit_retention: i64,
     /// Keys that sign and check sign-in links (shared with an edge worker, if there is one).
     pub link_keys: magic_link::KeyRing,
     /// Opens `/metrics`; without it the page is closed.

@@ -47,16 +47,18 @@ pub enum Job {
     PurgeKeptAnswers,
     /// Telling admins that support grants ran out.
     EndSupportGrants,
+    PurgeAuditLog,
 }
 
 impl Job {
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 7] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
         Self::PurgeDeletedThreads,
         Self::PurgeKeptAnswers,
         Self::EndSupportGrants,
+        Self::PurgeAuditLog,
     ];
 
     fn name(self) -> &'static str {
@@ -67,6 +69,7 @@ impl Job {
             Self::PurgeDeletedThreads => "purge_deleted_threads",
             Self::PurgeKeptAnswers => "purge_kept_answers",
             Self::EndSupportGrants => "end_support_grants",
+            Self::PurgeAuditLog => "purge_audit_log",
         }
     }
 }

@@ -368,6 +368,7 @@ async fn the_database_pool_and_the_timed_jobs_are_reported() {
         "purge_deleted_threads",
         "purge_kept_answers",
         "end_support_grants",
+        "purge_audit_log",
     ];
     // Each timed job runs once as the server starts.
     let page = scrape_until(&app, "a run of every timed job", |page| {

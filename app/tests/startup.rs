@@ -109,6 +109,8 @@ async fn help_names_every_setting_and_its_environment_variable() {
         "DATABASE_URL",
         "QUORUM_LOG",
         "QUORUM_LOG_FORMAT",
+        "--audit-retention-days",
+        "QUORUM_AUDIT_RETENTION_DAYS",
         "migrate",
         "serve",
     ] {

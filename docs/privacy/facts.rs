@@ -102,8 +102,8 @@ pub const TABLES: &[Table] = &[
             ("detail", "a short description of the action, such as the old and new setting; it may name a group's handle or a thread's title"),
         ],
         purpose: "A record of sign-ins, sign-outs, account changes and privileged group actions, for investigating misuse.",
-        retention: "Kept with no time limit: there is no purge or setting yet.",
-        who_can_see: "the people who run the instance (database access)",
+        retention: "Deleted by the housekeeping job once older than QUORUM_AUDIT_RETENTION_DAYS (400 days by default). Nothing in Quorum changes a line once written.",
+        who_can_see: "A group's admins see their group's lines (the group's audit log page: when, who, the action, whom and the detail; never the IP address or the email hash), and the operators.",
     },
     Table {
         name: "groups",

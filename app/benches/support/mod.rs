@@ -40,6 +40,7 @@ pub fn app(store: &Store, mail_dir: &Path) -> Result<(Router, MailerHandle)> {
             session_idle_timeout: None,
             trusted_proxy: None,
             audit_key: "benchmark".into(),
+            audit_retention: 400 * 86_400,
             link_keys: magic_link::KeyRing::new(magic_link::Key::new(0, &[7; 32])?, Vec::new())?,
             metrics_token: None,
         }),

@@ -409,6 +409,58 @@ pub fn check_settings(
     }
 }
 
+/// What changed between two versions of a group's settings, in words for the audit log, such as
+/// "Privacy: Closed → Open; Handle: tenants → renters"; "No change" when nothing did.
+pub fn settings_changes(before: &Settings, after: &Settings) -> String {
+    let mut changes = Vec::new();
+    if before.name != after.name {
+        changes.push(format!("Name: {} \u{2192} {}", before.name, after.name));
+    }
+    if before.handle != after.handle {
+        changes.push(format!(
+            "Handle: {} \u{2192} {}",
+            before.handle, after.handle
+        ));
+    }
+    if before.description != after.description {
+        changes.push("Description changed".to_string());
+    }
+    if before.privacy != after.privacy {
+        changes.push(format!(
+            "Privacy: {} \u{2192} {}",
+            before.privacy.label(),
+            after.privacy.label()
+        ));
+    }
+    if before.join_mode != after.join_mode {
+        changes.push(format!(
+            "Joining: {} \u{2192} {}",
+            before.join_mode.label(),
+            after.join_mode.label()
+        ));
+    }
+    let yes_no = |on: bool| if on { "yes" } else { "no" };
+    for option in &PERMISSION_OPTIONS {
+        let (was, is) = (
+            (option.get)(&before.permissions),
+            (option.get)(&after.permissions),
+        );
+        if was != is {
+            changes.push(format!(
+                "{}: {} \u{2192} {}",
+                option.label,
+                yes_no(was),
+                yes_no(is)
+            ));
+        }
+    }
+    if changes.is_empty() {
+        "No change".to_string()
+    } else {
+        changes.join("; ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,6 +602,39 @@ mod tests {
         assert_eq!(
             MemberPermissions::from_ticked(&["nonsense".to_string()]),
             MemberPermissions::from_ticked(&[])
+        );
+    }
+
+    #[test]
+    fn settings_changes_say_what_changed_from_what_to_what() {
+        let before = Settings {
+            name: "Tenants".into(),
+            handle: "tenants".into(),
+            description: "Our building.".into(),
+            privacy: Privacy::Closed,
+            join_mode: JoinMode::Invitation,
+            permissions: MemberPermissions::default(),
+        };
+        assert_eq!(settings_changes(&before, &before), "No change");
+        let mut after = before.clone();
+        after.handle = "renters".into();
+        after.privacy = Privacy::Open;
+        after.permissions.start_polls = !before.permissions.start_polls;
+        let was = if before.permissions.start_polls {
+            "yes"
+        } else {
+            "no"
+        };
+        let is = if after.permissions.start_polls {
+            "yes"
+        } else {
+            "no"
+        };
+        assert_eq!(
+            settings_changes(&before, &after),
+            format!(
+                "Handle: tenants \u{2192} renters; Privacy: Closed \u{2192} Open; Members may start proposals and polls: {was} \u{2192} {is}"
+            )
         );
     }
 }

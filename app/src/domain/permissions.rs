@@ -72,10 +72,12 @@ pub enum Action {
     /// Keep the discussion in order: pin threads, close, edit, move or delete anyone's thread,
     /// and delete anyone's comment.
     Moderate,
+    /// Read the group's audit log.
+    ViewAuditLog,
 }
 
 impl Action {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::ViewGroup,
         Self::ViewContent,
         Self::ViewMembers,
@@ -94,6 +96,7 @@ impl Action {
         Self::DeleteOwnComments,
         Self::EditMembersContent,
         Self::Moderate,
+        Self::ViewAuditLog,
     ];
 }
 
@@ -146,7 +149,8 @@ fn allowed(rules: &GroupRules, relation: Relation, action: Action) -> bool {
         Action::ReviewRequests
         | Action::ManageMembers
         | Action::EditSettings
-        | Action::Moderate => admin,
+        | Action::Moderate
+        | Action::ViewAuditLog => admin,
         Action::CreateSubgroup => !rules.is_subgroup && (admin || (member && p.create_subgroups)),
         Action::StartThread => admin || (member && p.start_threads),
         Action::StartPoll => admin || (member && p.start_polls),

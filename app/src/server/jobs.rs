@@ -1,7 +1,8 @@
 //! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
 //! (every ten seconds), and every ten minutes pruning spent rate-limit buckets, purging
-//! deleted threads that can no longer be restored, and purging answers kept across an ended
-//! session once their day is over; and every ten seconds telling a group's admins that a
+//! deleted threads that can no longer be restored, purging answers kept across an ended
+//! session once their day is over, and purging audit log lines older than the retention
+//! setting (`QUORUM_AUDIT_RETENTION_DAYS`); and every ten seconds telling a group's admins that a
 //! support grant ran out (once per grant), so that they hear it close to its end.
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
@@ -79,6 +80,15 @@ async fn housekeeping(state: AppState) {
         state.metrics.record_job(Job::PurgeKeptAnswers, &purged);
         if let Err(e) = purged {
             warn!("purging kept answers failed: {e}");
+        }
+        // The audit log is kept as long as the instance's setting says, and no longer.
+        let before = unix_now() - state.config.audit_retention;
+        let purged = state.store.purge_audit(before).await;
+        state.metrics.record_job(Job::PurgeAuditLog, &purged);
+        match purged {
+            Ok(0) => {}
+            Ok(n) => info!("purged {n} audit log lines past their retention"),
+            Err(e) => warn!("purging the audit log failed: {e}"),
         }
     }
 }

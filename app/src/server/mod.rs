@@ -243,6 +243,7 @@ async fn runtime_config(
         audit_key: store
             .instance_secret("audit_key", fresh_key.expose())
             .await?,
+        audit_retention: i64::from(settings.audit_retention_days) * 86_400,
         link_keys,
         metrics_token,
     })

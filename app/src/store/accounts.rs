@@ -1,4 +1,4 @@
-//! Accounts, sign-in requests, sessions, email changes and the audit log.
+//! Accounts, sign-in requests, sessions and email changes.
 //!
 //! Single use is enforced by the database, not by reading then writing: consuming a token is
 //! one `UPDATE … WHERE used_at IS NULL … RETURNING`, so of two simultaneous uses exactly one
@@ -93,21 +93,6 @@ pub enum EmailChangeOutcome {
     /// The new address belongs to another account by now.
     Taken,
     Invalid,
-}
-
-/// One line of the audit log.
-pub struct AuditEvent<'a> {
-    pub action: &'a str,
-    pub outcome: &'a str,
-    pub account_id: Option<&'a str>,
-    pub email_hash: Option<&'a str>,
-    pub ip: Option<&'a str>,
-    /// The group the action concerns, for group administration.
-    pub group_id: Option<&'a str>,
-    /// The account the action was done to, such as a member removed.
-    pub subject_id: Option<&'a str>,
-    /// A short description in words, such as the old and new setting.
-    pub detail: Option<&'a str>,
 }
 
 impl Store {
@@ -671,34 +656,6 @@ impl Store {
                     new_email,
                 })
             })
-        })
-    }
-
-    pub async fn record_audit(
-        &self,
-        id: &str,
-        now: i64,
-        event: &AuditEvent<'_>,
-    ) -> Result<(), StoreError> {
-        on_engine!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO audit_events \
-             (id, at, action, outcome, account_id, email_hash, ip, group_id, subject_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(now)
-            .bind(event.action)
-            .bind(event.outcome)
-            .bind(event.account_id)
-            .bind(event.email_hash)
-            .bind(event.ip)
-            .bind(event.group_id)
-            .bind(event.subject_id)
-            .bind(event.detail)
-            .execute(pool)
-            .await?;
-            Ok(())
         })
     }
 }

@@ -1021,7 +1021,7 @@ impl Store {
     }
 
     /// Approves (the person becomes a member) or ignores a waiting request. Returns the
-    /// requester's name, or `None` when there is no such waiting request.
+    /// requester's account id, or `None` when there is no such waiting request.
     pub async fn decide_join_request(
         &self,
         permit: &Permit,
@@ -1056,13 +1056,8 @@ impl Store {
                 if approve {
                     add_member(Conn::from(&mut *tx), group_id, &account_id, now).await?;
                 }
-                let name: String =
-                    sqlx::query_scalar(sql!("SELECT {ACTOR_NAME} FROM accounts a WHERE a.id = ?"))
-                        .bind(&account_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
                 tx.commit().await?;
-                Ok(Some(name))
+                Ok(Some(account_id))
             })
         })
     }

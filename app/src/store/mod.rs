@@ -75,6 +75,7 @@ pub(crate) use engine::Conn;
 use engine::Pool;
 
 mod accounts;
+mod audit;
 mod bulk;
 mod comments;
 mod groups;
@@ -88,6 +89,7 @@ mod rate_limits;
 mod search;
 mod threads;
 pub use accounts::*;
+pub use audit::*;
 pub use bulk::{Bulk, Value};
 pub use comments::*;
 pub use groups::*;

@@ -40,7 +40,7 @@ const LOG_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_MARKER: &str = "Quorum is running at http://";
 
 /// Settings the developer's shell may hold that would change what the binary does.
-const INHERITED_SETTINGS: [&str; 15] = [
+const INHERITED_SETTINGS: [&str; 16] = [
     "QUORUM_ADDR",
     "QUORUM_DATA_DIR",
     "QUORUM_LOG",
@@ -49,6 +49,7 @@ const INHERITED_SETTINGS: [&str; 15] = [
     "QUORUM_MAIL_FROM",
     "QUORUM_PUBLIC_URL",
     "QUORUM_SESSION_IDLE_TIMEOUT",
+    "QUORUM_AUDIT_RETENTION_DAYS",
     "QUORUM_RATE_LIMIT_IP_FACTOR",
     "QUORUM_TRUSTED_PROXY",
     "QUORUM_METRICS_TOKEN",

@@ -23,7 +23,7 @@ use crate::domain::time::format_utc;
 use crate::domain::validation::{FormErrors, is_email_address};
 use crate::mail::Email;
 use crate::mail::templates::Block;
-use crate::pages::sign_in::{audit_group, normalize_email};
+use crate::pages::sign_in::{audit_group_with, normalize_email};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{NewInvitation, PendingInvitation, unix_now};
 use crate::ui::{
@@ -198,17 +198,12 @@ pub async fn invite(
             continue;
         }
         send_invitation(&state, &permit, &access, viewer, &email, &message).await?;
+        let line = InvitationLine {
+            action: "invitations_sent",
+            detail: "Sent by email",
+        };
+        audit_invitation(&state, line, viewer, &access, ip, &email).await?;
         invited.push(email);
-    }
-    if !invited.is_empty() {
-        audit_group(
-            &state,
-            "invitations_sent",
-            &viewer.account_id,
-            &access.group.id,
-            ip,
-        )
-        .await;
     }
     if let Some(wait) = limited {
         let minutes = wait.as_secs().div_ceil(60).max(1);
@@ -320,6 +315,36 @@ async fn send_invitation(
     Ok(())
 }
 
+/// What an invitation's audit line says.
+struct InvitationLine {
+    action: &'static str,
+    detail: &'static str,
+}
+
+/// Writes the audit line of one invitation. The person invited is named only by their account,
+/// when the address has one; the address itself is never written to the log.
+async fn audit_invitation(
+    state: &AppState,
+    line: InvitationLine,
+    viewer: &Viewer,
+    access: &GroupAccess,
+    ip: std::net::IpAddr,
+    email: &str,
+) -> Result<(), AppError> {
+    let invitee = state.store.account_by_email(email).await?;
+    audit_group_with(
+        state,
+        line.action,
+        &viewer.account_id,
+        &access.group.id,
+        ip,
+        invitee.as_ref().map(|account| account.id.as_str()),
+        Some(line.detail),
+    )
+    .await;
+    Ok(())
+}
+
 /// `POST /g/<handle>/invitations/<id>/resend`: the same invitation with a new link.
 pub async fn resend(
     State(state): State<AppState>,
@@ -388,14 +413,11 @@ pub async fn resend(
         return Err(AppError::NotFound);
     }
     state.mailer.wake();
-    audit_group(
-        &state,
-        "invitation_resent",
-        &viewer.account_id,
-        &access.group.id,
-        ip,
-    )
-    .await;
+    let line = InvitationLine {
+        action: "invitation_resent",
+        detail: "Sent again with a new link",
+    };
+    audit_invitation(&state, line, viewer, &access, ip, &invitation.email).await?;
     Ok(see_other(&format!(
         "{}/invitations?done=resent",
         access.href()
@@ -413,19 +435,16 @@ pub async fn revoke(
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
     let permit = access.permit(&ctx, Action::Invite)?;
     let viewer = ctx.require_viewer()?;
-    state
+    let email = state
         .store
         .revoke_invitation(&permit, &id, unix_now())
         .await?
         .ok_or(AppError::NotFound)?;
-    audit_group(
-        &state,
-        "invitation_revoked",
-        &viewer.account_id,
-        &access.group.id,
-        ip,
-    )
-    .await;
+    let line = InvitationLine {
+        action: "invitation_revoked",
+        detail: "Its link no longer works",
+    };
+    audit_invitation(&state, line, viewer, &access, ip, &email).await?;
     Ok(see_other(&format!(
         "{}/invitations?done=revoked",
         access.href()

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::domain::permissions::Action;
 use crate::domain::time::{format_utc, iso_utc};
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::{Member, MembershipChange, Role, unix_now};
 use crate::ui::{
@@ -101,13 +101,18 @@ async fn render(
     ))
 }
 
+/// A role in words.
+fn role_words(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "Admin",
+        Role::Member => "Member",
+    }
+}
+
 fn member_item(member: Member, base: &str, manage: bool, me: &str) -> impl IntoView + use<> {
     let role = member.role();
     let you = (member.account_id == me).then_some(" (you)");
-    let role_text = match role {
-        Role::Admin => "Admin",
-        Role::Member => "Member",
-    };
+    let role_text = role_words(role);
     let since = format_utc(member.joined_at);
     let iso = iso_utc(member.joined_at);
     let actions = manage.then(|| {
@@ -153,14 +158,21 @@ pub async fn change_role(
         _ => return Err(AppError::NotFound),
     };
     let account = form.text("account");
+    let before = state.store.standing(&access.group.id, account).await?.role;
     match state.store.change_role(&permit, account, role).await? {
         MembershipChange::Done => {
-            audit_group(
+            let detail = match before {
+                Some(before) => format!("{} \u{2192} {}", role_words(before), role_words(role)),
+                None => role_words(role).to_string(),
+            };
+            audit_group_with(
                 &state,
                 "member_role_changed",
                 &viewer.account_id,
                 &access.group.id,
                 ip,
+                Some(account),
+                Some(&detail),
             )
             .await;
             Ok(see_other(&format!(
@@ -238,12 +250,19 @@ pub async fn remove(
         .await?
     {
         MembershipChange::Done => {
-            audit_group(
+            let detail = if account == viewer.account_id {
+                "Removed themselves from the group"
+            } else {
+                "Removed from the group"
+            };
+            audit_group_with(
                 &state,
                 "member_removed",
                 &viewer.account_id,
                 &access.group.id,
                 ip,
+                Some(&account),
+                Some(detail),
             )
             .await;
             if account == viewer.account_id {

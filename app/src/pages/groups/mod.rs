@@ -1,5 +1,5 @@
 //! `/groups…` and `/g/<handle>/…`: creating groups, their pages, settings, members, requests
-//! to join and invitations.
+//! to join, invitations and the audit log.
 //!
 //! Every handler under `/g/<handle>` starts with [`GroupAccess::load`], which answers "not
 //! found" unless the person may see the group at all, and then asks
@@ -16,6 +16,7 @@
 //! reaches them, which nothing that writes accepts. Each page read this way writes `support_access_read` to the
 //! group's audit log, with the page's path.
 
+pub mod audit;
 pub mod directory;
 pub mod invitations;
 pub mod members;

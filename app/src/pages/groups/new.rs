@@ -13,7 +13,7 @@ use crate::auth::token;
 use crate::domain::groups::{PrivacyBounds, SettingsAnswers, check_settings};
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{SaveProblem, unix_now};
 use crate::ui::{Button, Crumb, ErrorSummary, Form, NavArea, Page, PageHeading, render_document};
@@ -148,7 +148,21 @@ async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    audit_group(state, "group_created", &viewer.account_id, &id, ip).await;
+    let detail = format!(
+        "Privacy: {}; Joining: {}",
+        settings.privacy.label(),
+        settings.join_mode.label()
+    );
+    audit_group_with(
+        state,
+        "group_created",
+        &viewer.account_id,
+        &id,
+        ip,
+        None,
+        Some(&detail),
+    )
+    .await;
     Ok(see_other(&format!(
         "{}?done=created",
         group_href(&settings.handle)

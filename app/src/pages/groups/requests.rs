@@ -10,7 +10,7 @@ use super::GroupAccess;
 use crate::AppState;
 use crate::domain::permissions::Action;
 use crate::domain::time::{format_utc, iso_utc};
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::unix_now;
 use crate::ui::{
@@ -101,17 +101,26 @@ pub async fn decide(
         "ignore" => false,
         _ => return Err(AppError::NotFound),
     };
-    state
+    let requester = state
         .store
         .decide_join_request(&permit, &request_id, approve, unix_now())
         .await?
         .ok_or(AppError::NotFound)?;
-    let (action, done) = if approve {
-        ("join_request_approved", "approved")
+    let (action, done, detail) = if approve {
+        ("join_request_approved", "approved", "They are now a member")
     } else {
-        ("join_request_ignored", "ignored")
+        ("join_request_ignored", "ignored", "They were not told")
     };
-    audit_group(&state, action, &viewer.account_id, &access.group.id, ip).await;
+    audit_group_with(
+        &state,
+        action,
+        &viewer.account_id,
+        &access.group.id,
+        ip,
+        Some(&requester),
+        Some(detail),
+    )
+    .await;
     Ok(see_other(&format!(
         "{}/requests?done={done}",
         access.href()

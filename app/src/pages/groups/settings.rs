@@ -13,11 +13,13 @@ use super::settings_form::{SettingsFields, answers_from};
 use super::support::{SupportSection, SupportShown};
 use super::{GroupAccess, group_href};
 use crate::AppState;
-use crate::domain::groups::{PrivacyBounds, SettingsAnswers, check_settings};
+use crate::domain::groups::{
+    PrivacyBounds, Settings, SettingsAnswers, check_settings, settings_changes,
+};
 use crate::domain::permissions::Action;
 use crate::domain::time::format_utc;
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, DoneQuery, FormData, html, see_other};
 use crate::store::unix_now;
 use crate::ui::{
@@ -161,12 +163,24 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    audit_group(
+    let group = &access.group;
+    let before = Settings {
+        name: group.name.clone(),
+        handle: group.handle.clone(),
+        description: group.description.clone(),
+        privacy: group.privacy(),
+        join_mode: group.join_mode(),
+        permissions: group.permissions(),
+    };
+    let changes = settings_changes(&before, &settings);
+    audit_group_with(
         &state,
         "group_settings_changed",
         &viewer.account_id,
-        &access.group.id,
+        &group.id,
         ip,
+        None,
+        Some(&changes),
     )
     .await;
     Ok(see_other(&format!(
@@ -192,12 +206,15 @@ pub async fn release(
         // Released already (a second press), or never the group's: the list shows what is left.
         return Ok(see_other(&settings));
     }
-    audit_group(
+    let detail = format!("Released {}", group_href(old));
+    audit_group_with(
         &state,
         "group_handle_released",
         &viewer.account_id,
         &access.group.id,
         ip,
+        None,
+        Some(&detail),
     )
     .await;
     Ok(see_other(&format!(
@@ -230,6 +247,7 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/settings", access.href());
     let release = format!("{action}/release");
+    let audit = format!("{}/audit", access.href());
     let caption = access.group.name.clone();
     let has_errors = !errors.is_empty();
     // Forms are made inside the document, which gives them their token.
@@ -272,6 +290,9 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
                     </Form>
                     {old_addresses()}
                     <SupportSection action=support_action.clone() support=support.clone() errors=support_errors.clone() zone=zone.clone() open=open/>
+                    <h2 id="audit-log">"Audit log"</h2>
+                    <p>"Every change to the group\u{2019}s settings, roles and membership, and every moderation, is recorded with who did it and when."</p>
+                    <p><a href=audit>"Read the group\u{2019}s audit log"</a></p>
                 </Page>
             }
         }),

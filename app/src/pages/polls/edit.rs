@@ -19,7 +19,7 @@ use crate::domain::polls::setup::{PollAnswers, TIMES_MAX, check_edit};
 use crate::domain::polls::{NONE_OF_THE_ABOVE, PollKind};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{ChangeProblem, StoreError, unix_now};
 use crate::ui::{Button, ErrorSummary, Form, NavArea, Page, PageHeading, render_document};
 
@@ -62,6 +62,7 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -113,7 +114,10 @@ pub async fn submit(
         .await;
     let mut errors = FormErrors::new();
     match saved {
-        Ok(Ok(_)) => return Ok(see_other(&format!("{}?done=edited", access.href()))),
+        Ok(Ok(_)) => {
+            access.audit_change(&state, &ctx, "poll_edited", ip).await;
+            return Ok(see_other(&format!("{}?done=edited", access.href())));
+        }
         Ok(Err(ChangeProblem::Stale { .. })) => {
             // Show the poll as it now is, and make the next save knowingly replace it.
             let now = PollAccess::load(&state, &ctx, &id).await?;

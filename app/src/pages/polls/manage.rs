@@ -17,7 +17,7 @@ use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
 use crate::mail::{Block, Email};
 use crate::pages::threads::MARKDOWN_HINT;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{NewMail, OutcomeProblem, unix_now};
 use crate::ui::{
     Button, Choice, ErrorSummary, Form, NavArea, Page, PageHeading, RadioGroup, Textarea,
@@ -65,6 +65,7 @@ pub async fn show_close(
 pub async fn close(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     _form: FormData,
 ) -> Result<Response, AppError> {
@@ -75,6 +76,7 @@ pub async fn close(
         .store
         .close_poll(&permit, &access.poll.id, &viewer.account_id, unix_now())
         .await?;
+    access.audit_change(&state, &ctx, "poll_closed", ip).await;
     Ok(see_other(&format!("{}?done=closed", access.href())))
 }
 

@@ -20,6 +20,8 @@ pub mod reopen;
 pub mod show;
 pub mod vote;
 
+use std::net::IpAddr;
+
 use jiff::tz::TimeZone;
 
 use super::threads::ThreadAccess;
@@ -83,6 +85,26 @@ impl PollAccess {
             (Some(viewer), Some(author)) => &viewer.account_id == author,
             _ => false,
         }
+    }
+
+    /// Writes the audit line of a change to the poll (`poll_closed`, `poll_reopened`,
+    /// `poll_edited`) when an admin made it to someone else's poll; an author changing their
+    /// own poll is taking part, not using an admin's power.
+    pub async fn audit_change(&self, state: &AppState, ctx: &Ctx, action: &str, ip: IpAddr) {
+        let Some(viewer) = ctx.viewer.as_ref().filter(|_| !self.is_author(ctx)) else {
+            return;
+        };
+        let detail = format!("\u{201c}{}\u{201d}", self.poll.title);
+        crate::pages::sign_in::audit_group_with(
+            state,
+            action,
+            &viewer.account_id,
+            &self.thread.group.group.id,
+            ip,
+            self.poll.author_id.as_deref(),
+            Some(&detail),
+        )
+        .await;
     }
 
     /// The permit to edit, close or reopen the poll and write its outcome: an admin's, or the

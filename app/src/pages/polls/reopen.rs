@@ -16,7 +16,7 @@ use crate::domain::polls::HideResults;
 use crate::domain::polls::setup::check_reopen;
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{ChangeProblem, StoreError, unix_now};
 use crate::ui::{
     Button, ErrorSummary, Form, InputKind, NavArea, Page, PageHeading, Select, TextInput,
@@ -66,6 +66,7 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -95,7 +96,10 @@ pub async fn submit(
         .await;
     let mut errors = FormErrors::new();
     match reopened {
-        Ok(Ok(_)) => return Ok(see_other(&format!("{}?done=reopened", access.href()))),
+        Ok(Ok(_)) => {
+            access.audit_change(&state, &ctx, "poll_reopened", ip).await;
+            return Ok(see_other(&format!("{}?done=reopened", access.href())));
+        }
         Ok(Err(ChangeProblem::Stale { current })) => {
             // What the page says happens may have changed (an outcome written meanwhile).
             let now = PollAccess::load(&state, &ctx, &id).await?;

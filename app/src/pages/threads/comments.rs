@@ -14,7 +14,7 @@ use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{COMMENT_MAX, Reaction, check_comment};
 use crate::domain::validation::FormErrors;
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{Comment, unix_now};
 use crate::ui::{
@@ -95,10 +95,19 @@ pub async fn show_edit(
     ))
 }
 
+/// A comment as an audit line's detail names it: its number and its thread's title.
+fn comment_words(access: &ThreadAccess, comment: &Comment) -> String {
+    format!(
+        "Comment {} on \u{201c}{}\u{201d}",
+        comment.seq, access.thread.title
+    )
+}
+
 /// `POST /t/<id>/comments/<comment>/edit`.
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Path((id, comment_id)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -123,6 +132,18 @@ pub async fn edit(
             )
             .await?
             .ok_or(AppError::NotFound)?;
+        if !is_own(&ctx, &comment) {
+            audit_group_with(
+                &state,
+                "comment_edited",
+                &viewer.account_id,
+                &access.group.group.id,
+                ip,
+                comment.author_id.as_deref(),
+                Some(&comment_words(&access, &comment)),
+            )
+            .await;
+        }
     }
     Ok(see_other(
         &comment_href(&state, &access, &comment, "?done=edited").await?,
@@ -232,12 +253,14 @@ pub async fn delete(
         .delete_comment(&permit, &comment_id, &viewer.account_id, unix_now())
         .await?;
     if !is_own(&ctx, &comment) {
-        audit_group(
+        audit_group_with(
             &state,
             "comment_deleted",
             &viewer.account_id,
             &access.group.group.id,
             ip,
+            comment.author_id.as_deref(),
+            Some(&comment_words(&access, &comment)),
         )
         .await;
     }

@@ -13,7 +13,7 @@ use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
-use crate::pages::{AppError, Ctx, FormData, html, see_other};
+use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{ThreadEdit, unix_now};
 use crate::ui::{
     Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, render_document,
@@ -49,6 +49,7 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -79,6 +80,18 @@ pub async fn submit(
         )
         .await?
         .ok_or(AppError::NotFound)?;
+    if !access.is_author(&ctx) {
+        crate::pages::sign_in::audit_group_with(
+            &state,
+            "thread_edited",
+            &viewer.account_id,
+            &access.group.group.id,
+            ip,
+            access.thread.author_id.as_deref(),
+            Some(&format!("\u{201c}{}\u{201d}", answers.title.trim())),
+        )
+        .await;
+    }
     Ok(see_other(&format!("{}?done=edited", access.href())))
 }
 

@@ -10,12 +10,13 @@ use leptos::prelude::*;
 
 use super::ThreadAccess;
 use crate::AppState;
+use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::PURGE_AFTER_SECS;
 use crate::domain::time::format_utc;
 use crate::domain::validation::FormErrors;
 use crate::pages::groups::GroupAccess;
-use crate::pages::sign_in::audit_group;
+use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::unix_now;
 use crate::ui::{
@@ -27,6 +28,7 @@ use crate::ui::{
 pub async fn set_state(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Path((id, action)): Path<(String, String)>,
     _form: FormData,
 ) -> Result<Response, AppError> {
@@ -62,7 +64,25 @@ pub async fn set_state(
         "pin" => "pinned",
         _ => "unpinned",
     };
+    // An author closing their own thread is taking part; anything else is an admin's power.
+    if !(access.is_author(&ctx) && matches!(done, "closed" | "reopened")) {
+        audit_group_with(
+            &state,
+            &format!("thread_{done}"),
+            &viewer.account_id,
+            &access.group.group.id,
+            ip,
+            access.thread.author_id.as_deref(),
+            Some(&quoted(&access.thread.title)),
+        )
+        .await;
+    }
     Ok(see_other(&format!("{}?done={done}", access.href())))
+}
+
+/// A thread's title in quotation marks, for an audit line's detail.
+fn quoted(title: &str) -> String {
+    format!("\u{201c}{title}\u{201d}")
 }
 
 const MOVE_TITLE: &str = "Move the thread";
@@ -114,8 +134,38 @@ pub async fn submit_move(
     {
         return Err(AppError::NotFound);
     }
-    for group_id in [&access.group.group.id, &group.group.id] {
-        audit_group(&state, "thread_moved", &viewer.account_id, group_id, ip).await;
+    // Each group's log names the other group, unless it is secret: admins of one group need
+    // not be admins of the other, and a secret group's name is for its members only.
+    let (old_group, new_group) = (&access.group.group, &group.group);
+    let name_of = |g: &crate::store::Group| {
+        if g.privacy() == Privacy::Secret {
+            "another group".to_string()
+        } else {
+            g.name.clone()
+        }
+    };
+    let title = quoted(&access.thread.title);
+    let lines = [
+        (
+            &old_group.id,
+            format!("{title} moved to {}", name_of(new_group)),
+        ),
+        (
+            &new_group.id,
+            format!("{title} moved here from {}", name_of(old_group)),
+        ),
+    ];
+    for (group_id, detail) in lines {
+        audit_group_with(
+            &state,
+            "thread_moved",
+            &viewer.account_id,
+            group_id,
+            ip,
+            access.thread.author_id.as_deref(),
+            Some(&detail),
+        )
+        .await;
     }
     Ok(see_other(&format!("{}?done=moved", access.href())))
 }
@@ -228,12 +278,14 @@ pub async fn delete(
     {
         return Err(AppError::NotFound);
     }
-    audit_group(
+    audit_group_with(
         &state,
         "thread_deleted",
         &viewer.account_id,
         &access.group.group.id,
         ip,
+        access.thread.author_id.as_deref(),
+        Some(&quoted(&access.thread.title)),
     )
     .await;
     Ok(see_other(&format!(
@@ -305,15 +357,24 @@ pub async fn restore(
     let access = GroupAccess::load(&state, &ctx, &handle).await?;
     let permit = access.permit(&ctx, Action::Moderate)?;
     let viewer = ctx.require_viewer()?;
+    let title = state
+        .store
+        .deleted_threads(&permit)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .map(|t| quoted(&t.title));
     if !state.store.restore_thread(&permit, &id).await? {
         return Err(AppError::NotFound);
     }
-    audit_group(
+    audit_group_with(
         &state,
         "thread_restored",
         &viewer.account_id,
         &access.group.id,
         ip,
+        None,
+        title.as_deref(),
     )
     .await;
     Ok(see_other(&format!(
