@@ -12,6 +12,9 @@ const DATE = new RegExp(`(?:\\\\d\\+|\\d{1,2}) ${MONTH} (?:\\\\d\\+|\\d{4}) at (
 const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\\[A-Z\\]\\[a-z\\]\\+)';
 /** A time in a zone, as polls write it: "Sunday 13 December 2026 at 22:53 (UTC)". */
 const ZONED = new RegExp(`${WEEKDAY} (?:\\\\d\\+|\\d{1,2}) ${MONTH} (?:\\\\d\\+|\\d{4}) at (?:\\\\d\\+|\\d{2}):(?:\\\\d\\+|\\d{2})`, 'g');
+/** A day already in a pattern (its year written as \d+, or as \\d+ inside a double-quoted
+ *  scalar): "Mon 7 Dec \d+, \d+:\d+" in a table, "Monday 7 December \\d+ at …" in a sentence. */
+const DAY_IN_PATTERN = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]* \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*(?= (\\{1,2})d\+)/g;
 const ID = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g;
 const HANDLE = /\bqg-\d+-\d+-\d+\b/g;
 const MENTION = /@ann-example(?:-[0-9a-z]+)?\b/g;
@@ -35,6 +38,7 @@ function encode(pattern) {
 function generalise(line) {
   line = line.replace(DATE, '\\d+ [A-Z][a-z]+ \\d+ at \\d+:\\d+ UTC');
   line = line.replace(ZONED, '[A-Z][a-z]+ \\d+ [A-Z][a-z]+ \\d+ at \\d+:\\d+');
+  line = line.replace(DAY_IN_PATTERN, (_, slashes) => `[A-Z][a-z]+ ${slashes}d+ [A-Z][a-z]+`);
   const match = line.match(/^(\s*- (?:\/url|text): )(.+)$/);
   if (!match) return line;
   const [, key, raw] = match;
