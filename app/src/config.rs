@@ -45,6 +45,10 @@ pub enum Command {
     /// running servers to deliver; run again with the same subject and file, it carries on
     /// where it stopped and sends nobody a second copy. Then exit.
     NotifyAll(crate::notice::NotifyAllArgs),
+    /// Load a group export (downloaded from a group's settings page) into this instance as a
+    /// new group: people are found by email or added, a taken handle gets a number; the same
+    /// file imported again changes nothing. Then exit.
+    Import(crate::group_export::import::ImportArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

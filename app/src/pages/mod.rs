@@ -112,7 +112,8 @@ pub fn router() -> Router<AppState> {
 /// Groups, their pages and invitations.
 fn group_routes() -> Router<AppState> {
     use groups::{
-        directory, invitations, members, membership, new, requests, settings, show, subgroups,
+        directory, export, invitations, members, membership, new, requests, settings, show,
+        subgroups,
     };
     Router::new()
         .route("/groups", get(directory::show))
@@ -123,6 +124,7 @@ fn group_routes() -> Router<AppState> {
             get(settings::show).post(settings::submit),
         )
         .route("/g/{handle}/settings/release", post(settings::release))
+        .route("/g/{handle}/export.json", get(export::json))
         .route("/g/{handle}/join", post(membership::join))
         .route(
             "/g/{handle}/ask",

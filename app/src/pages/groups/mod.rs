@@ -7,6 +7,7 @@
 //! group content with the permit that gives, so there is no other way in.
 
 pub mod directory;
+pub mod export;
 pub mod invitations;
 pub mod members;
 pub mod membership;
