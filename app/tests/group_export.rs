@@ -290,7 +290,31 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
         app.browser().get("/g/garden/export.json").await.status,
         StatusCode::NOT_FOUND
     );
+    // The archive: a CSV file per list and a page to read offline, in one ZIP.
+    assert_eq!(
+        bob.get("/g/garden/export.zip").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let archive = ann.get("/g/garden/export.zip").await;
+    assert_eq!(archive.status, StatusCode::OK);
+    assert_eq!(
+        archive.headers.get("content-type").unwrap(),
+        "application/zip"
+    );
+    assert!(archive.body.starts_with("PK\u{3}\u{4}"));
+    for name in [
+        "index.html",
+        "csv/people.csv",
+        "csv/threads.csv",
+        "csv/ballots.csv",
+    ] {
+        assert!(archive.body.contains(name), "{name} in the archive");
+    }
+    for email in [PENDING, LEFT] {
+        assert!(!archive.body.contains(email), "{email} in the archive");
+    }
     let settings = ann.get("/g/garden/settings").await;
+    assert!(settings.body.contains(r#"href="/g/garden/export.zip""#));
     assert!(settings.body.contains(r#"href="/g/garden/export.json""#));
     let exported = ann.get("/g/garden/export.json").await;
     assert_eq!(exported.status, StatusCode::OK, "{}", exported.body);
@@ -380,7 +404,7 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(audited, 2, "the archive and the JSON file");
     db.close().await;
 
     // Into a new, empty instance.

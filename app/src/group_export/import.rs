@@ -186,13 +186,13 @@ fn check_people(value: Option<Json>) -> anyhow::Result<Vec<Person>> {
             bail!("person {} has no id", n + 1);
         };
         let email = text("email")?.map(|e| e.trim().to_lowercase());
-        if let Some(email) = &email {
-            if !email.contains('@') || !emails.insert(email.clone()) {
-                bail!(
-                    "the email address of person {} is not one a person may have",
-                    n + 1
-                );
-            }
+        if let Some(email) = &email
+            && (!email.contains('@') || !emails.insert(email.clone()))
+        {
+            bail!(
+                "the email address of person {} is not one a person may have",
+                n + 1
+            );
         }
         if !references.insert(reference.clone()) {
             bail!("the id {reference} is given to two people");
@@ -352,12 +352,12 @@ async fn write_people(
     let mut accounts = HashMap::new();
     let mut matched = 0;
     for person in people {
-        if let Some(email) = &person.email {
-            if let Some(id) = bulk.account_by_email(email).await? {
-                matched += 1;
-                accounts.insert(person.reference.clone(), id);
-                continue;
-            }
+        if let Some(email) = &person.email
+            && let Some(id) = bulk.account_by_email(email).await?
+        {
+            matched += 1;
+            accounts.insert(person.reference.clone(), id);
+            continue;
         }
         let id = crate::store::random_id()?;
         let handle = match &person.handle {

@@ -8,7 +8,9 @@
 //! member with name, handle and email (the email is how an import finds them again), anyone
 //! else the group's content names (a former member, a voter, a reactor) by name only.
 
+pub mod archive;
 pub mod import;
+pub mod zip;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

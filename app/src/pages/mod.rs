@@ -125,6 +125,7 @@ fn group_routes() -> Router<AppState> {
         )
         .route("/g/{handle}/settings/release", post(settings::release))
         .route("/g/{handle}/export.json", get(export::json))
+        .route("/g/{handle}/export.zip", get(export::zip))
         .route("/g/{handle}/join", post(membership::join))
         .route(
             "/g/{handle}/ask",

@@ -182,6 +182,7 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
     let release = format!("{action}/release");
     let caption = access.group.name.clone();
     let export = format!("{}/export.json", access.href());
+    let archive = format!("{}/export.zip", access.href());
     let has_errors = !errors.is_empty();
     // Forms are made inside the document, which gives them their token.
     let old_addresses = move || {
@@ -224,7 +225,10 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
                     {old_addresses()}
                     <h2 id="export">"Export"</h2>
                     <p>"Everything the group and its subgroups hold, in one file: settings, members (with their email addresses), threads, comments and their earlier versions, polls, votes (secret ones still without their voters), outcomes and the audit log. It holds no passwords, sign-in links or IP addresses. Downloading it is written to the audit log."</p>
-                    <p><a href=export download="">"Download the group\u{2019}s data (JSON)"</a></p>
+                    <ul class="q-list">
+                        <li><a href=export download="">"Download the group\u{2019}s data as JSON"</a>" (one file, which "<code>"quorum import"</code>" loads into another Quorum)"</li>
+                        <li><a href=archive download="">"Download the group\u{2019}s data as a ZIP archive"</a>" (a CSV file per list for spreadsheets, and a page to read offline)"</li>
+                    </ul>
                 </Page>
             }
         }),
