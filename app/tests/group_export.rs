@@ -441,6 +441,12 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
     let broken = files.path().join("broken.json");
     std::fs::write(&broken, dangling.to_string()).unwrap();
     assert_stopped_with_one_clear_line(&target.import(&broken), "thread_id");
+    let mut bad_handle = first.clone();
+    bad_handle["group"]["handle"] = Json::from("No Such Handle!");
+    std::fs::write(&broken, bad_handle.to_string()).unwrap();
+    assert_stopped_with_one_clear_line(&target.import(&broken), "handle of group 1");
+    let missing = files.path().join("missing.json");
+    assert_stopped_with_one_clear_line(&target.import(&missing), "does not exist");
     assert_eq!(target.counts().await, after);
 
     // The same admin, found again by email, exports the same content.
@@ -453,6 +459,13 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
     let second = ann_again.get("/g/garden/export.json").await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
     let second: Json = serde_json::from_str(&second.body).unwrap();
+    let imported_line = second["audit_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "group_imported")
+        .count();
+    assert_eq!(imported_line, 1, "the import is in the group's audit log");
     assert_eq!(content(&second), content(&first));
 }
 

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::{FORMAT, VERSION};
 use crate::auth::token::digest;
 use crate::config::Settings;
+use crate::domain::groups::{HANDLE_MAX, handle_problem, normalize_handle};
 use crate::domain::markdown::plain_text;
 use crate::store::{Bulk, EXPORT_TABLES, ExportTable, Kind, Store, Value, unix_now};
 
@@ -112,6 +113,15 @@ fn check(bytes: &[u8]) -> anyhow::Result<Checked> {
                     }
                 }
             }
+        }
+    }
+    for (n, group) in tables[0].1.iter().enumerate() {
+        let handle = group
+            .get("handle")
+            .and_then(Json::as_str)
+            .unwrap_or_default();
+        if normalize_handle(handle) != handle || handle_problem(handle).is_some() {
+            bail!("the handle of group {} is not one a group may have", n + 1);
         }
     }
     let known_people: HashSet<&str> = people.iter().map(|p| p.reference.as_str()).collect();
@@ -420,7 +430,10 @@ async fn write_group(
     let mut n = 1;
     while bulk.group_handle_taken(&handle).await? {
         n += 1;
-        handle = format!("{wanted}-{n}");
+        // Within the longest handle allowed, and never ending in a hyphen before the number.
+        let suffix = format!("-{n}");
+        let keep = HANDLE_MAX.saturating_sub(suffix.len()).min(wanted.len());
+        handle = format!("{}{suffix}", wanted[..keep].trim_end_matches('-'));
     }
     if handle != wanted {
         report.push(format!(
