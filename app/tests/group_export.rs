@@ -325,6 +325,12 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("attachment"))
     );
+    assert!(
+        exported
+            .body
+            .starts_with("{\n  \"format\": \"quorum-group-export\",\n  \"version\": 1,"),
+        "the format and version come first"
+    );
     let first: Json = serde_json::from_str(&exported.body).unwrap();
     assert_eq!(first["format"], "quorum-group-export");
     assert_eq!(first["version"], 1);

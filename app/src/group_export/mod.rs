@@ -132,3 +132,32 @@ pub async fn build(store: &Store, permit: &Permit, now: i64) -> Result<Json, Sto
     }
     Ok(Json::Object(document))
 }
+
+/// The export as the file people download: pretty-printed, with `format`, `version`,
+/// `exported_at`, `group`, `subgroups` and `people` first and the lists in the order of
+/// `EXPORT_TABLES`, so that a reader (or a tool sniffing the file) meets what it is first.
+pub fn to_file(document: &Json) -> Vec<u8> {
+    let head = [
+        "format",
+        "version",
+        "exported_at",
+        "group",
+        "subgroups",
+        "people",
+    ];
+    let keys = head
+        .into_iter()
+        .chain(EXPORT_TABLES.iter().skip(1).map(|table| table.name));
+    let fields: Vec<String> = keys
+        .filter_map(|key| {
+            let value = document.get(key)?;
+            let pretty = serde_json::to_string_pretty(value).ok()?;
+            Some(format!(
+                "  {}: {}",
+                Json::from(key),
+                pretty.replace('\n', "\n  ")
+            ))
+        })
+        .collect();
+    format!("{{\n{}\n}}\n", fields.join(",\n")).into_bytes()
+}

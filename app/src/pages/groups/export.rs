@@ -25,7 +25,7 @@ pub async fn json(
     Path(handle): Path<String>,
 ) -> Result<Response, AppError> {
     let (group, document) = load(&state, ip, &ctx, &handle, "JSON").await?;
-    let body = serde_json::to_vec_pretty(&document).map_err(anyhow::Error::from)?;
+    let body = crate::group_export::to_file(&document);
     Ok(download(
         "application/json",
         &format!("{group}-export.json"),
