@@ -206,6 +206,30 @@ fn content(document: &Json) -> Json {
     strip(document)
 }
 
+/// The files of a ZIP archive, read through their local headers, each as text.
+fn unzip(zip: &[u8]) -> Vec<(String, String)> {
+    use std::io::Read;
+    let u16_at = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+    let u32_at =
+        |at: usize| u32::from_le_bytes([zip[at], zip[at + 1], zip[at + 2], zip[at + 3]]) as usize;
+    let mut files = Vec::new();
+    let mut at = 0;
+    while u32_at(at) == 0x0403_4b50 {
+        let (packed, name_len, extra) = (u32_at(at + 18), u16_at(at + 26), u16_at(at + 28));
+        let name = String::from_utf8(zip[at + 30..at + 30 + name_len].to_vec()).unwrap();
+        let data = at + 30 + name_len + extra;
+        let mut text = String::new();
+        flate2::read::DeflateDecoder::new(&zip[data..data + packed])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text.len(), u32_at(at + 22), "{name}");
+        files.push((name, text));
+        at = data + packed;
+    }
+    assert!(!files.is_empty(), "a ZIP archive");
+    files
+}
+
 /// Every key anywhere in `value`.
 fn keys(value: &Json, out: &mut Vec<String>) {
     match value {
@@ -295,23 +319,38 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
         bob.get("/g/garden/export.zip").await.status,
         StatusCode::NOT_FOUND
     );
-    let archive = ann.get("/g/garden/export.zip").await;
-    assert_eq!(archive.status, StatusCode::OK);
-    assert_eq!(
-        archive.headers.get("content-type").unwrap(),
-        "application/zip"
-    );
-    assert!(archive.body.starts_with("PK\u{3}\u{4}"));
-    for name in [
-        "index.html",
-        "csv/people.csv",
-        "csv/threads.csv",
-        "csv/ballots.csv",
+    let archive = ann
+        .send(ann.request(reqwest::Method::GET, "/g/garden/export.zip"))
+        .await;
+    assert_eq!(archive.status(), StatusCode::OK);
+    assert_eq!(archive.headers()["content-type"], "application/zip");
+    let files = unzip(&archive.bytes().await.unwrap());
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_else(|| panic!("no {name} in the archive"))
+    };
+    let page = file("index.html");
+    for words in [
+        "<html lang=\"en\">",
+        "<h1>Open Garden</h1>",
+        "Seed swap",
+        "Carol Day",
+        "I can bring seeds and tools.",
+        "A voter: Cake is kind",
+        "We swap in May.",
     ] {
-        assert!(archive.body.contains(name), "{name} in the archive");
+        assert!(page.contains(words), "{words} in {page}");
     }
-    for email in [PENDING, LEFT] {
-        assert!(!archive.body.contains(email), "{email} in the archive");
+    assert!(file("csv/people.csv").starts_with("id,name,handle,email\r\n"));
+    assert_eq!(file("csv/ballots.csv").lines().count(), 1 + 5);
+    assert_eq!(file("csv/comments.csv").lines().count(), 1 + 3);
+    for (name, text) in &files {
+        for email in [PENDING, LEFT] {
+            assert!(!text.contains(email), "{email} in {name}");
+        }
     }
     let settings = ann.get("/g/garden/settings").await;
     assert!(settings.body.contains(r#"href="/g/garden/export.zip""#));
