@@ -10,7 +10,7 @@
 //! `-2`, `-3`… and the change is reported. The file's SHA-256 is recorded with the new group,
 //! so the same file imported again is recognised and changes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow, bail};
@@ -18,33 +18,18 @@ use clap::Args;
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
 
-use super::{FORMAT, VERSION};
+use super::check::{Checked, Person, check};
 use crate::auth::token::digest;
 use crate::config::Settings;
-use crate::domain::groups::{HANDLE_MAX, handle_problem, normalize_handle};
+use crate::domain::groups::HANDLE_MAX;
 use crate::domain::markdown::plain_text;
-use crate::store::{Bulk, EXPORT_TABLES, ExportTable, Kind, Store, Value, unix_now};
+use crate::store::{Bulk, ExportTable, Kind, Store, Value, unix_now};
 
 /// `quorum import`'s arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
     /// The group export (a JSON file downloaded from a group's settings page) to load.
     pub file: PathBuf,
-}
-
-/// A person the export names.
-struct Person {
-    reference: String,
-    name: Option<String>,
-    handle: Option<String>,
-    email: Option<String>,
-}
-
-/// An export read and checked, not yet written.
-struct Checked {
-    people: Vec<Person>,
-    /// Each exported table's rows, in the order of `EXPORT_TABLES`.
-    tables: Vec<(&'static ExportTable, Vec<Map<String, Json>>)>,
 }
 
 /// `quorum import FILE`.
@@ -68,153 +53,6 @@ pub async fn import(settings: Settings, args: ImportArgs) -> anyhow::Result<()> 
         println!("{line}");
     }
     Ok(())
-}
-
-/// The export in `bytes`, checked through and through, or why it cannot be imported.
-fn check(bytes: &[u8]) -> anyhow::Result<Checked> {
-    let document: Json = serde_json::from_slice(bytes).map_err(|error| {
-        if error.is_eof() {
-            anyhow!("the file ends too early, so it is not a whole group export")
-        } else {
-            anyhow!("it is not a group export (it is not valid JSON)")
-        }
-    })?;
-    let Json::Object(mut document) = document else {
-        bail!("it is not a Quorum group export");
-    };
-    if document.get("format").and_then(Json::as_str) != Some(FORMAT) {
-        bail!("it is not a Quorum group export (its format is not \"{FORMAT}\")");
-    }
-    match document.get("version") {
-        Some(Json::Number(n)) if n.as_i64() == Some(VERSION) => {}
-        Some(other) => bail!(
-            "it is a group export of version {other}, which this release of Quorum cannot read (it reads version {VERSION})"
-        ),
-        None => bail!("it has no version number"),
-    }
-    let people = check_people(document.remove("people"))?;
-    let mut groups = vec![object(document.remove("group"), "the group")?];
-    groups.extend(rows(document.remove("subgroups"), "subgroups")?);
-    let mut tables = vec![(&EXPORT_TABLES[0], groups)];
-    for table in EXPORT_TABLES.iter().skip(1) {
-        tables.push((table, rows(document.remove(table.name), table.name)?));
-    }
-    // Every row's own reference first, so that any row may name any other.
-    let mut own: HashMap<String, &'static str> = HashMap::new();
-    for (table, rows) in &tables {
-        for (n, row) in rows.iter().enumerate() {
-            for column in table.columns.iter() {
-                if let Kind::Id(prefix) = column.kind {
-                    let Some(reference) = row.get(column.name).and_then(Json::as_str) else {
-                        bail!("row {} of {} has no id", n + 1, table.name);
-                    };
-                    if own.insert(reference.to_string(), prefix).is_some() {
-                        bail!("the id {reference} is given to two rows");
-                    }
-                }
-            }
-        }
-    }
-    for (n, group) in tables[0].1.iter().enumerate() {
-        let handle = group
-            .get("handle")
-            .and_then(Json::as_str)
-            .unwrap_or_default();
-        if normalize_handle(handle) != handle || handle_problem(handle).is_some() {
-            bail!("the handle of group {} is not one a group may have", n + 1);
-        }
-    }
-    let known_people: HashSet<&str> = people.iter().map(|p| p.reference.as_str()).collect();
-    for (table, rows) in &tables {
-        for (n, row) in rows.iter().enumerate() {
-            let place = || format!("row {} of {}", n + 1, table.name);
-            for column in table.columns.iter() {
-                let Some(value) = row.get(column.name) else {
-                    bail!("{} has no {}", place(), column.name);
-                };
-                let fits = match (column.kind, value) {
-                    (Kind::Bool, value) => value.is_boolean(),
-                    (_, Json::Null) => true,
-                    (Kind::Text, value) => value.is_string(),
-                    (Kind::Int, value) => value.is_i64(),
-                    (Kind::Id(_), value) => value.is_string(),
-                    (Kind::Ref(prefix), Json::String(reference)) => {
-                        own.get(reference.as_str()) == Some(&prefix)
-                    }
-                    (Kind::Person, Json::String(reference)) => {
-                        known_people.contains(reference.as_str())
-                    }
-                    _ => false,
-                };
-                if !fits {
-                    bail!(
-                        "the {} of {} is not what a group export holds there",
-                        column.name,
-                        place()
-                    );
-                }
-            }
-        }
-    }
-    Ok(Checked { people, tables })
-}
-
-fn object(value: Option<Json>, what: &str) -> anyhow::Result<Map<String, Json>> {
-    match value {
-        Some(Json::Object(map)) => Ok(map),
-        _ => Err(anyhow!("{what} is missing from it")),
-    }
-}
-
-fn rows(value: Option<Json>, name: &str) -> anyhow::Result<Vec<Map<String, Json>>> {
-    let Some(Json::Array(items)) = value else {
-        bail!("its list of {name} is missing");
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(n, item)| match item {
-            Json::Object(map) => Ok(map),
-            _ => Err(anyhow!("row {} of {name} is not a record", n + 1)),
-        })
-        .collect()
-}
-
-fn check_people(value: Option<Json>) -> anyhow::Result<Vec<Person>> {
-    let mut people = Vec::new();
-    let mut references = HashSet::new();
-    let mut emails = HashSet::new();
-    for (n, row) in rows(value, "people")?.into_iter().enumerate() {
-        let text = |name: &str| -> anyhow::Result<Option<String>> {
-            match row.get(name) {
-                None | Some(Json::Null) => Ok(None),
-                Some(Json::String(text)) => Ok(Some(text.clone())),
-                Some(_) => Err(anyhow!("the {name} of person {} is not text", n + 1)),
-            }
-        };
-        let Some(reference) = text("id")? else {
-            bail!("person {} has no id", n + 1);
-        };
-        let email = text("email")?.map(|e| e.trim().to_lowercase());
-        if let Some(email) = &email
-            && (!email.contains('@') || !emails.insert(email.clone()))
-        {
-            bail!(
-                "the email address of person {} is not one a person may have",
-                n + 1
-            );
-        }
-        if !references.insert(reference.clone()) {
-            bail!("the id {reference} is given to two people");
-        }
-        people.push(Person {
-            reference,
-            name: text("name")?,
-            handle: text("handle")?,
-            email,
-        });
-    }
-    Ok(people)
 }
 
 /// Writes the checked export in one transaction; the lines to print.

@@ -9,6 +9,7 @@
 //! else the group's content names (a former member, a voter, a reactor) by name only.
 
 pub mod archive;
+mod check;
 pub mod import;
 pub mod zip;
 
