@@ -48,6 +48,10 @@ pub enum Command {
     /// Give or take the instance operator role (`add EMAIL`, `remove EMAIL`), or list who
     /// holds it (`list`), then exit.
     Operator(crate::operator::OperatorArgs),
+    /// Load a group export (downloaded from a group's settings page) into this instance as a
+    /// new group: people are found by email or added, a taken handle gets a number; the same
+    /// file imported again changes nothing. Then exit.
+    Import(crate::group_export::import::ImportArgs),
     /// Write the sign-in pages an edge worker serves itself into a folder, then exit.
     EdgePages {
         /// The folder to write them to.

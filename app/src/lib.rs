@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod domain;
+pub mod group_export;
 pub mod mail;
 pub mod metrics;
 pub mod notice;

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             Command::Seed(args) => quorum::seed::seed(cli.settings, args).await,
             Command::NotifyAll(args) => quorum::notice::notify_all(cli.settings, args).await,
             Command::Operator(args) => quorum::operator::run(cli.settings, args).await,
+            Command::Import(args) => quorum::group_export::import::import(cli.settings, args).await,
             Command::EdgePages { out } => quorum::pages::sign_in::edge::write(&out)
                 .map_err(|error| anyhow::anyhow!("could not write to {}: {error}", out.display())),
         }

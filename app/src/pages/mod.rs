@@ -114,8 +114,8 @@ pub fn router() -> Router<AppState> {
 /// Groups, their pages and invitations.
 fn group_routes() -> Router<AppState> {
     use groups::{
-        audit, directory, invitations, members, membership, new, requests, settings, show,
-        subgroups, support,
+        audit, directory, export, invitations, members, membership, new, requests, settings,
+        show, subgroups, support,
     };
     Router::new()
         .route("/groups", get(directory::show))
@@ -129,6 +129,8 @@ fn group_routes() -> Router<AppState> {
         .route("/g/{handle}/settings/support", post(support::grant))
         .route("/g/{handle}/settings/support/revoke", post(support::revoke))
         .route("/g/{handle}/audit", get(audit::show))
+        .route("/g/{handle}/export.json", get(export::json))
+        .route("/g/{handle}/export.zip", get(export::zip))
         .route("/g/{handle}/join", post(membership::join))
         .route(
             "/g/{handle}/ask",

@@ -70,14 +70,14 @@ impl From<Option<i64>> for Value {
 }
 
 /// The transaction a bulk write happens in.
-enum BulkTx {
+pub(super) enum BulkTx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 /// A write of many rows, in one transaction until [`Bulk::commit`].
 pub struct Bulk {
-    tx: BulkTx,
+    pub(super) tx: BulkTx,
 }
 
 macro_rules! push_value {
@@ -126,7 +126,7 @@ impl Bulk {
     pub async fn insert(
         &mut self,
         table: &'static str,
-        columns: &'static [&'static str],
+        columns: &[&str],
         rows: &[Vec<Value>],
     ) -> Result<(), StoreError> {
         let per_statement = (BINDS_PER_STATEMENT / columns.len().max(1)).max(1);

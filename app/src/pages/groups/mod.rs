@@ -18,6 +18,7 @@
 
 pub mod audit;
 pub mod directory;
+pub mod export;
 pub mod invitations;
 pub mod members;
 pub mod membership;

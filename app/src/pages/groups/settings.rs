@@ -249,6 +249,8 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
     let release = format!("{action}/release");
     let audit = format!("{}/audit", access.href());
     let caption = access.group.name.clone();
+    let export = format!("{}/export.json", access.href());
+    let archive = format!("{}/export.zip", access.href());
     let has_errors = !errors.is_empty();
     // Forms are made inside the document, which gives them their token.
     let old_addresses = move || {
@@ -293,6 +295,12 @@ fn render(ctx: &Ctx, access: &GroupAccess, shown: Shown, status: StatusCode) -> 
                     <h2 id="audit-log">"Audit log"</h2>
                     <p>"Every change to the group\u{2019}s settings, roles and membership, and every moderation, is recorded with who did it and when."</p>
                     <p><a href=audit>"Read the group\u{2019}s audit log"</a></p>
+                    <h2 id="export">"Export"</h2>
+                    <p>"Everything the group and its subgroups hold, in one file: settings, members (with their email addresses), threads, comments and their earlier versions, polls, votes (secret ones still without their voters), outcomes and the audit log. It holds no passwords, sign-in links or IP addresses. Downloading it is written to the audit log."</p>
+                    <ul class="q-list">
+                        <li><a href=export download="">"Download the group\u{2019}s data as JSON"</a>" (one file, which "<code>"quorum import"</code>" loads into another Quorum)"</li>
+                        <li><a href=archive download="">"Download the group\u{2019}s data as a ZIP archive"</a>" (a CSV file per list for spreadsheets, and a page to read offline)"</li>
+                    </ul>
                 </Page>
             }
         }),
