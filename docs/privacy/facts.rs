@@ -341,6 +341,18 @@ pub const TABLES: &[Table] = &[
         retention: "As long as the notice; a person's rows go when their account is deleted.",
         who_can_see: "the people who run the instance (database access)",
     },
+    Table {
+        name: "exports",
+        personal: &[
+            ("account_id", "whose copy"),
+            ("requested_at", "when they asked"),
+            ("ready_at", "when it was ready"),
+            ("used_at", "when they fetched it"),
+        ],
+        purpose: "A person's request for a copy of their data (the account page), and the one-use link that fetches it. The copy itself is a zip file in the data folder (exports/<id>.zip), never in the database.",
+        retention: "A day after the copy is ready (or, if never built, a day after it was asked for), then the row and the file are deleted; the file goes at once when the link is used.",
+        who_can_see: "Only the person, signed in, through the link emailed to them; the people who run the instance (database access and the data folder).",
+    },
 ];
 
 /// The tables with no personal data, and what each is for.
