@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod mail;
 pub mod metrics;
 pub mod notice;
@@ -48,6 +49,8 @@ pub struct RuntimeConfig {
     pub audit_key: String,
     /// Keys that sign and check sign-in links (shared with an edge worker, if there is one).
     pub link_keys: magic_link::KeyRing,
+    /// Where personal exports are kept until fetched: `exports` in the data folder.
+    pub exports_dir: std::path::PathBuf,
     /// Opens `/metrics`; without it the page is closed.
     pub metrics_token: Option<server::metrics::MetricsToken>,
 }

@@ -45,15 +45,19 @@ pub enum Job {
     PruneRateLimits,
     PurgeDeletedThreads,
     PurgeKeptAnswers,
+    BuildExports,
+    PurgeExports,
 }
 
 impl Job {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 7] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
         Self::PurgeDeletedThreads,
         Self::PurgeKeptAnswers,
+        Self::BuildExports,
+        Self::PurgeExports,
     ];
 
     fn name(self) -> &'static str {
@@ -63,6 +67,8 @@ impl Job {
             Self::PruneRateLimits => "prune_rate_limits",
             Self::PurgeDeletedThreads => "purge_deleted_threads",
             Self::PurgeKeptAnswers => "purge_kept_answers",
+            Self::BuildExports => "build_exports",
+            Self::PurgeExports => "purge_exports",
         }
     }
 }

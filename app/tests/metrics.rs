@@ -367,6 +367,8 @@ async fn the_database_pool_and_the_timed_jobs_are_reported() {
         "prune_rate_limits",
         "purge_deleted_threads",
         "purge_kept_answers",
+        "build_exports",
+        "purge_exports",
     ];
     // Each timed job runs once as the server starts.
     let page = scrape_until(&app, "a run of every timed job", |page| {

@@ -88,6 +88,8 @@ pub fn router() -> Router<AppState> {
             get(account::email::show_confirm),
         )
         .route("/account/email/confirm", post(account::email::confirm))
+        .route("/account/export", post(account::export::request))
+        .route("/account/export/{token}", get(account::export::download))
         .route("/account/password", post(account::password::set))
         .route("/account/password/remove", post(account::password::remove))
         .route("/account/sessions/end", post(account::sessions::end))

@@ -1,7 +1,8 @@
 //! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
-//! (every ten seconds), and every ten minutes pruning spent rate-limit buckets, purging
-//! deleted threads that can no longer be restored, and purging answers kept across an ended
-//! session once their day is over.
+//! (every ten seconds), building the personal exports people asked for (every few seconds),
+//! and every ten minutes pruning spent rate-limit buckets, purging deleted threads that can no
+//! longer be restored, purging answers kept across an ended session once their day is over,
+//! and deleting personal exports (rows and files) once their day is over.
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
 //! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
@@ -13,15 +14,20 @@ use tracing::{info, warn};
 
 use crate::AppState;
 use crate::metrics::Job;
+use crate::pages::account::export;
 use crate::store::{ClosedPoll, unix_now};
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 const POLL_CLOSING_EVERY: Duration = Duration::from_secs(10);
+/// Often enough that the email follows the request within seconds; a run with nothing to
+/// build is one indexed query.
+const EXPORT_BUILDING_EVERY: Duration = Duration::from_secs(3);
 
 /// Starts the timed jobs; they run until the process ends.
 pub fn start(state: &AppState) {
     tokio::spawn(housekeeping(state.clone()));
     tokio::spawn(close_polls(state.clone()));
+    tokio::spawn(build_exports(state.clone()));
 }
 
 async fn housekeeping(state: AppState) {
@@ -46,6 +52,29 @@ async fn housekeeping(state: AppState) {
         state.metrics.record_job(Job::PurgeKeptAnswers, &purged);
         if let Err(e) = purged {
             warn!("purging kept answers failed: {e}");
+        }
+        // A personal export holds everything about a person: it goes when its day is over.
+        let purged = export::purge(&state).await;
+        state.metrics.record_job(Job::PurgeExports, &purged);
+        match purged {
+            Ok(0) => {}
+            Ok(n) => info!("deleted {n} expired personal exports"),
+            Err(e) => warn!("deleting expired personal exports failed: {e}"),
+        }
+    }
+}
+
+/// Builds the personal exports asked for, one at a time, oldest first.
+async fn build_exports(state: AppState) {
+    let mut every = tokio::time::interval(EXPORT_BUILDING_EVERY);
+    loop {
+        every.tick().await;
+        let built = export::build_waiting(&state).await;
+        state.metrics.record_job(Job::BuildExports, &built);
+        match built {
+            Ok(0) => {}
+            Ok(n) => info!("built {n} personal exports"),
+            Err(e) => warn!("building a personal export failed: {e}"),
         }
     }
 }

@@ -114,7 +114,8 @@ fn drop_client_request_id<B>(mut request: Request<B>) -> Request<B> {
 
 /// One span per request: its id, method and path. Never the query string, a header or a cookie,
 /// and never a token that is part of a path (sign-in and email-change links): a segment shaped
-/// like a token is logged as `{token}`.
+/// like a token is logged as `{token}`, and so is whatever follows a link route (sign-in,
+/// email-change, personal export and invitation links).
 fn request_span<B>(request: &Request<B>) -> Span {
     let id = request
         .extensions()
@@ -128,7 +129,12 @@ fn request_span<B>(request: &Request<B>) -> Span {
 
 fn loggable_path(path: &str) -> String {
     // Whatever follows a link route is the token, however it was mangled on the way.
-    for route in ["/sign-in/link/", "/account/email/confirm/", "/invitations/"] {
+    for route in [
+        "/sign-in/link/",
+        "/account/email/confirm/",
+        "/account/export/",
+        "/invitations/",
+    ] {
         if path.starts_with(route) && path.len() > route.len() {
             return format!("{route}{{token}}");
         }
@@ -244,6 +250,7 @@ async fn runtime_config(
             .instance_secret("audit_key", fresh_key.expose())
             .await?,
         link_keys,
+        exports_dir: settings.data_dir.join("exports"),
         metrics_token,
     })
 }
@@ -339,6 +346,10 @@ mod tests {
         assert_eq!(
             super::loggable_path(&format!("/account/email/confirm/{token}%20")),
             "/account/email/confirm/{token}"
+        );
+        assert_eq!(
+            super::loggable_path(&format!("/account/export/{token}x")),
+            "/account/export/{token}"
         );
     }
 }
