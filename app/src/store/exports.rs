@@ -32,17 +32,19 @@ pub struct TakenExport {
 }
 
 impl Store {
-    /// Records a request for a copy of `account_id`'s data, unless one is already waiting to
-    /// be built. Returns whether a new request was recorded.
+    /// Records a request for a copy of `account_id`'s data, unless one is being built or its
+    /// link is still good (unused and unexpired). Returns whether a new request was recorded.
     pub async fn request_export(&self, account_id: &str, now: i64) -> Result<bool, StoreError> {
         let id = random_id()?;
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
                 tx.lock_row(Guarded::Account, account_id).await?;
                 let pending: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM exports WHERE account_id = $1 AND ready_at IS NULL",
+                    "SELECT id FROM exports WHERE account_id = $1 AND used_at IS NULL \
+                     AND (ready_at IS NULL OR expires_at > $2)",
                 )
                 .bind(account_id)
+                .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
                 if pending.is_some() {

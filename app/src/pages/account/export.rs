@@ -23,7 +23,8 @@ use crate::store::{ExportJob, unix_now};
 /// The audit log's action for asking for and fetching a copy.
 const AUDIT_ACTION: &str = "personal_export";
 
-/// `POST /account/export`: asks for a copy, unless one is being prepared already.
+/// `POST /account/export`: asks for a copy, unless one is being prepared already or its link
+/// is still good (one copy at a time keeps a stolen session from piling up copies).
 pub async fn request(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -35,10 +36,11 @@ pub async fn request(
         .store
         .request_export(&viewer.account_id, unix_now())
         .await?;
-    if asked {
-        let account = Some(viewer.account_id.as_str());
-        audit(&state, AUDIT_ACTION, "requested", account, None, ip).await;
+    if !asked {
+        return Ok(see_other("/account?done=export-waiting"));
     }
+    let account = Some(viewer.account_id.as_str());
+    audit(&state, AUDIT_ACTION, "requested", account, None, ip).await;
     Ok(see_other("/account?done=export-requested"))
 }
 

@@ -56,6 +56,9 @@ fn done_message(key: &str) -> Option<&'static str> {
         "export-requested" => {
             "We are preparing a copy of your data. We will email you a link to it, usually within a few minutes."
         }
+        "export-waiting" => {
+            "We are already preparing a copy of your data, or have emailed you a link to one. Use that link: you can ask for a new copy once it has been used or has expired."
+        }
         _ => return None,
     })
 }
