@@ -9,6 +9,11 @@
 //! `target/export-sample.html`, for a look by eye (the browser suite builds its own through
 //! the server to check with axe and the Nu checker, `a11y-tests/export.spec.ts`).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "the helpers below serve the tests in this file: a failure in one is a test failure"
+)]
+
 mod support;
 
 use std::io::Read;
@@ -54,7 +59,7 @@ async fn fetch(browser: &Browser, path: &str) -> (StatusCode, reqwest::header::H
         .await;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.expect("the body is readable");
+    let body = response.bytes().await.unwrap();
     (status, headers, body.to_vec())
 }
 

@@ -8,6 +8,11 @@
 //! every table of the real database (SQLite, or PostgreSQL in the suite's second pass) for the
 //! deleted person's email address, name and IP address.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "the helpers below serve the tests in this file: a failure in one is a test failure"
+)]
+
 mod support;
 
 use reqwest::StatusCode;

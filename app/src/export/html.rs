@@ -48,7 +48,7 @@ impl Table<'_> {
             if empty.is_empty() {
                 return;
             }
-            let _ = write!(out, "<p>{}</p>\n", escape(empty));
+            let _ = writeln!(out, "<p>{}</p>", escape(empty));
             return;
         }
         let _ = write!(
@@ -98,7 +98,7 @@ const SECTIONS: [(&str, &str); 15] = [
 
 fn heading(out: &mut String, index: usize) {
     let (id, text) = SECTIONS[index];
-    let _ = write!(out, "<h2 id=\"{id}\">{text}</h2>\n");
+    let _ = writeln!(out, "<h2 id=\"{id}\">{text}</h2>");
 }
 
 /// The whole page.
@@ -127,7 +127,7 @@ pub fn document(data: &PersonalData, instance: &str, now: i64) -> String {
     );
     out.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ul>\n");
     for (id, text) in SECTIONS {
-        let _ = write!(out, "<li><a href=\"#{id}\">{text}</a></li>\n");
+        let _ = writeln!(out, "<li><a href=\"#{id}\">{text}</a></li>");
     }
     out.push_str("</ul>\n</nav>\n");
     profile(&mut out, data);
@@ -136,7 +136,7 @@ pub fn document(data: &PersonalData, instance: &str, now: i64) -> String {
     decisions(&mut out, data);
     activity(&mut out, data);
     heading(&mut out, 14);
-    let _ = write!(out, "<p>{}</p>\n", escape(super::NOTIFICATION_NOTE));
+    let _ = writeln!(out, "<p>{}</p>", escape(super::NOTIFICATION_NOTE));
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
@@ -406,7 +406,7 @@ fn decisions(out: &mut String, data: &PersonalData) {
     }
     .write(out, "You have not voted in a poll that is not secret.");
     heading(out, 6);
-    let _ = write!(out, "<p>{}</p>\n", escape(super::SECRET_BALLOT_NOTE));
+    let _ = writeln!(out, "<p>{}</p>", escape(super::SECRET_BALLOT_NOTE));
     Table {
         caption: "Secret ballots you cast: only that you voted, and when",
         headings: &["Poll", "Thread", "Group", "Voted"],
