@@ -6,7 +6,8 @@
 //! (`claimed_until`), so that several servers never build the same copy and a server that died
 //! half-way leaves it to another; the link's token is made when the copy is ready and stored
 //! only as its SHA-256. Fetching marks the row used in the same statement that checks it, so
-//! a link cannot be used twice, even by two requests at once.
+//! a link cannot be used twice, even by two requests at once; it is looked up first without
+//! being used, so that a server that cannot find the file leaves the link as it was.
 
 use super::engine::{Guarded, LockRow};
 use super::{Store, StoreError, random_id};
@@ -120,6 +121,28 @@ impl Store {
                 tx.commit().await?;
                 Ok(())
             })
+        })
+    }
+
+    /// The copy whose link's token has this digest, if it belongs to `account_id`, is unused
+    /// and has not expired; changes nothing (see [`Store::take_export`]).
+    pub async fn find_export(
+        &self,
+        token_hash: &str,
+        account_id: &str,
+        now: i64,
+    ) -> Result<Option<TakenExport>, StoreError> {
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT id, ready_at FROM exports \
+                 WHERE token_hash = $2 AND account_id = $3 AND used_at IS NULL \
+                 AND ready_at IS NOT NULL AND expires_at > $1",
+            )
+            .bind(now)
+            .bind(token_hash)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?)
         })
     }
 

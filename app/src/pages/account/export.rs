@@ -53,12 +53,15 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let link = token::parse_token(&raw).ok_or(AppError::NotFound)?;
-    let taken = state
+    let digest = link.digest();
+    let found = state
         .store
-        .take_export(&link.digest(), &viewer.account_id, unix_now())
+        .find_export(&digest, &viewer.account_id, unix_now())
         .await?
         .ok_or(AppError::NotFound)?;
-    let path = file_of(&state, &taken.id);
+    let path = file_of(&state, &found.id);
+    // Read before the link is used up: a server that cannot read it (several servers whose
+    // data folders are not shared, say) leaves the link working for another try.
     let bytes = match tokio::fs::read(&path).await {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -66,6 +69,12 @@ pub async fn download(
             return Err(AppError::NotFound);
         }
     };
+    let taken = state
+        .store
+        .take_export(&digest, &viewer.account_id, unix_now())
+        .await?
+        .filter(|taken| taken.id == found.id)
+        .ok_or(AppError::NotFound)?;
     if let Err(e) = tokio::fs::remove_file(&path).await {
         warn!("a fetched personal export's file could not be deleted: {e}");
     }
