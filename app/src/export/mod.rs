@@ -97,3 +97,66 @@ pub fn file_name(ready_at: i64) -> String {
     let date = when::text(ready_at);
     format!("quorum-export-{}.zip", date.get(..10).unwrap_or("copy"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::personal_data::Profile;
+
+    fn someone(name: &str) -> PersonalData {
+        PersonalData {
+            profile: Profile {
+                id: "a1".into(),
+                email: "ann@example.org".into(),
+                name: Some(name.into()),
+                handle: Some("ann".into()),
+                time_zone: "UTC".into(),
+                has_password: false,
+                created_at: 1_800_000_000,
+                deactivated_at: None,
+            },
+            memberships: vec![],
+            join_requests: vec![],
+            invitations: vec![],
+            threads: vec![],
+            comments: vec![],
+            polls: vec![],
+            votes: vec![],
+            secret_ballots: vec![],
+            reactions: vec![],
+            thread_reads: vec![],
+            sessions: vec![],
+            sign_in_history: vec![],
+            email_changes: vec![],
+            kept_answers: vec![],
+            emails: vec![],
+        }
+    }
+
+    #[test]
+    fn the_json_is_versioned_with_times_in_utc() {
+        let text = json(&someone("Ann"), "https://q.example", 1_800_000_000).unwrap();
+        assert!(
+            text.starts_with("{\n  \"format\": \"quorum-personal-export\",\n  \"version\": 1,")
+        );
+        assert!(
+            text.contains("\"exported_at\": \"2027-01-15T08:00:00Z\""),
+            "{text}"
+        );
+        assert!(text.contains("\"deactivated_at\": null"));
+        assert!(text.contains("\"notification_settings\": null"));
+    }
+
+    #[test]
+    fn what_people_wrote_is_escaped_in_the_page() {
+        let page = html(
+            &someone("<script>x</script>"),
+            "https://q.example",
+            1_800_000_000,
+        );
+        assert!(!page.contains("<script"), "{page}");
+        assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(page.contains("You are not a member of any group."));
+        assert_eq!(file_name(1_800_000_000), "quorum-export-2027-01-15.zip");
+    }
+}

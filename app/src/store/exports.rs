@@ -184,3 +184,131 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewMail;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("q.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        (dir, store)
+    }
+
+    fn mail() -> NewMail {
+        NewMail {
+            recipient: "a@example.org".into(),
+            subject: "Your copy".into(),
+            body_text: "link".into(),
+            body_html: "<p>link</p>".into(),
+            message_id_domain: "example.org".into(),
+            calendar: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_copy_is_built_once_fetched_once_by_its_owner_and_purged_after_a_day() {
+        let (_dir, store) = store().await;
+        let now = 1_800_000_000;
+        let ann = store
+            .find_or_create_account("ann", "a@example.org", now)
+            .await
+            .unwrap();
+        store
+            .find_or_create_account("bob", "b@example.org", now)
+            .await
+            .unwrap();
+        assert!(store.request_export(&ann.id, now).await.unwrap());
+        assert!(
+            !store.request_export(&ann.id, now).await.unwrap(),
+            "one at a time"
+        );
+
+        let job = store.claim_export(now).await.unwrap().unwrap();
+        assert_eq!(job.email, "a@example.org");
+        assert!(store.claim_export(now).await.unwrap().is_none(), "claimed");
+        assert!(
+            store
+                .claim_export(now + CLAIM_FOR + 1)
+                .await
+                .unwrap()
+                .is_some(),
+            "a claim that ran out is taken over"
+        );
+        store
+            .finish_export(&job.id, "digest", now, &mail())
+            .await
+            .unwrap();
+        assert!(
+            store.claim_export(now + 9999).await.unwrap().is_none(),
+            "built"
+        );
+        assert!(
+            !store.request_export(&ann.id, now + 1).await.unwrap(),
+            "its link is good"
+        );
+
+        assert!(
+            store
+                .take_export("digest", "bob", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .take_export("other", &ann.id, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let late = now + EXPORT_KEPT_FOR;
+        assert!(
+            store
+                .find_export("digest", &ann.id, late)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .find_export("digest", &ann.id, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let taken = store
+            .take_export("digest", &ann.id, now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(taken.id, job.id);
+        assert!(
+            store
+                .take_export("digest", &ann.id, now)
+                .await
+                .unwrap()
+                .is_none(),
+            "once"
+        );
+        assert!(
+            store.request_export(&ann.id, now + 2).await.unwrap(),
+            "used: ask again"
+        );
+
+        assert!(store.purge_exports(late - 1).await.unwrap().is_empty());
+        assert_eq!(store.purge_exports(late).await.unwrap(), [job.id]);
+        // The unbuilt request goes a day after it was asked for.
+        assert_eq!(
+            store
+                .purge_exports(now + 2 + EXPORT_KEPT_FOR)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
