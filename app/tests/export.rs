@@ -20,11 +20,12 @@ use std::io::Read;
 
 use reqwest::StatusCode;
 use serde_json::Value;
+use support::TestApp;
 use support::browser::{Browser, Reply, strip_tags};
 use support::inbox::Mail;
 use support::journey::{
     comment_id, create_group, post_comment, sign_in_as, signed_in_browser_named, start_poll,
-    start_thread, start_with_mail,
+    start_thread, start_with_mail, start_with_mail_and,
 };
 use support::smtp::SmtpSink;
 
@@ -361,4 +362,73 @@ async fn an_export_link_answers_404_after_24_hours() {
     let (status, _, zip) = fetch(&zeb, &mail.link_path(LINK)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(unzip(&zip).len(), 2);
+}
+
+#[tokio::test]
+async fn expired_copies_and_files_without_a_row_are_deleted_by_housekeeping() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+    let (app, sink) = start_with_mail_and(TestApp::builder().data_dir(&data_dir)).await;
+    let zeb = signed_in_browser_named(&app, &sink, ZEB, ZEB_NAME).await;
+    let before = sink.mail_to(ZEB).len();
+    ask_for_a_copy(&zeb, &sink, before + 1).await;
+    let exports = data_dir.join("exports");
+    let files = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        files(&exports).len(),
+        1,
+        "the copy waits in the data folder"
+    );
+    // A file left by a deleted account, and one being written as the job looks.
+    let old = exports.join("0123456789abcdef0123456789abcdef.zip");
+    std::fs::write(&old, b"old").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    std::fs::write(exports.join("fedcba9876543210fedcba9876543210.zip"), b"new").unwrap();
+    let db = app.database().await;
+    let now = jiff::Timestamp::now().as_second();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE exports SET expires_at = {now}"
+    )))
+    .execute(&db)
+    .await
+    .unwrap();
+    db.close().await;
+    let database_url = app.database_url().to_string();
+    let stopped = app.stop();
+    assert!(stopped.status.success(), "{stopped:?}");
+
+    // Housekeeping runs as a server starts.
+    let again = TestApp::builder()
+        .data_dir(&data_dir)
+        .env("DATABASE_URL", &database_url)
+        .start();
+    let db = again.database().await;
+    for _ in 0..200 {
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exports")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        if rows == 0 && files(&exports).len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        files(&exports),
+        ["fedcba9876543210fedcba9876543210.zip"],
+        "the expired copy and the old file without a row are deleted, the new file kept"
+    );
 }

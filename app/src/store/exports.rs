@@ -169,6 +169,16 @@ impl Store {
         })
     }
 
+    /// The ids of every copy the store still has a row for: a file without one belonged to
+    /// an account since deleted, or to a row since purged.
+    pub async fn export_ids(&self) -> Result<Vec<String>, StoreError> {
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_scalar("SELECT id FROM exports")
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+
     /// Deletes the rows of copies whose day is over (ready a day ago, or asked for a day ago
     /// and never built), and returns their ids, whose files are to be deleted too.
     pub async fn purge_exports(&self, now: i64) -> Result<Vec<String>, StoreError> {

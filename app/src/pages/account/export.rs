@@ -20,6 +20,9 @@ use crate::pages::sign_in::{audit, private};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, see_other};
 use crate::store::{ExportJob, unix_now};
 
+/// How old a file must be before the housekeeping job deletes it for having no row.
+const ORPHAN_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 /// The audit log's action for asking for and fetching a copy.
 const AUDIT_ACTION: &str = "personal_export";
 
@@ -152,10 +155,11 @@ async fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<
     file.sync_all().await
 }
 
-/// Deletes the copies whose day is over, rows and files; returns how many.
+/// Deletes the copies whose day is over, rows and files, and any file whose row is gone (its
+/// account was deleted, which deletes the row with it); returns how many rows went.
 pub async fn purge(state: &AppState) -> anyhow::Result<usize> {
-    let ids = state.store.purge_exports(unix_now()).await?;
-    for id in &ids {
+    let purged = state.store.purge_exports(unix_now()).await?;
+    for id in &purged {
         match tokio::fs::remove_file(file_of(state, id)).await {
             Ok(()) => {}
             // Fetched already, or never built.
@@ -163,5 +167,30 @@ pub async fn purge(state: &AppState) -> anyhow::Result<usize> {
             Err(e) => warn!("an expired personal export's file could not be deleted: {e}"),
         }
     }
-    Ok(ids.len())
+    let known: std::collections::HashSet<String> =
+        state.store.export_ids().await?.into_iter().collect();
+    let mut folder = match tokio::fs::read_dir(&state.config.exports_dir).await {
+        Ok(folder) => folder,
+        // No copy was ever built here.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(purged.len()),
+        Err(e) => return Err(e.into()),
+    };
+    while let Some(entry) = folder.next_entry().await? {
+        let name = entry.file_name();
+        let id = name.to_string_lossy();
+        let id = id.split('.').next().unwrap_or_default();
+        // A file younger than an hour may be a copy built while the ids were being read.
+        let recent = entry
+            .metadata()
+            .await
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at.elapsed().is_ok_and(|age| age < ORPHAN_AFTER));
+        if known.contains(id) || recent {
+            continue;
+        }
+        if let Err(e) = tokio::fs::remove_file(entry.path()).await {
+            warn!("a personal export's file without a row could not be deleted: {e}");
+        }
+    }
+    Ok(purged.len())
 }
