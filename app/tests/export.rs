@@ -55,9 +55,10 @@ async fn ask_for_a_copy(browser: &Browser, sink: &SmtpSink, nth_mail: usize) -> 
 
 /// Fetches `path` as raw bytes.
 async fn fetch(browser: &Browser, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let response = browser
-        .send(browser.request(reqwest::Method::GET, path))
-        .await;
+    let request = browser
+        .request(reqwest::Method::GET, path)
+        .header("accept-encoding", "br, gzip");
+    let response = browser.send(request).await;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.unwrap();
@@ -208,6 +209,10 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "application/zip");
     assert_eq!(headers["cache-control"], "no-store");
+    assert!(
+        headers.get("content-encoding").is_none(),
+        "a zip is not compressed again"
+    );
     let disposition = headers["content-disposition"].to_str().unwrap();
     assert!(
         disposition.starts_with("attachment; filename=\"quorum-export-20")

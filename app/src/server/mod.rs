@@ -23,6 +23,7 @@ use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -68,7 +69,14 @@ pub fn app(state: AppState) -> Router {
         .layer(tower::util::MapResponseLayer::new(
             headers::security_headers,
         ))
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(BROTLI_QUALITY.into())))
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(BROTLI_QUALITY.into()))
+                // A personal export is a zip: compressed already.
+                .compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+                ),
+        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
