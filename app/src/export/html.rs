@@ -13,7 +13,7 @@ use crate::mail::templates::escape;
 use crate::store::{PersonalData, TextVersion};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;color:#0b0c0c;\
-background:#fff;margin:0 auto;padding:1rem;max-width:80rem}\
+background:#fff;margin:0 auto;padding:1rem;max-width:80rem;overflow-wrap:anywhere}\
 p,li{max-width:80ch}a{color:#1d4b8f}a:focus{outline:3px solid #0b0c0c;outline-offset:2px}\
 table{border-collapse:collapse;margin:0 0 2rem;width:100%}\
 caption{text-align:left;font-weight:bold;padding:.5rem 0}\
