@@ -158,6 +158,14 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
         ],
     )
     .await;
+    let own = start_poll(
+        &zeb,
+        &thread,
+        "proposal",
+        &[("title", "Swap on Saturday"), ("template", "consensus")],
+    )
+    .await;
+    assert!(own.starts_with("/p/"), "{own}");
     for (poll, choice, reason) in [(&named, "2", "Cake is kind"), (&secret, "2", "Midweek")] {
         let action = format!("{poll}/vote");
         let check = zeb
@@ -240,6 +248,11 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
     let versions = strings(&comments[0]["versions"], "text");
     assert_eq!(versions, ["I have beans.", "I have broad beans."]);
     assert_eq!(strings(&json["reactions"], "kind"), ["thanks"]);
+    let polls = &json["polls"];
+    assert_eq!(strings(polls, "title"), ["Swap on Saturday"]);
+    assert_eq!(polls[0]["kind"], "proposal");
+    assert!(!polls[0]["options"].as_array().unwrap().is_empty());
+    assert_eq!(strings(&polls[0]["versions"], "change"), ["started"]);
     let votes = &json["votes"];
     assert_eq!(strings(votes, "poll_title"), ["Which drink?"]);
     assert_eq!(votes[0]["reason"], "Cake is kind");

@@ -377,6 +377,38 @@ fn decisions(out: &mut String, data: &PersonalData) {
         text_columns: &[8, 9, 10],
     }
     .write(out, "You have not started a poll.");
+    Table {
+        caption: "Every version of your polls (title, details, then options)",
+        headings: &[
+            "Poll",
+            "Version",
+            "Change",
+            "Saved",
+            "Saved by you",
+            "Closes",
+            "Text",
+        ],
+        rows: data
+            .polls
+            .iter()
+            .flat_map(|p| {
+                p.versions.iter().map(move |v| {
+                    let text = format!("{}\n\n{}\n\n{}", v.title, v.details, v.options.join("\n"));
+                    vec![
+                        escape(&p.title),
+                        v.version.to_string(),
+                        escape(&v.change),
+                        t(v.at),
+                        yes_no(v.edited_by_you),
+                        t(v.closes_at),
+                        escape(&text),
+                    ]
+                })
+            })
+            .collect(),
+        text_columns: &[6],
+    }
+    .write(out, "");
     heading(out, 5);
     Table {
         caption: "Your votes in polls that are not secret (earlier votes you changed show when they were replaced)",

@@ -160,6 +160,28 @@ pub struct Poll {
     pub outcome_at: Option<i64>,
     #[sqlx(skip)]
     pub options: Vec<PollOption>,
+    #[sqlx(skip)]
+    pub versions: Vec<PollVersion>,
+}
+
+/// A version of a poll: as started, then after each edit or reopening.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PollVersion {
+    #[serde(skip)]
+    pub poll_id: String,
+    pub version: i64,
+    pub change: String,
+    pub title: String,
+    pub details: String,
+    #[serde(skip)]
+    pub options_text: String,
+    #[sqlx(skip)]
+    pub options: Vec<String>,
+    #[serde(serialize_with = "when::at")]
+    pub closes_at: i64,
+    pub edited_by_you: bool,
+    #[serde(serialize_with = "when::at")]
+    pub at: i64,
 }
 
 /// One mark of a named vote: an option and the value given it (1 for a choice, or a score,
@@ -318,6 +340,10 @@ const POLLS: &str = "SELECT p.id, p.thread_id, t.title AS thread_title, \
     p.created_at, p.closes_at, p.closed_at, p.outcome, p.outcome_at FROM polls p \
     JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id \
     WHERE p.author_id = $1 ORDER BY p.created_at, p.id";
+const POLL_VERSIONS: &str = "SELECT v.poll_id, v.version, v.change, v.title, v.details, \
+    v.options AS options_text, v.closes_at, COALESCE(v.editor_id = $1, FALSE) AS edited_by_you, \
+    v.at FROM poll_versions v JOIN polls p ON p.id = v.poll_id \
+    WHERE p.author_id = $1 ORDER BY v.poll_id, v.version";
 /// The options of the polls the person started or voted in by name.
 const POLL_OPTIONS: &str = "SELECT poll_id, number, label FROM poll_options \
     WHERE poll_id IN (SELECT id FROM polls WHERE author_id = $1 \
@@ -411,6 +437,13 @@ impl Store {
                     .filter(|o| o.poll_id == poll.id)
                     .cloned()
                     .collect();
+            }
+            let versions: Vec<PollVersion> = all!(POLL_VERSIONS);
+            for mut version in versions {
+                version.options = version.options_text.lines().map(str::to_string).collect();
+                if let Some(poll) = polls.iter_mut().find(|p| p.id == version.poll_id) {
+                    poll.versions.push(version);
+                }
             }
             let mut votes: Vec<Vote> = all!(VOTES);
             for vote in &mut votes {
