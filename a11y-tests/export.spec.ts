@@ -32,6 +32,25 @@ test('the personal export page passes axe-core and the Nu HTML checker, and refl
   test.setTimeout(60_000);
   const api = page.request;
   const email = await signIn(api, true);
+  // Something of every kind the page has a table for: a group, a thread, a comment and its
+  // edit, a poll and a vote with a reason.
+  const handle = `qe-${process.pid}-${Date.now()}`;
+  await postForm(api, '/groups/new', { name: 'Riverside Tenants', handle, privacy: 'open', join_mode: 'open' }, false);
+  const started = await postForm(api, `/g/${handle}/threads/new`, { title: 'Heating repairs in block B', context: 'The boiler has *failed* again.', visibility: 'public' }, false);
+  const thread = started.headers()['location']?.split('?')[0] ?? '';
+  expect(thread).toMatch(/^\/t\/[0-9a-f]{32}$/);
+  const posted = await postForm(api, `${thread}/comments`, { body: 'I can write to the landlord.' }, false);
+  const comment = posted.headers()['location']?.split('#comment-')[1] ?? '';
+  await postForm(api, `${thread}/comments/${comment}/edit`, { body: 'I can write to the landlord this week.' }, false);
+  const week = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const poll = await postForm(api, `${thread}/polls/new?kind=proposal`, {
+    title: 'Ask the landlord for a new boiler', template: 'consensus', details: 'The landlord has not answered.',
+    time_zone: 'UTC', closes_at: `${week}T12:00`, hide_results: 'never', reason: 'optional',
+  }, false);
+  const pollPath = poll.headers()['location']?.split('?')[0] ?? '';
+  expect(pollPath).toMatch(/^\/p\/[0-9a-f]{32}$/);
+  const voted = await postForm(api, `${pollPath}/vote`, { choice: '0', reason: 'Winter is coming.', intent: 'cast' }, false);
+  expect(voted.status()).toBe(303);
   const asked = await postForm(api, '/account/export', {}, false);
   expect(asked.status()).toBe(303);
   expect(asked.headers()['location']).toBe('/account?done=export-requested');
@@ -45,6 +64,7 @@ test('the personal export page passes axe-core and the Nu HTML checker, and refl
   expect(Object.keys(files).sort()).toEqual(['quorum-export.html', 'quorum-export.json']);
   const json = JSON.parse(files['quorum-export.json'].toString('utf8'));
   expect(json.format).toBe('quorum-personal-export');
+  for (const kind of ['memberships', 'threads', 'comments', 'polls', 'votes', 'sessions']) expect(json[kind].length, kind).toBeGreaterThan(0);
   const html = files['quorum-export.html'].toString('utf8');
 
   expect((await htmlErrors({ export: html })).export).toEqual([]);
