@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod group_export;
 pub mod mail;
 pub mod metrics;
@@ -18,6 +19,7 @@ pub mod seed;
 pub mod server;
 pub mod store;
 pub mod ui;
+pub mod zip;
 
 use std::sync::Arc;
 
@@ -52,6 +54,8 @@ pub struct RuntimeConfig {
     pub audit_retention: i64,
     /// Keys that sign and check sign-in links (shared with an edge worker, if there is one).
     pub link_keys: magic_link::KeyRing,
+    /// Where personal exports are kept until fetched: `exports` in the data folder.
+    pub exports_dir: std::path::PathBuf,
     /// Opens `/metrics`; without it the page is closed.
     pub metrics_token: Option<server::metrics::MetricsToken>,
 }

@@ -48,10 +48,12 @@ pub enum Job {
     /// Telling admins that support grants ran out.
     EndSupportGrants,
     PurgeAuditLog,
+    BuildExports,
+    PurgeExports,
 }
 
 impl Job {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 9] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
@@ -59,6 +61,8 @@ impl Job {
         Self::PurgeKeptAnswers,
         Self::EndSupportGrants,
         Self::PurgeAuditLog,
+        Self::BuildExports,
+        Self::PurgeExports,
     ];
 
     fn name(self) -> &'static str {
@@ -70,6 +74,8 @@ impl Job {
             Self::PurgeKeptAnswers => "purge_kept_answers",
             Self::EndSupportGrants => "end_support_grants",
             Self::PurgeAuditLog => "purge_audit_log",
+            Self::BuildExports => "build_exports",
+            Self::PurgeExports => "purge_exports",
         }
     }
 }

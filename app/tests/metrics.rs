@@ -369,6 +369,8 @@ async fn the_database_pool_and_the_timed_jobs_are_reported() {
         "purge_kept_answers",
         "end_support_grants",
         "purge_audit_log",
+        "build_exports",
+        "purge_exports",
     ];
     // Each timed job runs once as the server starts.
     let page = scrape_until(&app, "a run of every timed job", |page| {

@@ -363,6 +363,18 @@ pub const TABLES: &[Table] = &[
         retention: "Kept with no time limit, as a record of who let operators in and when; deleted with the group.",
         who_can_see: "the group's admins (the active grant, on the group's settings page) and the people who run the instance (database access)",
     },
+    Table {
+        name: "exports",
+        personal: &[
+            ("account_id", "whose copy"),
+            ("requested_at", "when they asked"),
+            ("ready_at", "when it was ready"),
+            ("used_at", "when they fetched it"),
+        ],
+        purpose: "A person's request for a copy of their data (the account page), and the one-use link that fetches it. The copy itself is a zip file in the data folder (exports/<id>.zip), never in the database.",
+        retention: "A day after the copy is ready (or, if never built, a day after it was asked for), then the row and the file are deleted; the file goes at once when the link is used. When an account is deleted its rows go with it, and the housekeeping job deletes their files within the next hour or so.",
+        who_can_see: "Only the person, signed in, through the link emailed to them; the people who run the instance (database access and the data folder).",
+    },
 ];
 
 /// The tables with no personal data, and what each is for.

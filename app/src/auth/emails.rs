@@ -122,6 +122,27 @@ pub fn account_deleted(to: &str) -> Email {
     )
 }
 
+/// Sent when a personal export is ready: the link that fetches it, and its limits.
+pub fn export_ready(to: &str, href: &str) -> Email {
+    Email::compose(
+        to,
+        "Your copy of your Quorum data is ready",
+        &[
+            p("You asked for a copy of everything Quorum holds about you. It is ready."),
+            link("Download your data", href),
+            p(
+                "The link works once, for 24 hours, and only while you are signed in to Quorum as yourself. If it has expired or was used, ask again from your account page.",
+            ),
+            p(
+                "The copy is one zip file with two files in it: quorum-export.html, to read in a browser, and quorum-export.json, for programs.",
+            ),
+            p(
+                "If you did not ask for this, nobody else can use the link, but sign in to Quorum, end your other sessions from your account page, and tell the people who run your Quorum.",
+            ),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,13 +14,13 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Json;
 
-use super::zip::{ZipError, ZipWriter};
 use crate::domain::markdown::render;
 use crate::domain::time::format_utc;
 use crate::store::EXPORT_TABLES;
+use crate::zip::{TooLarge, ZipWriter};
 
 /// The archive of the export `document`, made at `now`.
-pub fn zip(document: &Json, now: i64) -> Result<Vec<u8>, ZipError> {
+pub fn zip(document: &Json, now: i64) -> Result<Vec<u8>, TooLarge> {
     let mut zip = ZipWriter::new(now);
     zip.add("index.html", page(document).as_bytes())?;
     for (name, csv) in csv_files(document) {

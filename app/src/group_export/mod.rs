@@ -11,7 +11,6 @@
 pub mod archive;
 mod check;
 pub mod import;
-pub mod zip;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

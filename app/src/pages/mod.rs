@@ -90,6 +90,8 @@ pub fn router() -> Router<AppState> {
             get(account::email::show_confirm),
         )
         .route("/account/email/confirm", post(account::email::confirm))
+        .route("/account/export", post(account::export::request))
+        .route("/account/export/{token}", get(account::export::download))
         .route("/account/password", post(account::password::set))
         .route("/account/password/remove", post(account::password::remove))
         .route("/account/sessions/end", post(account::sessions::end))
@@ -114,8 +116,8 @@ pub fn router() -> Router<AppState> {
 /// Groups, their pages and invitations.
 fn group_routes() -> Router<AppState> {
     use groups::{
-        audit, directory, export, invitations, members, membership, new, requests, settings,
-        show, subgroups, support,
+        audit, directory, export, invitations, members, membership, new, requests, settings, show,
+        subgroups, support,
     };
     Router::new()
         .route("/groups", get(directory::show))

@@ -1,9 +1,11 @@
 //! The jobs a server runs on a timer, apart from requests: closing polls at their closing time
-//! (every ten seconds), and every ten minutes pruning spent rate-limit buckets, purging
-//! deleted threads that can no longer be restored, purging answers kept across an ended
-//! session once their day is over, and purging audit log lines older than the retention
-//! setting (`QUORUM_AUDIT_RETENTION_DAYS`); and every ten seconds telling a group's admins that a
-//! support grant ran out (once per grant), so that they hear it close to its end.
+//! (every ten seconds), building the personal exports people asked for (every few seconds),
+//! and every ten minutes pruning spent rate-limit buckets, purging deleted threads that can no
+//! longer be restored, purging answers kept across an ended session once their day is over,
+//! purging audit log lines older than the retention setting (`QUORUM_AUDIT_RETENTION_DAYS`),
+//! and deleting personal exports (rows and files) once their day is over; and every ten
+//! seconds telling a group's admins that a support grant ran out (once per grant), so that they
+//! hear it close to its end.
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
 //! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
@@ -15,16 +17,21 @@ use tracing::{info, warn};
 
 use crate::AppState;
 use crate::metrics::Job;
+use crate::pages::account::export;
 use crate::store::{ClosedPoll, unix_now};
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 const POLL_CLOSING_EVERY: Duration = Duration::from_secs(10);
+/// Often enough that the email follows the request within seconds; a run with nothing to
+/// build is one indexed query.
+const EXPORT_BUILDING_EVERY: Duration = Duration::from_secs(3);
 
 /// Starts the timed jobs; they run until the process ends.
 pub fn start(state: &AppState) {
     tokio::spawn(housekeeping(state.clone()));
     tokio::spawn(close_polls(state.clone()));
     tokio::spawn(end_support_grants(state.clone()));
+    tokio::spawn(build_exports(state.clone()));
 }
 
 /// Support grants end by themselves at their time (`GroupAccess` reads only active ones); this
@@ -90,6 +97,14 @@ async fn housekeeping(state: AppState) {
             Ok(n) => info!("purged {n} audit log lines past their retention"),
             Err(e) => warn!("purging the audit log failed: {e}"),
         }
+        // A personal export holds everything about a person: it goes when its day is over.
+        let purged = export::purge(&state).await;
+        state.metrics.record_job(Job::PurgeExports, &purged);
+        match purged {
+            Ok(0) => {}
+            Ok(n) => info!("deleted {n} expired personal exports"),
+            Err(e) => warn!("deleting expired personal exports failed: {e}"),
+        }
     }
 }
 
@@ -111,6 +126,21 @@ async fn close_polls(state: AppState) {
                 state.mailer.wake();
             }
             Err(e) => warn!("closing polls failed: {e}"),
+        }
+    }
+}
+
+/// Builds the personal exports asked for, one at a time, oldest first.
+async fn build_exports(state: AppState) {
+    let mut every = tokio::time::interval(EXPORT_BUILDING_EVERY);
+    loop {
+        every.tick().await;
+        let built = export::build_waiting(&state).await;
+        state.metrics.record_job(Job::BuildExports, &built);
+        match built {
+            Ok(0) => {}
+            Ok(n) => info!("built {n} personal exports"),
+            Err(e) => warn!("building a personal export failed: {e}"),
         }
     }
 }

@@ -23,6 +23,7 @@ use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -68,7 +69,14 @@ pub fn app(state: AppState) -> Router {
         .layer(tower::util::MapResponseLayer::new(
             headers::security_headers,
         ))
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(BROTLI_QUALITY.into())))
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(BROTLI_QUALITY.into()))
+                // A personal export is a zip: compressed already.
+                .compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+                ),
+        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -114,7 +122,8 @@ fn drop_client_request_id<B>(mut request: Request<B>) -> Request<B> {
 
 /// One span per request: its id, method and path. Never the query string, a header or a cookie,
 /// and never a token that is part of a path (sign-in and email-change links): a segment shaped
-/// like a token is logged as `{token}`.
+/// like a token is logged as `{token}`, and so is whatever follows a link route (sign-in,
+/// email-change, personal export and invitation links).
 fn request_span<B>(request: &Request<B>) -> Span {
     let id = request
         .extensions()
@@ -128,7 +137,12 @@ fn request_span<B>(request: &Request<B>) -> Span {
 
 fn loggable_path(path: &str) -> String {
     // Whatever follows a link route is the token, however it was mangled on the way.
-    for route in ["/sign-in/link/", "/account/email/confirm/", "/invitations/"] {
+    for route in [
+        "/sign-in/link/",
+        "/account/email/confirm/",
+        "/account/export/",
+        "/invitations/",
+    ] {
         if path.starts_with(route) && path.len() > route.len() {
             return format!("{route}{{token}}");
         }
@@ -245,6 +259,7 @@ async fn runtime_config(
             .await?,
         audit_retention: i64::from(settings.audit_retention_days) * 86_400,
         link_keys,
+        exports_dir: settings.data_dir.join("exports"),
         metrics_token,
     })
 }
@@ -340,6 +355,10 @@ mod tests {
         assert_eq!(
             super::loggable_path(&format!("/account/email/confirm/{token}%20")),
             "/account/email/confirm/{token}"
+        );
+        assert_eq!(
+            super::loggable_path(&format!("/account/export/{token}x")),
+            "/account/export/{token}"
         );
     }
 }

@@ -87,6 +87,8 @@ pub(crate) enum Guarded {
     Group,
     /// A poll: one current ballot per voter, and voting only while it is open.
     Poll,
+    /// An account: one pending personal export per person.
+    Account,
     /// A group handle, taken or given up: one group at a time decides who holds it.
     Handle,
 }
@@ -110,6 +112,7 @@ impl LockRow for Transaction<'_, Postgres> {
         let statement = match what {
             Guarded::Group => "SELECT id FROM groups WHERE id = $1 FOR UPDATE",
             Guarded::Poll => "SELECT id FROM polls WHERE id = $1 FOR UPDATE",
+            Guarded::Account => "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
             // A handle has no row of its own while nobody holds it: a lock on its name.
             Guarded::Handle => {
                 "SELECT 1::BIGINT FROM pg_advisory_xact_lock(hashtextextended($1, 7))"

@@ -1,8 +1,10 @@
-//! `/account`: the signed-in person's name, email address, password and sessions. Each part is
-//! its own small form posting to its own URL; a problem re-renders this page (422) with the
-//! error in that part and the answer kept, and success comes back here with a status message.
+//! `/account`: the signed-in person's name, email address, password, sessions, a copy of their
+//! data, and leaving. Each part is its own small form posting to its own URL; a problem
+//! re-renders this page (422) with the error in that part and the answer kept, and success
+//! comes back here with a status message.
 
 pub mod email;
+pub mod export;
 pub mod leave;
 pub mod password;
 pub mod sessions;
@@ -51,6 +53,12 @@ fn done_message(key: &str) -> Option<&'static str> {
         "password-removed" => "Your password has been removed. You sign in with email links.",
         "session-ended" => "That session has been ended.",
         "sessions-ended" => "All your other sessions have been ended.",
+        "export-requested" => {
+            "We are preparing a copy of your data. We will email you a link to it, usually within a few minutes."
+        }
+        "export-waiting" => {
+            "We are already preparing a copy of your data, or have emailed you a link to one. Use that link: you can ask for a new copy once it has been used or has expired."
+        }
         _ => return None,
     })
 }
@@ -219,6 +227,13 @@ fn account_page(
                     <Button text="Sign out everywhere else" style=ButtonStyle::Warning/>
                 </Form>
             })}
+
+            <h2>"Your data"</h2>
+            <p>"You can have a copy of everything Quorum holds about you: your profile, groups, threads, comments and their earlier versions, polls, votes, reactions, sessions and sign-in history. It comes as one zip file with a page to read in a browser and a JSON file for programs."</p>
+            <p>"We will email you a link to it when it is ready. The link works once, for 24 hours, while you are signed in."</p>
+            <Form action="/account/export" label="Prepare a copy of your data">
+                <Button text="Prepare a copy of your data" style=ButtonStyle::Secondary/>
+            </Form>
 
             <h2>"Leave Quorum"</h2>
             <p>"You can deactivate your account and come back later, or delete it. The next page says what each one ends and what stays, before anything changes."</p>
