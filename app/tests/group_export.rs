@@ -159,6 +159,19 @@ async fn build_group() -> (TestApp, Browser, Browser) {
     .await;
     cast(&ann, &secret, &[("choice", "0")]).await;
     cast(&carol, &secret, &[("choice", "1")]).await;
+    // An open poll whose results are hidden until it closes: nobody reads its votes yet.
+    let hidden = start_poll(
+        &ann,
+        &thread,
+        "choose",
+        &[
+            ("title", "Which day?"),
+            ("options", "Friday\nSaturday"),
+            ("hide_results", "until-closed"),
+        ],
+    )
+    .await;
+    cast(&bob, &hidden, &[("choice", "1")]).await;
     ok(carol
         .submit("/g/garden/leave", "/g/garden/leave", &[])
         .await)
@@ -382,7 +395,7 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
         "the edit is kept"
     );
     assert_eq!(len("reactions"), 2);
-    assert_eq!(len("polls"), 2);
+    assert_eq!(len("polls"), 3);
     assert_eq!(
         len("memberships"),
         3,
@@ -414,6 +427,28 @@ async fn an_export_imported_into_an_empty_instance_exports_the_same_content() {
             "{key} in the export"
         );
     }
+    // An open poll's hidden results stay hidden: no ballots, though who voted is listed.
+    let hidden = first["polls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Which day?")
+        .unwrap()["id"]
+        .clone();
+    assert!(
+        !first["ballots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["poll_id"] == hidden)
+    );
+    assert!(
+        first["poll_participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["poll_id"] == hidden)
+    );
     // A secret poll's ballots name no voter and no time; its voters are listed apart.
     let secret = first["polls"]
         .as_array()

@@ -378,7 +378,13 @@ pub const EXPORT_TABLES: &[ExportTable] = &[
         name: "ballots",
         fresh_id: true,
         // In the order of their random ids: a secret ballot's place says nothing of its voter.
-        scope: concat!("poll_id IN ", in_polls!()),
+        // A poll whose results are hidden until it closes keeps its ballots out of the export
+        // while it is open, as its page keeps them from everyone, admins included.
+        scope: concat!(
+            "poll_id IN (SELECT id FROM polls WHERE (hide_results = 'never' OR closed_at IS NOT NULL) AND id IN ",
+            in_polls!(),
+            ")"
+        ),
         order: "poll_id, id",
         columns: &[
             refers("poll_id", "poll"),
