@@ -1,8 +1,9 @@
-// The personal export's HTML page is itself accessible and valid: a person asks for a copy on
-// the account page, the link comes by email, the zip is fetched with their session, and the
+// The exports' own HTML pages are accessible and valid. A person asks for a copy of their data
+// on the account page, the link comes by email, the zip is fetched with their session, and the
 // page inside it (quorum-export.html) goes through axe-core and the Nu HTML checker, and must
-// reflow at 320 px. The zip is read here with Node's own zlib, through each file's local
-// header (Quorum writes stored or deflated entries with their sizes in the header).
+// reflow at 320 px; a group's admin downloads the group archive, and its offline page
+// (index.html) goes through the same. Zips are read here with Node's own zlib, through each
+// file's local header (Quorum writes deflated entries with their sizes in the header).
 import { inflateRawSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { axeProblems, horizontalOverflow, htmlErrors, latestEmail, postForm, signIn } from './checks';
@@ -76,4 +77,38 @@ test('the personal export page passes axe-core and the Nu HTML checker, and refl
   expect(await horizontalOverflow(page), 'sideways scroll at 320 px').toBeLessThanOrEqual(0);
   // The link worked once.
   expect((await api.get(link ?? '')).status()).toBe(404);
+});
+
+test('the group archive page passes axe-core and the Nu HTML checker, and reflows', async ({ page }, info) => {
+  test.skip(info.project.name === 'javascript-off', 'axe-core needs scripts; the archive page has none of its own');
+  test.setTimeout(60_000);
+  const api = page.request;
+  await signIn(api, true);
+  // A group with something in each of the archive's sections: a thread, a comment, a poll, a vote.
+  const handle = `qa-${process.pid}-${Date.now()}`;
+  await postForm(api, '/groups/new', { name: 'Riverside Tenants', handle, privacy: 'closed', join_mode: 'invitation' }, false);
+  const started = await postForm(api, `/g/${handle}/threads/new`, { title: 'Heating repairs in block B', context: 'The boiler has *failed* again.', visibility: 'public' }, false);
+  const thread = started.headers()['location']?.split('?')[0] ?? '';
+  expect(thread).toMatch(/^\/t\/[0-9a-f]{32}$/);
+  await postForm(api, `${thread}/comments`, { body: 'I can write to the landlord <today>.' }, false);
+  const week = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const poll = await postForm(api, `${thread}/polls/new?kind=proposal`, {
+    title: 'Ask the landlord for a new boiler', template: 'consensus', details: 'The landlord has not answered.',
+    time_zone: 'UTC', closes_at: `${week}T12:00`, hide_results: 'never', reason: 'optional',
+  }, false);
+  const pollPath = poll.headers()['location']?.split('?')[0] ?? '';
+  await postForm(api, `${pollPath}/vote`, { choice: '0', reason: 'Winter is coming.', intent: 'cast' }, false);
+  const answer = await api.get(`/g/${handle}/export.zip`);
+  expect(answer.status()).toBe(200);
+  const files = unzip(await answer.body());
+  expect(Object.keys(files)).toContain('index.html');
+  const html = files['index.html'].toString('utf8');
+
+  expect((await htmlErrors({ archive: html })).archive).toEqual([]);
+  await page.route(`${EXPORT_URL}**`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  await page.goto(EXPORT_URL);
+  await expect(page.locator('h1')).toContainText('Riverside Tenants');
+  expect(await axeProblems(page)).toEqual([]);
+  await page.setViewportSize({ width: 320, height: 640 });
+  expect(await horizontalOverflow(page), 'sideways scroll at 320 px').toBeLessThanOrEqual(0);
 });

@@ -15,10 +15,11 @@ use crate::store::{PersonalData, TextVersion};
 const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;color:#0b0c0c;\
 background:#fff;margin:0 auto;padding:1rem;max-width:80rem;overflow-wrap:anywhere}\
 p,li{max-width:80ch}a{color:#1d4b8f}a:focus{outline:3px solid #0b0c0c;outline-offset:2px}\
-table{border-collapse:collapse;margin:0 0 2rem;width:100%}\
+table{border-collapse:collapse;margin:0 0 2rem;width:100%;table-layout:fixed}\
 caption{text-align:left;font-weight:bold;padding:.5rem 0}\
 th,td{border:1px solid #505a5f;padding:.25rem .5rem;text-align:left;vertical-align:top;\
-overflow-wrap:anywhere}td.q-text{white-space:pre-wrap}";
+overflow-wrap:anywhere}td.q-text{white-space:pre-wrap}\
+@media (max-width:30em){body{padding:.5rem}th,td{padding:.25rem}}";
 
 /// A table: caption, column headings, and rows of cells already escaped; the first cell of
 /// each row heads it.

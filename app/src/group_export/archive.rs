@@ -118,8 +118,10 @@ impl Names {
 }
 
 const STYLE: &str = "body{max-width:75ch;margin:0 auto;padding:1rem;font:1rem/1.5 system-ui,\
-sans-serif;color:#111;background:#fff}a{color:#0b3d91}table{border-collapse:collapse;margin:1rem 0}\
-th,td{border:1px solid #444;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+sans-serif;color:#111;background:#fff;overflow-wrap:anywhere}a{color:#0b3d91}\
+table{border-collapse:collapse;margin:1rem 0;width:100%;table-layout:fixed}\
+th,td{border:1px solid #444;padding:.25rem .5rem;text-align:left;vertical-align:top;\
+overflow-wrap:anywhere}@media (max-width:30em){body{padding:.5rem}th,td{padding:.25rem}}\
 caption{text-align:left;font-weight:bold}li{margin:.5rem 0}";
 
 /// The page: the group, its members, threads with their comments and polls, and the audit log.
