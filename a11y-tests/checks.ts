@@ -180,7 +180,11 @@ export async function signIn(api: APIRequestContext, named: boolean): Promise<st
   const code = (await latestEmail(email)).match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
   const answer = await postForm(api, '/sign-in/check', { code });
   if (!answer.url().includes('/welcome')) throw new Error(`sign-in by code failed: ${answer.status()} ${answer.url()}`);
-  if (named) await postForm(api, '/welcome', { name: 'Ann Example', next: '/' });
+  if (named) {
+    const welcomed = await postForm(api, '/welcome', { name: 'Ann Example', next: '/' }, false);
+    // A name that did not take would show up much later as a snapshot of someone unnamed.
+    if (welcomed.status() !== 303) throw new Error(`naming the new account failed: ${welcomed.status()} ${(await welcomed.text()).slice(0, 300)}`);
+  }
   return email;
 }
 

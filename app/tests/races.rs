@@ -24,8 +24,8 @@ use reqwest::StatusCode;
 use sqlx::AnyPool;
 use support::browser::{Browser, Reply, strip_tags};
 use support::journey::{
-    create_group, is_signed_in, request_sign_in, signed_in_browser, signed_in_browser_named,
-    start_poll, start_thread, start_with_mail,
+    confirm_link, create_group, is_signed_in, request_sign_in, signed_in_browser,
+    signed_in_browser_named, start_poll, start_thread, start_with_mail,
 };
 
 /// How many times each race is run.
@@ -480,4 +480,49 @@ async fn a_group_made_at_the_handle_another_is_giving_up_never_takes_its_address
         assert_eq!(old.location(), Some(format!("/g/{to}").as_str()), "{what}");
         handles = [to, from];
     }
+}
+
+#[tokio::test]
+async fn people_naming_themselves_alike_at_once_each_get_a_handle_of_their_own() {
+    // Each handle is made from the name ("sam-lee", "sam-lee-2", …): people who name themselves
+    // alike at the same moment must not pick the same one, on either engine.
+    let (app, sink) = start_with_mail().await;
+    // Three rounds of eight: within the 30 sign-in emails one address may ask for.
+    const NAMING_ROUNDS: usize = 3;
+    for round in 0..NAMING_ROUNDS {
+        let mut naming = Vec::new();
+        for n in 0..8 {
+            let browser = app.browser();
+            let email = format!("namesake-{round}-{n}@example.org");
+            let (_, mail) = request_sign_in(&browser, &sink, &email, None).await;
+            let signed_in = confirm_link(&browser, &mail).await;
+            let welcome = signed_in.location().unwrap_or_default().to_string();
+            assert!(welcome.starts_with("/welcome"), "{welcome}");
+            naming.push((browser, welcome));
+        }
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(naming.len()));
+        let mut named = Vec::new();
+        for (browser, welcome) in naming {
+            let start = std::sync::Arc::clone(&start);
+            named.push(tokio::spawn(async move {
+                let page = browser.get(&welcome).await;
+                start.wait().await;
+                browser
+                    .submit_from(&page.body, "/welcome", &[("name", "Sam Lee")])
+                    .await
+                    .status
+            }));
+        }
+        for task in named {
+            assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+        }
+    }
+    let db = app.database().await;
+    let people = count(
+        &db,
+        "SELECT COUNT(DISTINCT handle) FROM accounts WHERE display_name = 'Sam Lee'",
+        &[],
+    )
+    .await;
+    assert_eq!(people, i64::try_from(NAMING_ROUNDS * 8).unwrap());
 }

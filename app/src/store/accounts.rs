@@ -5,6 +5,7 @@
 //! wins. A code attempt is counted before it is compared, in the same way, so parallel guesses
 //! cannot exceed the limit.
 
+use super::engine::{Guarded, LockRow};
 use super::{Store, StoreError, random_id, unix_now};
 
 /// Wrong codes allowed for one sign-in request.
@@ -345,6 +346,9 @@ impl Store {
                 .await?;
                 if matches!(handle, Some(None)) {
                     let base = crate::domain::threads::handle_from_name(name);
+                    // People naming themselves alike at once take turns to pick a free handle,
+                    // as PostgreSQL would otherwise let both pick the same one.
+                    tx.lock_row(Guarded::Handle, &format!("@{base}")).await?;
                     let taken: Vec<String> = sqlx::query_scalar(
                         "SELECT handle FROM accounts WHERE handle = $1 OR handle LIKE $2",
                     )
