@@ -41,6 +41,26 @@ const SOLE_ADMIN: &str = "SELECT g.handle, g.name FROM memberships m \
 const ADMIN_OF: &str =
     "SELECT group_id FROM memberships WHERE account_id = $1 AND role = 'admin' ORDER BY group_id";
 
+/// In the write transaction `$tx`: locks the groups `$account` is an admin of, then gives
+/// those it is the only admin of, so that admins leaving at once cannot leave a group without
+/// one.
+macro_rules! sole_admins_locked {
+    ($tx:ident, $account:expr) => {{
+        let groups: Vec<String> = sqlx::query_scalar(ADMIN_OF)
+            .bind($account)
+            .fetch_all(&mut *$tx)
+            .await?;
+        for group in &groups {
+            $tx.lock_row(Guarded::Group, group).await?;
+        }
+        let sole: Vec<SoleAdminGroup> = sqlx::query_as(SOLE_ADMIN)
+            .bind($account)
+            .fetch_all(&mut *$tx)
+            .await?;
+        sole
+    }};
+}
+
 impl Store {
     /// The groups that `account_id` must hand over before leaving Quorum.
     pub async fn sole_admin_groups(
@@ -65,17 +85,7 @@ impl Store {
     ) -> Result<Leaving, StoreError> {
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
-                let groups: Vec<String> = sqlx::query_scalar(ADMIN_OF)
-                    .bind(account_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                for group in &groups {
-                    tx.lock_row(Guarded::Group, group).await?;
-                }
-                let sole: Vec<SoleAdminGroup> = sqlx::query_as(SOLE_ADMIN)
-                    .bind(account_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let sole = sole_admins_locked!(tx, account_id);
                 if !sole.is_empty() {
                     return Ok(Leaving::SoleAdmin(sole));
                 }
@@ -113,17 +123,7 @@ impl Store {
     ) -> Result<Leaving, StoreError> {
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
-                let groups: Vec<String> = sqlx::query_scalar(ADMIN_OF)
-                    .bind(account_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                for group in &groups {
-                    tx.lock_row(Guarded::Group, group).await?;
-                }
-                let sole: Vec<SoleAdminGroup> = sqlx::query_as(SOLE_ADMIN)
-                    .bind(account_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let sole = sole_admins_locked!(tx, account_id);
                 if !sole.is_empty() {
                     return Ok(Leaving::SoleAdmin(sole));
                 }

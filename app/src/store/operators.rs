@@ -7,12 +7,10 @@
 //! tells them at once, and a grant that runs out is told once by a timed job, which claims it by
 //! setting `end_notified_at` in the same transaction as the emails it writes.
 
-use sqlx::Row;
-
 use super::{Conn, NewMail, Store, StoreError, random_id};
 
 /// A support grant, as the settings page and the emails describe it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SupportGrant {
     pub id: String,
     pub group_id: String,
@@ -134,23 +132,14 @@ impl Store {
         now: i64,
     ) -> Result<Option<SupportGrant>, StoreError> {
         on_engine!(self, |pool| {
-            let row = sqlx::query(sql!(
+            Ok(sqlx::query_as(sql!(
                 "SELECT id, group_id, granted_at, ends_at FROM support_grants \
                  WHERE group_id = $1 AND {ACTIVE} ORDER BY ends_at DESC LIMIT 1"
             ))
             .bind(group_id)
             .bind(now)
             .fetch_optional(pool)
-            .await?;
-            row.map(|row| {
-                Ok(SupportGrant {
-                    id: row.try_get("id")?,
-                    group_id: row.try_get("group_id")?,
-                    granted_at: row.try_get("granted_at")?,
-                    ends_at: row.try_get("ends_at")?,
-                })
-            })
-            .transpose()
+            .await?)
         })
     }
 
@@ -230,7 +219,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<SupportGrant>, StoreError> {
         on_engine!(self, |pool| {
-            let row = sqlx::query(sql!(
+            Ok(sqlx::query_as(sql!(
                 "UPDATE support_grants SET revoked_at = $2, revoked_by = $3, end_notified_at = $2 \
                  WHERE group_id = $1 AND {ACTIVE} RETURNING id, group_id, granted_at, ends_at"
             ))
@@ -238,16 +227,7 @@ impl Store {
             .bind(now)
             .bind(revoked_by)
             .fetch_optional(pool)
-            .await?;
-            row.map(|row| {
-                Ok(SupportGrant {
-                    id: row.try_get("id")?,
-                    group_id: row.try_get("group_id")?,
-                    granted_at: row.try_get("granted_at")?,
-                    ends_at: row.try_get("ends_at")?,
-                })
-            })
-            .transpose()
+            .await?)
         })
     }
 
@@ -274,7 +254,7 @@ impl Store {
     ) -> Result<usize, StoreError> {
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
-                let rows = sqlx::query(
+                let grants: Vec<SupportGrant> = sqlx::query_as(
                     "UPDATE support_grants SET end_notified_at = $1 \
                      WHERE end_notified_at IS NULL AND revoked_at IS NULL AND ends_at <= $1 \
                      RETURNING id, group_id, granted_at, ends_at",
@@ -282,13 +262,7 @@ impl Store {
                 .bind(now)
                 .fetch_all(&mut *tx)
                 .await?;
-                for row in &rows {
-                    let grant = SupportGrant {
-                        id: row.try_get("id")?,
-                        group_id: row.try_get("group_id")?,
-                        granted_at: row.try_get("granted_at")?,
-                        ends_at: row.try_get("ends_at")?,
-                    };
+                for grant in &grants {
                     let admins: Vec<(String, String, String)> = sqlx::query_as(
                         "SELECT a.email, g.name, g.handle FROM memberships m \
                          JOIN accounts a ON a.id = m.account_id \
@@ -304,12 +278,12 @@ impl Store {
                             group_name,
                             group_handle,
                         };
-                        Store::enqueue_mail_in(Conn::from(&mut *tx), &mail_for(&grant, &notice))
+                        Store::enqueue_mail_in(Conn::from(&mut *tx), &mail_for(grant, &notice))
                             .await?;
                     }
                 }
                 tx.commit().await?;
-                Ok(rows.len())
+                Ok(grants.len())
             })
         })
     }
