@@ -62,6 +62,19 @@ impl Instance {
         }
         request_sign_in(&app.browser(), &sink, NEVER_CONFIRMED, None).await;
         let database_url = app.database_url().to_string();
+        // The sink answers on this test's runtime, which `stop` blocks: the server must be done
+        // talking to it (every email recorded as sent) before it is told to stop.
+        let deadline = Instant::now() + DELIVERY_TIME;
+        while crate::count(
+            &database_url,
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .await
+            > 0
+        {
+            assert!(Instant::now() < deadline, "the sign-in mail was never sent");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let stopped = app.stop();
         assert!(stopped.status.success(), "{stopped:?}");
         let instance = Self {
