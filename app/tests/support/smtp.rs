@@ -6,6 +6,10 @@
 //! MAIL FROM, RCPT TO, DATA (with dot-unstuffing), RSET, NOOP and QUIT. Messages are kept raw,
 //! with their CRLF line ends, in arrival order. `wait_for` polls with a deadline, so tests wait
 //! as long as needed and no longer, and fail with what did arrive.
+//!
+//! The sink answers on a thread and runtime of its own, never on the test's: a test that
+//! blocks its own runtime (stopping a server waits for the process to exit) must not leave
+//! the server's mail sender waiting mid-conversation for a reply that cannot come.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdTcpListener};
 use std::sync::{Arc, Mutex};
@@ -13,13 +17,13 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
+use tokio::sync::oneshot;
 
 /// A running sink. Dropping it stops accepting connections.
 pub struct SmtpSink {
     port: u16,
     inbox: Arc<Mutex<Vec<String>>>,
-    acceptor: JoinHandle<()>,
+    stop: Option<oneshot::Sender<()>>,
 }
 
 impl SmtpSink {
@@ -30,24 +34,43 @@ impl SmtpSink {
 
     /// A sink on `port` of 127.0.0.1, such as one Quorum has been failing to reach.
     pub async fn start_on(port: u16) -> Self {
-        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-            .await
+        let listener = StdTcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
             .expect("the SMTP sink can listen");
+        listener
+            .set_nonblocking(true)
+            .expect("the sink's socket can be non-blocking");
         let port = listener
             .local_addr()
             .expect("the sink has an address")
             .port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let kept = inbox.clone();
-        let acceptor = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(converse(stream, kept.clone()));
-            }
-        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name(format!("smtp-sink-{port}"))
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("the sink has a runtime");
+                runtime.block_on(async move {
+                    let listener = TcpListener::from_std(listener).expect("the sink can listen");
+                    let accept = async {
+                        while let Ok((stream, _)) = listener.accept().await {
+                            tokio::spawn(converse(stream, kept.clone()));
+                        }
+                    };
+                    tokio::select! {
+                        _ = stopped => {}
+                        () = accept => {}
+                    }
+                });
+            })
+            .expect("the sink's thread starts");
         Self {
             port,
             inbox,
-            acceptor,
+            stop: Some(stop),
         }
     }
 
@@ -89,7 +112,9 @@ impl SmtpSink {
 
 impl Drop for SmtpSink {
     fn drop(&mut self) {
-        self.acceptor.abort();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
