@@ -35,7 +35,7 @@ use quorum::auth::token;
 use quorum::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
 use quorum::domain::permissions::{Action, Permit, Relation, permit};
 use quorum::domain::threads::{COMMENTS_PER_PAGE, Reaction};
-use quorum::store::{NewComment, NewMail, NewThread, Store, new_content_id};
+use quorum::store::{NewComment, NewThread, Store, new_content_id};
 use support::{fetch, process_cpu_time, quantile, unix_now};
 
 const COMMENTS: usize = 200;
@@ -284,7 +284,6 @@ async fn seed(store: &Store) -> Result<Seeded> {
                     now,
                 },
                 &[],
-                |_| no_mail(),
             )
             .await?;
         if let Err(problem) = posted {
@@ -334,18 +333,6 @@ fn permit_for(
 ) -> Result<Permit> {
     permit(group_id, rules, relation, action)
         .map_err(|decision| anyhow!("{action:?} as {relation:?} was refused: {decision:?}"))
-}
-
-/// No comment here mentions anyone by handle, so no email is ever written.
-fn no_mail() -> NewMail {
-    NewMail {
-        recipient: String::new(),
-        subject: String::new(),
-        body_text: String::new(),
-        body_html: String::new(),
-        message_id_domain: "localhost".into(),
-        calendar: None,
-    }
 }
 
 const THREAD_CONTEXT: &str = "\

@@ -13,6 +13,7 @@ pub mod group_export;
 pub mod mail;
 pub mod metrics;
 pub mod notice;
+pub mod notify;
 pub mod operator;
 pub mod pages;
 pub mod seed;
@@ -56,6 +57,10 @@ pub struct RuntimeConfig {
     pub link_keys: magic_link::KeyRing,
     /// Where personal exports are kept until fetched: `exports` in the data folder.
     pub exports_dir: std::path::PathBuf,
+    /// Key for the tokens notification emails carry (one-click unsubscribe, reply address).
+    pub mail_key: String,
+    /// The domain of reply addresses, when reply by email is on.
+    pub reply_domain: Option<String>,
     /// Opens `/metrics`; without it the page is closed.
     pub metrics_token: Option<server::metrics::MetricsToken>,
 }

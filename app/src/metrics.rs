@@ -50,10 +50,16 @@ pub enum Job {
     PurgeAuditLog,
     BuildExports,
     PurgeExports,
+    /// Telling voters that a poll closes within 24 hours.
+    RemindPolls,
+    /// Writing the emails of notifications into the outbox.
+    NotificationEmails,
+    /// Sending catch-up digests.
+    SendDigests,
 }
 
 impl Job {
-    const ALL: [Self; 9] = [
+    const ALL: [Self; 12] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
@@ -63,6 +69,9 @@ impl Job {
         Self::PurgeAuditLog,
         Self::BuildExports,
         Self::PurgeExports,
+        Self::RemindPolls,
+        Self::NotificationEmails,
+        Self::SendDigests,
     ];
 
     fn name(self) -> &'static str {
@@ -76,6 +85,9 @@ impl Job {
             Self::PurgeAuditLog => "purge_audit_log",
             Self::BuildExports => "build_exports",
             Self::PurgeExports => "purge_exports",
+            Self::RemindPolls => "remind_polls",
+            Self::NotificationEmails => "notification_emails",
+            Self::SendDigests => "send_digests",
         }
     }
 }

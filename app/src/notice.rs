@@ -252,6 +252,7 @@ async fn send(
         body_html: letter.html(),
         message_id_domain: message_id_domain.to_string(),
         calendar: None,
+        headers: Vec::new(),
     };
     let pace = Duration::from_secs(60) / per_minute;
     let queued_now =

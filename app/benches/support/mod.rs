@@ -43,6 +43,8 @@ pub fn app(store: &Store, mail_dir: &Path) -> Result<(Router, MailerHandle)> {
             audit_retention: 400 * 86_400,
             link_keys: magic_link::KeyRing::new(magic_link::Key::new(0, &[7; 32])?, Vec::new())?,
             exports_dir: mail_dir.join("exports"),
+            mail_key: "benchmark".into(),
+            reply_domain: None,
             metrics_token: None,
         }),
         limits: Limits::new(store.clone(), "benchmark".into(), 1),

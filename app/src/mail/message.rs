@@ -4,7 +4,8 @@
 //! (mail programs show the last part they understand, so HTML readers get HTML and everyone else
 //! gets complete text), both UTF-8. The headers come from the row, not from the moment of
 //! sending: `Date` is when the email was written and `Message-ID` is the stored one, so every
-//! attempt produces the same message and a duplicate is recognisable. Every message says
+//! attempt produces the same message and a duplicate is recognisable; the row's extra headers
+//! (unsubscribe, reply address, thread references) are added as they are. Every message says
 //! `Auto-Submitted: auto-generated` (RFC 3834), so that out-of-office replies are not sent to it.
 
 use std::time::{Duration, UNIX_EPOCH};
@@ -28,13 +29,17 @@ pub enum BuildError {
 pub fn build(from: &Mailbox, mail: &OutboxMail) -> Result<Message, BuildError> {
     let to: Mailbox = mail.recipient.parse().map_err(|_| BuildError::Recipient)?;
     let written = UNIX_EPOCH + Duration::from_secs(u64::try_from(mail.created_at).unwrap_or(0));
-    let message = Message::builder()
+    let mut message = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(mail.subject.as_str())
         .date(written)
         .message_id(Some(mail.message_id.clone()))
         .header(AutoSubmitted);
+    for (name, value) in &mail.headers {
+        let name = HeaderName::new_from_ascii(name.clone()).map_err(|_| BuildError::Assemble)?;
+        message = message.raw_header(HeaderValue::new(name, value.clone()));
+    }
     let alternative =
         MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone());
     let body = match &mail.calendar {
@@ -85,6 +90,7 @@ mod tests {
             created_at: 1_763_800_000,
             attempts: 1,
             calendar: None,
+            headers: Vec::new(),
         }
     }
 

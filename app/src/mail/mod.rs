@@ -87,6 +87,8 @@ impl MailConfig {
 pub struct Mailer {
     store: Store,
     wake: Arc<Notify>,
+    /// Wakes the job that writes notification emails.
+    notifications: Arc<Notify>,
     message_id_domain: Arc<str>,
 }
 
@@ -117,6 +119,7 @@ impl Mailer {
         let mailer = Self {
             store,
             wake,
+            notifications: Arc::new(Notify::new()),
             message_id_domain,
         };
         (mailer, MailerHandle { stop, task })
@@ -140,12 +143,25 @@ impl Mailer {
             body_html: email.html,
             message_id_domain: self.message_id_domain.to_string(),
             calendar: None,
+            headers: Vec::new(),
         }
     }
 
-    /// Tells the sender there is new mail. Harmless when there is none.
+    /// Tells the sender there is new mail, and the notification job that there may be new
+    /// notifications to email. Harmless when there is none.
     pub fn wake(&self) {
         self.wake.notify_one();
+        self.notifications.notify_one();
+    }
+
+    /// Tells the sender alone there is new mail.
+    pub fn wake_sender(&self) {
+        self.wake.notify_one();
+    }
+
+    /// What the notification job waits on.
+    pub fn notifications_woken(&self) -> Arc<Notify> {
+        self.notifications.clone()
     }
 }
 

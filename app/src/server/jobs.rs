@@ -18,13 +18,15 @@ use tracing::{info, warn};
 use crate::AppState;
 use crate::metrics::Job;
 use crate::pages::account::export;
-use crate::store::{ClosedPoll, unix_now};
+use crate::store::unix_now;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 const POLL_CLOSING_EVERY: Duration = Duration::from_secs(10);
 /// Often enough that the email follows the request within seconds; a run with nothing to
 /// build is one indexed query.
 const EXPORT_BUILDING_EVERY: Duration = Duration::from_secs(3);
+/// How many notification emails are written in one transaction.
+const NOTIFICATION_BATCH: i64 = 200;
 
 /// Starts the timed jobs; they run until the process ends.
 pub fn start(state: &AppState) {
@@ -32,6 +34,42 @@ pub fn start(state: &AppState) {
     tokio::spawn(close_polls(state.clone()));
     tokio::spawn(end_support_grants(state.clone()));
     tokio::spawn(build_exports(state.clone()));
+    tokio::spawn(notification_emails(state.clone()));
+}
+
+/// Writes the emails of new notifications into the outbox: woken with the mailer after every
+/// change that tells people something, and every few seconds in case a wake was missed (or
+/// another server made the notifications).
+async fn notification_emails(state: AppState) {
+    let mut every = tokio::time::interval(EXPORT_BUILDING_EVERY);
+    let woken = state.mailer.notifications_woken();
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            () = woken.notified() => {}
+        }
+        loop {
+            let composer = crate::notify::emails::Composer {
+                mailer: &state.mailer,
+                public_url: &state.config.public_url,
+                mail_key: &state.config.mail_key,
+                reply_domain: state.config.reply_domain.as_deref(),
+            };
+            let queued = state
+                .store
+                .queue_notification_emails(NOTIFICATION_BATCH, |pending| composer.compose(pending))
+                .await;
+            state.metrics.record_job(Job::NotificationEmails, &queued);
+            match queued {
+                Ok(0) => break,
+                Ok(_) => state.mailer.wake_sender(),
+                Err(e) => {
+                    warn!("writing notification emails failed: {e}");
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// Support grants end by themselves at their time (`GroupAccess` reads only active ones); this
@@ -114,10 +152,17 @@ async fn close_polls(state: AppState) {
     let mut every = tokio::time::interval(POLL_CLOSING_EVERY);
     loop {
         every.tick().await;
-        let mail_for = |poll: &ClosedPoll| {
-            crate::pages::polls::closed_poll_mail(&state.mailer, &state.config.public_url, poll)
-        };
-        let closed = state.store.close_due_polls(unix_now(), mail_for).await;
+        let reminded = state.store.remind_closing_polls(unix_now()).await;
+        state.metrics.record_job(Job::RemindPolls, &reminded);
+        match reminded {
+            Ok(0) => {}
+            Ok(n) => {
+                info!("reminded voters of {n} polls closing within a day");
+                state.mailer.wake();
+            }
+            Err(e) => warn!("reminding voters of closing polls failed: {e}"),
+        }
+        let closed = state.store.close_due_polls(unix_now()).await;
         state.metrics.record_job(Job::ClosePolls, &closed);
         match closed {
             Ok(closed) if closed.is_empty() => {}

@@ -258,6 +258,10 @@ async fn runtime_config(
             .instance_secret("audit_key", fresh_key.expose())
             .await?,
         audit_retention: i64::from(settings.audit_retention_days) * 86_400,
+        mail_key: store
+            .instance_secret("mail_key", crate::auth::token::new_token()?.expose())
+            .await?,
+        reply_domain: None,
         link_keys,
         exports_dir: settings.data_dir.join("exports"),
         metrics_token,

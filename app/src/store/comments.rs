@@ -10,7 +10,7 @@ use super::Conn;
 
 use super::groups::{About, group_of, record_activity};
 use super::threads::{mark_read_in, read_scope};
-use super::{NewMail, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{Reaction, ReadRanges};
 
@@ -51,13 +51,6 @@ pub struct ReactionCount {
     pub kind: String,
     pub count: i64,
     pub mine: bool,
-}
-
-/// A member `@mentioned` in a new comment, to be told by email.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Mentioned {
-    pub email: String,
-    pub name: String,
 }
 
 /// A member's name and mention handle, for the hint under a comment box.
@@ -262,14 +255,14 @@ impl Store {
         self.comments_page(permit, thread_id, 0, i64::MAX).await
     }
 
-    /// Posts a comment or reply, and queues an email to each member `mentioned` (by handle),
-    /// all in one transaction. `mail_for` writes the email.
+    /// Posts a comment or reply and tells people of it, all in one transaction: the author of
+    /// the comment replied to, each member `mentioned` (by handle), and the members who hear of
+    /// every comment (once each). The caller wakes the mailer after.
     pub async fn post_comment(
         &self,
         permit: &Permit,
         comment: &NewComment<'_>,
         mentioned: &[String],
-        mail_for: impl Fn(&Mentioned) -> NewMail,
     ) -> Result<Result<i64, CommentProblem>, StoreError> {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::Participate)?;
@@ -354,22 +347,7 @@ impl Store {
                     comment.now,
                 )
                 .await?;
-                if !mentioned.is_empty() {
-                    let places = vec!["?"; mentioned.len()].join(", ");
-                    let mut query = sqlx::query_as::<_, Mentioned>(sql!(
-                        "SELECT a.email, COALESCE(a.display_name, '') AS name FROM memberships m \
-                 JOIN accounts a ON a.id = m.account_id \
-                 WHERE m.group_id = ? AND a.id <> ? AND a.handle IN ({places})"
-                    ))
-                    .bind(group_id)
-                    .bind(comment.author_id);
-                    for handle in mentioned {
-                        query = query.bind(handle);
-                    }
-                    for person in query.fetch_all(&mut *tx).await? {
-                        Self::enqueue_mail_in(Conn::from(&mut *tx), &mail_for(&person)).await?;
-                    }
-                }
+                tell_of_comment(Conn::from(&mut *tx), group_id, comment, mentioned).await?;
                 tx.commit().await?;
                 Ok(Ok(seq))
             })
@@ -621,3 +599,56 @@ impl Store {
 }
 
 use super::threads::Version;
+
+/// Tells of a new comment: a reply to its parent's author, a mention to each member named, and
+/// the news to every member who hears of all comments; each person once, in that order.
+async fn tell_of_comment(
+    mut conn: Conn<'_>,
+    group_id: &str,
+    comment: &NewComment<'_>,
+    mentioned: &[String],
+) -> Result<(), StoreError> {
+    use super::notifications::{Audience, Event, notify_in};
+    use crate::notify::Kind;
+    let event = |kind| {
+        Event::new(kind, group_id, comment.now)
+            .by(comment.author_id)
+            .thread(comment.thread_id)
+            .comment(comment.id)
+    };
+    if let Some(reply_to) = comment.reply_to {
+        let author: Option<String> = on_conn!(conn.reborrow(), |c| {
+            sqlx::query_scalar("SELECT author_id FROM comments WHERE id = $1")
+                .bind(reply_to)
+                .fetch_optional(&mut *c)
+                .await?
+                .flatten()
+        });
+        if let Some(author) = author {
+            let people = [author];
+            notify_in(
+                conn.reborrow(),
+                &event(Kind::Reply).to(Audience::People(&people)),
+            )
+            .await?;
+        }
+    }
+    if !mentioned.is_empty() {
+        let places = vec!["?"; mentioned.len()].join(", ");
+        let statement = sql!("SELECT id FROM accounts WHERE handle IN ({places})");
+        let people: Vec<String> = on_conn!(conn.reborrow(), |c| {
+            let mut query = sqlx::query_scalar(statement);
+            for handle in mentioned {
+                query = query.bind(handle);
+            }
+            query.fetch_all(&mut *c).await?
+        });
+        notify_in(
+            conn.reborrow(),
+            &event(Kind::Mention).to(Audience::People(&people)),
+        )
+        .await?;
+    }
+    notify_in(conn, &event(Kind::NewComment)).await?;
+    Ok(())
+}

@@ -31,6 +31,17 @@ pub(crate) enum Conn<'c> {
     Postgres(&'c mut PgConnection),
 }
 
+impl Conn<'_> {
+    /// The same connection, lent again for a shorter while, so one helper can run several
+    /// others in turn.
+    pub(crate) fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(c) => Conn::Sqlite(c),
+            Self::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
 impl<'c> From<&'c mut SqliteConnection> for Conn<'c> {
     fn from(conn: &'c mut SqliteConnection) -> Self {
         Self::Sqlite(conn)

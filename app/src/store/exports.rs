@@ -216,6 +216,7 @@ mod tests {
             body_html: "<p>link</p>".into(),
             message_id_domain: "example.org".into(),
             calendar: None,
+            headers: Vec::new(),
         }
     }
 

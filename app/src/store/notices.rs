@@ -202,6 +202,7 @@ mod tests {
             body_html: "<p>What happened.</p>".into(),
             message_id_domain: "example.org".into(),
             calendar: None,
+            headers: Vec::new(),
         }
     }
 

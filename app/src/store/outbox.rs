@@ -26,6 +26,8 @@ pub struct NewMail {
     pub message_id_domain: String,
     /// An iCalendar event to attach as `invite.ics`, such as a meeting's chosen time.
     pub calendar: Option<String>,
+    /// Extra headers, such as `List-Unsubscribe` or `In-Reply-To`, as (name, value).
+    pub headers: Vec<(String, String)>,
 }
 
 /// The mail still to deliver: rows neither sent nor given up on, and when the oldest was
@@ -51,6 +53,7 @@ pub struct OutboxMail {
     /// Attempts so far, this one included.
     pub attempts: i64,
     pub calendar: Option<String>,
+    pub headers: Vec<(String, String)>,
 }
 
 impl Store {
@@ -73,9 +76,15 @@ impl Store {
             let id = random_id()?;
             let message_id = format!("<{id}@{}>", mail.message_id_domain);
             let now = unix_now();
+            let headers = if mail.headers.is_empty() {
+                None
+            } else {
+                // A list of string pairs always serialises.
+                serde_json::to_string(&mail.headers).ok()
+            };
             sqlx::query(
             "INSERT INTO outbox (id, recipient, subject, body_text, body_html, message_id, \
-             created_at, next_attempt_at, attempts, calendar) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+             created_at, next_attempt_at, attempts, calendar, headers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10)",
         )
         .bind(&id)
         .bind(&mail.recipient)
@@ -86,6 +95,7 @@ impl Store {
         .bind(now)
         .bind(now)
         .bind(&mail.calendar)
+        .bind(&headers)
         .execute(&mut *c)
         .await?;
             Ok(id)
@@ -111,7 +121,7 @@ impl Store {
                AND sent_at IS NULL AND failed_at IS NULL \
                AND (claimed_until IS NULL OR claimed_until <= $2) \
              RETURNING id, recipient, subject, body_text, body_html, message_id, created_at, \
-                 attempts, calendar",
+                 attempts, calendar, headers",
             )
             .bind(now.saturating_add(lease_secs))
             .bind(now)
@@ -131,6 +141,10 @@ impl Store {
                         created_at: row.try_get("created_at")?,
                         attempts: row.try_get("attempts")?,
                         calendar: row.try_get("calendar")?,
+                        headers: row
+                            .try_get::<Option<String>, _>("headers")?
+                            .and_then(|json| serde_json::from_str(&json).ok())
+                            .unwrap_or_default(),
                     })
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -145,7 +159,7 @@ impl Store {
     pub async fn mark_mail_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             sqlx::query(
-                "UPDATE outbox SET sent_at = $1, body_text = '', body_html = '', calendar = NULL, \
+                "UPDATE outbox SET sent_at = $1, body_text = '', body_html = '', calendar = NULL, headers = NULL, \
              claimed_until = NULL, last_error = NULL, \
              recipient = CASE WHEN erase_when_sent THEN '' ELSE recipient END \
              WHERE id = $2 AND sent_at IS NULL",
@@ -258,6 +272,7 @@ mod tests {
             body_html: "<p>html with token abc</p>".into(),
             message_id_domain: "example.org".into(),
             calendar: None,
+            headers: Vec::new(),
         }
     }
 

@@ -10,13 +10,15 @@
 //! Secret ballots: see `migrations/0006_polls.sql`. Nothing here selects from `ballots` and
 //! `poll_participants` together, and a secret ballot is written with no voter and no time.
 
+use super::notifications::{Audience, Event, notify_in};
+use crate::notify::Kind;
 use sqlx::Row;
 
 use super::Conn;
 use super::engine::{Guarded, LockRow, SecretBallots};
 use super::groups::{About, group_of, record_activity};
 use super::threads::read_scope;
-use super::{NewMail, Store, StoreError, VersionChange, random_id};
+use super::{Store, StoreError, VersionChange, random_id};
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::polls::setup::PollSpec;
 use crate::domain::polls::{
@@ -125,20 +127,11 @@ pub enum OutcomeProblem {
     StillOpen,
 }
 
-/// A poll closed by the job, for the email to its author.
+/// A poll closed by the job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedPoll {
     pub id: String,
     pub title: String,
-    pub author_email: String,
-    pub author_name: String,
-}
-
-/// A member to tell about an outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recipient {
-    pub email: String,
-    pub name: String,
 }
 
 /// Marks as stored: "option=value" pairs separated by ";".
@@ -474,6 +467,21 @@ impl Store {
                         poll: id,
                     },
                     now,
+                )
+                .await?;
+                // A poll for named people asks only them.
+                let audience = if voter_ids.is_empty() {
+                    Audience::Members
+                } else {
+                    Audience::People(&voter_ids)
+                };
+                notify_in(
+                    Conn::from(&mut *tx),
+                    &Event::new(Kind::NewPoll, group_id, now)
+                        .by(author_id)
+                        .thread(thread_id)
+                        .poll(id)
+                        .to(audience),
                 )
                 .await?;
                 tx.commit().await?;
@@ -843,45 +851,37 @@ impl Store {
         })
     }
 
-    /// Closes every open poll whose time has come, and puts in the outbox, in the same
-    /// transaction, the email asking each author for the outcome.
-    pub async fn close_due_polls(
-        &self,
-        now: i64,
-        mail_for: impl Fn(&ClosedPoll) -> NewMail,
-    ) -> Result<Vec<ClosedPoll>, StoreError> {
+    /// Closes every open poll whose time has come and tells each author, in the same
+    /// transaction, so that they write the outcome.
+    pub async fn close_due_polls(&self, now: i64) -> Result<Vec<ClosedPoll>, StoreError> {
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
-                let rows = sqlx::query(
-            "UPDATE polls SET closed_at = closes_at WHERE closed_at IS NULL AND closes_at <= $1 \
-             RETURNING id, title, author_id",
-        )
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await?;
+                let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+                    "UPDATE polls SET closed_at = closes_at WHERE closed_at IS NULL AND closes_at <= $1 \
+                     RETURNING id, title, author_id, thread_id",
+                )
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await?;
                 let mut closed = Vec::new();
-                for row in rows {
-                    let author_id: Option<String> = row.try_get("author_id")?;
-                    let author: Option<(String, String)> =
-                match author_id {
-                    Some(id) => sqlx::query_as(
-                        "SELECT email, COALESCE(display_name, email) FROM accounts WHERE id = $1",
-                    )
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?,
-                    None => None,
-                };
-                    if let Some((author_email, author_name)) = author {
-                        let poll = ClosedPoll {
-                            id: row.try_get("id")?,
-                            title: row.try_get("title")?,
-                            author_email,
-                            author_name,
-                        };
-                        Store::enqueue_mail_in(Conn::from(&mut *tx), &mail_for(&poll)).await?;
-                        closed.push(poll);
+                for (id, title, author_id, thread_id) in rows {
+                    let group_id: Option<String> =
+                        sqlx::query_scalar("SELECT group_id FROM threads WHERE id = $1")
+                            .bind(&thread_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let (Some(author), Some(group_id)) = (author_id, group_id) {
+                        let people = [author];
+                        notify_in(
+                            Conn::from(&mut *tx),
+                            &Event::new(Kind::PollClosed, &group_id, now)
+                                .thread(&thread_id)
+                                .poll(&id)
+                                .to(Audience::People(&people)),
+                        )
+                        .await?;
                     }
+                    closed.push(ClosedPoll { id, title });
                 }
                 tx.commit().await?;
                 Ok(closed)
@@ -889,35 +889,62 @@ impl Store {
         })
     }
 
-    /// The members to tell about an outcome.
-    pub async fn outcome_recipients(
-        &self,
-        permit: &Permit,
-        poll_id: &str,
-    ) -> Result<Vec<Recipient>, StoreError> {
+    /// Tells people that a poll closes within 24 hours, once per poll, as each poll's author
+    /// chose: its undecided voters, all its voters, or the author. Returns how many polls.
+    pub async fn remind_closing_polls(&self, now: i64) -> Result<usize, StoreError> {
         on_engine!(self, |pool| {
-            let (group_id, _) = super::threads::thread_scope(permit)?;
-            let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT a.email, COALESCE(a.display_name, a.email) FROM polls p \
-             JOIN threads t ON t.id = p.thread_id \
-             JOIN memberships m ON m.group_id = t.group_id \
-             JOIN accounts a ON a.id = m.account_id \
-             WHERE p.id = $1 AND t.group_id = $2 ORDER BY a.email",
-            )
-            .bind(poll_id)
-            .bind(group_id)
-            .fetch_all(pool)
-            .await?;
-            Ok(rows
-                .into_iter()
-                .map(|(email, name)| Recipient { email, name })
-                .collect())
+            write_tx!(pool, |tx| {
+                let rows: Vec<(String, String, Option<String>, String, String, bool)> =
+                    sqlx::query_as(
+                        "UPDATE polls SET reminded_at = $1 WHERE closed_at IS NULL \
+                         AND reminded_at IS NULL AND closes_at > $2 AND closes_at <= $3 \
+                         AND remind <> 'nobody' \
+                         RETURNING id, thread_id, author_id, remind, \
+                             (SELECT group_id FROM threads t WHERE t.id = polls.thread_id) AS group_id, \
+                             voters_only",
+                    )
+                    .bind(now)
+                    .bind(now)
+                    .bind(now + 24 * 3600)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for (poll_id, thread_id, author_id, remind, group_id, voters_only) in &rows {
+                    let people: Vec<String> = match remind.as_str() {
+                        "author" => author_id.iter().cloned().collect(),
+                        _ => {
+                            let undecided = remind == "undecided";
+                            sqlx::query_scalar(
+                                "SELECT m.account_id FROM memberships m WHERE m.group_id = $1 \
+                                 AND (NOT $2 OR m.account_id IN \
+                                     (SELECT v.account_id FROM poll_voters v WHERE v.poll_id = $3)) \
+                                 AND (NOT $4 OR m.account_id NOT IN \
+                                     (SELECT pp.account_id FROM poll_participants pp WHERE pp.poll_id = $3))",
+                            )
+                            .bind(group_id)
+                            .bind(*voters_only)
+                            .bind(poll_id)
+                            .bind(undecided)
+                            .fetch_all(&mut *tx)
+                            .await?
+                        }
+                    };
+                    notify_in(
+                        Conn::from(&mut *tx),
+                        &Event::new(Kind::PollClosing, group_id, now)
+                            .thread(thread_id)
+                            .poll(poll_id)
+                            .to(Audience::People(&people)),
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(rows.len())
+            })
         })
     }
 
-    /// Writes (or rewrites) the outcome of a closed poll: the author's or an admin's. The
-    /// emails go in the outbox in the same transaction, the first time only.
-    #[expect(clippy::too_many_arguments, reason = "one outcome, each part named")]
+    /// Writes (or rewrites) the outcome of a closed poll: the author's or an admin's. The group
+    /// is told in the same transaction, the first time only.
     pub async fn set_outcome(
         &self,
         permit: &Permit,
@@ -926,7 +953,6 @@ impl Store {
         statement: &str,
         option: Option<usize>,
         now: i64,
-        mails: &[NewMail],
     ) -> Result<Result<(), OutcomeProblem>, StoreError> {
         on_engine!(self, |pool| {
             let (group_id, own_only) = super::threads::thread_scope(permit)?;
@@ -956,9 +982,14 @@ impl Store {
                     return Ok(Err(OutcomeProblem::StillOpen));
                 };
                 if first {
-                    for mail in mails {
-                        Store::enqueue_mail_in(Conn::from(&mut *tx), mail).await?;
-                    }
+                    notify_in(
+                        Conn::from(&mut *tx),
+                        &Event::new(Kind::Outcome, group_id, now)
+                            .by(account_id)
+                            .thread(&thread_id)
+                            .poll(poll_id),
+                    )
+                    .await?;
                     record_activity(
                         Conn::from(&mut *tx),
                         group_id,

@@ -206,6 +206,17 @@ impl Store {
                     thread.now,
                 )
                 .await?;
+                super::notifications::notify_in(
+                    Conn::from(&mut *tx),
+                    &super::notifications::Event::new(
+                        crate::notify::Kind::NewThread,
+                        group_id,
+                        thread.now,
+                    )
+                    .by(thread.author_id)
+                    .thread(thread.id),
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(())
             })
@@ -654,8 +665,8 @@ pub fn new_content_id() -> Result<String, StoreError> {
 mod tests {
     use super::*;
     use crate::domain::groups::Privacy;
+    use crate::store::NewComment;
     use crate::store::test_support::{admin_permit, settings, store};
-    use crate::store::{NewComment, NewMail};
 
     async fn thread_with_comment(store: &Store) -> (String, String) {
         store
@@ -682,9 +693,8 @@ mod tests {
             body: "Cucumber too",
             now: 11,
         };
-        let no_mail = |_: &crate::store::Mentioned| -> NewMail { unreachable!() };
         store
-            .post_comment(&participate, &comment, &[], no_mail)
+            .post_comment(&participate, &comment, &[])
             .await
             .unwrap()
             .unwrap();

@@ -9,16 +9,13 @@ use leptos::prelude::*;
 
 use super::PollAccess;
 use crate::AppState;
-use crate::domain::markdown;
 use crate::domain::polls::PollKind;
-use crate::domain::polls::calendar::{Event, ics};
 use crate::domain::polls::setup::{OUTCOME_MAX, check_outcome};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
-use crate::mail::{Block, Email};
 use crate::pages::threads::MARKDOWN_HINT;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
-use crate::store::{NewMail, OutcomeProblem, unix_now};
+use crate::store::{OutcomeProblem, unix_now};
 use crate::ui::{
     Button, Choice, ErrorSummary, Form, NavArea, Page, PageHeading, RadioGroup, Textarea,
     render_document,
@@ -127,11 +124,6 @@ pub async fn submit_outcome(
         Err(errors) => return Ok(render_outcome(&ctx, &access, statement, chosen, errors)),
     };
     let now = unix_now();
-    let mails = if poll.outcome.is_none() {
-        outcome_mails(&state, &access, &permit, &statement, option, now).await?
-    } else {
-        Vec::new()
-    };
     let saved = state
         .store
         .set_outcome(
@@ -141,7 +133,6 @@ pub async fn submit_outcome(
             statement.trim_end(),
             option,
             now,
-            &mails,
         )
         .await?;
     state.mailer.wake();
@@ -149,76 +140,6 @@ pub async fn submit_outcome(
         Ok(()) => Ok(see_other(&format!("{}?done=outcome", access.href()))),
         Err(OutcomeProblem::StillOpen) => Err(AppError::NotFound),
     }
-}
-
-async fn outcome_mails(
-    state: &AppState,
-    access: &PollAccess,
-    permit: &crate::domain::permissions::Permit,
-    statement: &str,
-    option: Option<usize>,
-    now: i64,
-) -> Result<Vec<NewMail>, AppError> {
-    let poll = &access.poll;
-    let link = format!("{}/p/{}", state.config.public_url, poll.id);
-    let start = option
-        .and_then(|n| poll.options.get(n))
-        .and_then(|o| o.starts_at);
-    let calendar = start.map(|start| {
-        let domain = state
-            .config
-            .public_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("quorum")
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("quorum")
-            .to_string();
-        ics(&Event {
-            uid: &format!("poll-{}@{domain}", poll.id),
-            stamp: now,
-            start,
-            duration_minutes: 60,
-            summary: &poll.title,
-            description: &format!("{}\n\n{link}", markdown::plain_text(statement, 2_000)),
-            url: &link,
-        })
-    });
-    let summary = markdown::plain_text(statement, 2_000);
-    let recipients = state.store.outcome_recipients(permit, &poll.id).await?;
-    Ok(recipients
-        .into_iter()
-        .map(|person| {
-            let mut blocks = vec![Block::Paragraph(format!(
-                "The {} \u{201c}{}\u{201d} in {} has closed, and this is its outcome:",
-                super::noun(poll.kind),
-                poll.title,
-                access.thread.group.group.name
-            ))];
-            if let Some(start) = start {
-                blocks.push(Block::Paragraph(format!(
-                    "The meeting is on {}. The attached invite.ics adds it to your calendar.",
-                    zones::format_in_zone(start, &jiff::tz::TimeZone::UTC)
-                )));
-            }
-            blocks.push(Block::Paragraph(summary.clone()));
-            blocks.push(Block::Link {
-                text: "See the results and the outcome on Quorum".into(),
-                href: link.clone(),
-            });
-            blocks.push(Block::Paragraph(
-                "You get this email because you are a member of the group.".into(),
-            ));
-            let mut mail = state.mailer.prepare(Email::compose(
-                &person.email,
-                format!("Outcome: {}", poll.title),
-                &blocks,
-            ));
-            mail.calendar = calendar.clone();
-            mail
-        })
-        .collect())
 }
 
 fn render_outcome(

@@ -180,31 +180,3 @@ pub fn noun(kind: PollKind) -> &'static str {
         _ => "poll",
     }
 }
-
-/// The email that tells a poll's author it has closed and asks for the outcome.
-pub fn closed_poll_mail(
-    mailer: &crate::mail::Mailer,
-    public_url: &str,
-    poll: &crate::store::ClosedPoll,
-) -> crate::store::NewMail {
-    use crate::mail::{Block, Email};
-    let link = format!("{public_url}/p/{}/outcome", poll.id);
-    mailer.prepare(Email::compose(
-        &poll.author_email,
-        format!("Your poll has closed: {}", poll.title),
-        &[
-            Block::Paragraph(format!(
-                "Your poll \u{201c}{}\u{201d} reached its closing time, and voting has ended.",
-                poll.title
-            )),
-            Block::Paragraph(
-                "Write the outcome: what was decided and what happens next. Every member of the group gets it by email."
-                    .into(),
-            ),
-            Block::Link {
-                text: "Write the outcome on Quorum".into(),
-                href: link,
-            },
-        ],
-    ))
-}

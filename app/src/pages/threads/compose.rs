@@ -13,8 +13,6 @@ use crate::domain::markdown;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{COMMENT_MAX, COMMENTS_PER_PAGE, check_comment, mentions};
 use crate::domain::validation::FormErrors;
-use crate::mail::Email;
-use crate::mail::templates::Block;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{Comment, CommentProblem, NewComment, new_content_id, unix_now};
 use crate::ui::{
@@ -87,14 +85,6 @@ pub async fn submit(
         return render(&ctx, &state, &access, parent, body, errors, preview).await;
     }
     let comment_id = new_content_id()?;
-    let author = viewer.name().to_string();
-    let thread_title = access.thread.title.clone();
-    let link = format!(
-        "{}/t/{}/comments/{comment_id}",
-        state.config.public_url, access.thread.id
-    );
-    let excerpt = markdown::plain_text(&body, 300);
-    let mailer = state.mailer.clone();
     let posted = state
         .store
         .post_comment(
@@ -108,26 +98,6 @@ pub async fn submit(
                 now: unix_now(),
             },
             &mentions(&body),
-            |person| {
-                mailer.prepare(Email::compose(
-                    &person.email,
-                    format!("{author} mentioned you in \u{201c}{thread_title}\u{201d}"),
-                    &[
-                        Block::Paragraph(format!(
-                            "{author} mentioned you in a comment in the thread \u{201c}{thread_title}\u{201d} on Quorum:"
-                        )),
-                        Block::Paragraph(excerpt.clone()),
-                        Block::Link {
-                            text: "Read the comment on Quorum".into(),
-                            href: link.clone(),
-                        },
-                        Block::Paragraph(
-                            "You get this email because you are a member of the group and someone typed your handle."
-                                .into(),
-                        ),
-                    ],
-                ))
-            },
         )
         .await?;
     state.mailer.wake();

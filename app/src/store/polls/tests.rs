@@ -46,19 +46,10 @@ async fn poll(store: &Store, id: &str, anonymous: bool) -> Permit {
     admin_permit(store, "garden", Action::Participate).await
 }
 
-fn mail_to(recipient: &str, subject: &str) -> NewMail {
-    NewMail {
-        recipient: recipient.into(),
-        subject: subject.into(),
-        body_text: String::new(),
-        body_html: String::new(),
-        message_id_domain: "example.org".into(),
-        calendar: None,
-    }
-}
-
-async fn outbox_count(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+async fn told(store: &Store, kind: &str, account: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE kind = $1 AND account_id = $2")
+        .bind(kind)
+        .bind(account)
         .fetch_one(store.sqlite())
         .await
         .unwrap()
@@ -233,25 +224,25 @@ async fn closed_polls_take_no_ballots_and_the_job_closes_them_once_with_one_emai
             .unwrap(),
         Err(CastProblem::Closed)
     );
-    let mail = |p: &ClosedPoll| mail_to(&p.author_email, &format!("Closed: {}", p.title));
     assert!(
         store
-            .close_due_polls(closes_at - 1, mail)
+            .close_due_polls(closes_at - 1)
             .await
             .unwrap()
             .is_empty()
     );
-    let closed = store.close_due_polls(closes_at, mail).await.unwrap();
+    let closed = store.close_due_polls(closes_at).await.unwrap();
     assert_eq!(closed.len(), 1);
-    assert_eq!(closed[0].author_email, "ann@example.org");
+    assert_eq!(closed[0].title, "Which seeds?");
     assert!(
         store
-            .close_due_polls(closes_at + 60, mail)
+            .close_due_polls(closes_at + 60)
             .await
             .unwrap()
             .is_empty()
     );
-    assert_eq!(outbox_count(&store).await, 1);
+    // The author is told once.
+    assert_eq!(told(&store, "poll_closed", "a1").await, 1);
 }
 
 #[tokio::test]
@@ -259,10 +250,17 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
     let (_dir, store) = store().await;
     thread(&store).await;
     let member = poll(&store, "p1", false).await;
-    let mails = [mail_to("ann@example.org", "Outcome")];
+    store
+        .find_or_create_account("a2", "bea@example.org", 1)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO memberships (group_id, account_id, role, joined_at) VALUES ('g', 'a2', 'member', 1)")
+        .execute(store.sqlite())
+        .await
+        .unwrap();
     assert_eq!(
         store
-            .set_outcome(&member, "p1", "a1", "Tomatoes", None, NOW + 1, &mails)
+            .set_outcome(&member, "p1", "a1", "Tomatoes", None, NOW + 1)
             .await
             .unwrap(),
         Err(OutcomeProblem::StillOpen)
@@ -281,7 +279,7 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
     );
     for (text, at) in [("Tomatoes", NOW + 4), ("Tomatoes, and beans", NOW + 5)] {
         store
-            .set_outcome(&member, "p1", "a1", text, None, at, &mails)
+            .set_outcome(&member, "p1", "a1", text, None, at)
             .await
             .unwrap()
             .unwrap();
@@ -291,7 +289,9 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
     let outcome = poll.outcome.unwrap();
     assert_eq!(outcome.statement, "Tomatoes, and beans");
     assert_eq!(outcome.at, NOW + 4);
-    assert_eq!(outbox_count(&store).await, 1);
+    // The other member is told once, and its writer not at all.
+    assert_eq!(told(&store, "outcome", "a2").await, 1);
+    assert_eq!(told(&store, "outcome", "a1").await, 0);
 }
 
 #[tokio::test]
