@@ -23,6 +23,8 @@ pub struct Viewer {
     pub session_id: String,
     /// The zone the person reads times in (IANA name, "UTC" until they choose one).
     pub time_zone: String,
+    /// How many of their notifications are unread, for the header (at most 100).
+    pub unread_notifications: i64,
 }
 
 impl Viewer {

@@ -523,7 +523,7 @@ mod tests {
             ..SettingsAnswers::default()
         };
         let errors = check_settings(&bad, PrivacyBounds::default()).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(
             fields,
             ["name", "handle", "description", "privacy", "join_mode"]

@@ -5,7 +5,8 @@
 /// One problem with one field: the field's `id` (the error summary links to it) and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// Usually a fixed name; a field made per item (such as one per group) owns its name.
+    pub field: std::borrow::Cow<'static, str>,
     pub message: String,
 }
 
@@ -19,8 +20,13 @@ impl FormErrors {
     }
 
     /// Records a problem. A field keeps only its first problem, the one to fix first.
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        if self.for_field(field).is_none() {
+    pub fn add(
+        &mut self,
+        field: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) {
+        let field = field.into();
+        if self.for_field(&field).is_none() {
             self.0.push(FieldError {
                 field,
                 message: message.into(),
@@ -32,7 +38,7 @@ impl FormErrors {
     /// bad entry on several lines: each gets its own line in the error summary.
     pub fn add_another(&mut self, field: &'static str, message: impl Into<String>) {
         self.0.push(FieldError {
-            field,
+            field: field.into(),
             message: message.into(),
         });
     }
@@ -165,7 +171,7 @@ mod tests {
             errors.for_field("name").as_deref(),
             Some("Enter your full name")
         );
-        let order: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let order: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(order, ["name", "email"]);
     }
 

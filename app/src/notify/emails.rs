@@ -13,8 +13,9 @@ use crate::domain::polls::PollKind;
 use crate::domain::time::zones;
 use crate::mail::{Block, Email, Mailer};
 use crate::notify::Kind;
+use crate::notify::digest;
 use crate::notify::tokens::{Scope, reply_local_part, unsubscribe_token};
-use crate::store::{NewMail, NotificationItem, PendingEmail};
+use crate::store::{DigestContent, DueDigest, NewMail, NotificationItem, PendingEmail};
 
 /// The longest excerpt of posted words an email carries.
 const EXCERPT_CHARS: usize = 2_000;
@@ -259,6 +260,106 @@ impl Composer<'_> {
                 },
             ));
         }
+        Some(mail)
+    }
+}
+
+impl Composer<'_> {
+    /// The catch-up digest for `due`: what is in `content`, grouped by group and thread, and
+    /// the polls waiting for their vote. `None` when there is nothing to tell.
+    pub fn compose_digest(&self, due: &DueDigest, content: &DigestContent) -> Option<NewMail> {
+        if content.is_empty() {
+            return None;
+        }
+        let url = self.public_url;
+        let zone = zones::zone(&due.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let new = content.items.len();
+        let polls = content.polls.len();
+        let mut counts = Vec::new();
+        if new > 0 {
+            counts.push(format!(
+                "{new} new {}",
+                if new == 1 {
+                    "notification"
+                } else {
+                    "notifications"
+                }
+            ));
+        }
+        if polls > 0 {
+            counts.push(format!(
+                "{polls} {} waiting for your vote",
+                if polls == 1 { "poll" } else { "polls" }
+            ));
+        }
+        let subject = format!("Your Quorum digest: {}", counts.join(" and "));
+        let mut blocks = vec![Block::Paragraph(format!(
+            "Here is what you have not read on Quorum since your last digest: {}.",
+            counts.join(" and ")
+        ))];
+        let mut group = None;
+        let mut thread = None;
+        for item in &content.items {
+            if group != Some(&item.group_id) {
+                group = Some(&item.group_id);
+                thread = None;
+                blocks.push(Block::Heading(item.group_name.clone()));
+            }
+            if thread != Some(&item.thread_id) {
+                thread = Some(&item.thread_id);
+                if let Some(title) = &item.thread_title {
+                    blocks.push(Block::Paragraph(format!("In \u{201c}{title}\u{201d}:")));
+                }
+            }
+            blocks.push(Block::Link {
+                text: format!(
+                    "{} ({})",
+                    describe(item),
+                    zones::format_short_in_zone(item.created_at, &zone)
+                ),
+                href: format!("{url}{}", href(item)),
+            });
+        }
+        if polls > 0 {
+            blocks.push(Block::Heading("Polls waiting for your vote".into()));
+            for poll in &content.polls {
+                blocks.push(Block::Link {
+                    text: format!(
+                        "\u{201c}{}\u{201d} in {}, closes {}",
+                        poll.title,
+                        poll.group_name,
+                        zones::format_in_zone(poll.closes_at, &zone)
+                    ),
+                    href: format!("{url}/p/{}", poll.id),
+                });
+            }
+        }
+        let frequency = digest::Frequency::parse(&due.digest).map_or("", digest::Frequency::label);
+        blocks.push(Block::Paragraph(format!(
+            "You get this digest because you asked for one in your notification settings ({}), at 06:00 in your time zone. It is not sent when there is nothing new.",
+            frequency.to_lowercase()
+        )));
+        blocks.push(Block::Link {
+            text: "Change your notification settings".into(),
+            href: format!("{url}/notifications/settings"),
+        });
+        let unsubscribe = format!(
+            "{url}/unsubscribe/{}",
+            unsubscribe_token(self.mail_key, &due.account_id, &Scope::Digest)
+        );
+        blocks.push(Block::Link {
+            text: "Stop the digest".into(),
+            href: unsubscribe.clone(),
+        });
+        let mut mail = self
+            .mailer
+            .prepare(Email::compose(&due.email, subject, &blocks));
+        mail.headers
+            .push(("List-Unsubscribe".into(), format!("<{unsubscribe}>")));
+        mail.headers.push((
+            "List-Unsubscribe-Post".into(),
+            "List-Unsubscribe=One-Click".into(),
+        ));
         Some(mail)
     }
 }

@@ -11,6 +11,7 @@
 //!
 //! Nobody is told of their own actions, and only members of the item's group are told at all.
 
+pub mod digest;
 pub mod emails;
 pub mod tokens;
 

@@ -30,6 +30,7 @@ impl Ctx {
             signed_in_as: self.viewer.as_ref().map(|v| v.name().to_string()),
             csrf_token: self.csrf_token.clone(),
             path: self.path.clone(),
+            unread_notifications: self.viewer.as_ref().map_or(0, |v| v.unread_notifications),
         }
     }
 

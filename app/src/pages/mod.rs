@@ -18,6 +18,7 @@ pub mod home;
 pub mod info;
 pub mod invitations;
 pub mod kept_answers;
+pub mod notifications;
 pub mod operator;
 pub mod polls;
 pub mod search;
@@ -107,6 +108,20 @@ pub fn router() -> Router<AppState> {
         )
         .route("/signed-out", get(sign_in::sign_out::show))
         .route("/dashboard", get(dashboard::show))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::mark_read))
+        .route(
+            "/notifications/settings",
+            get(notifications::settings).post(notifications::save_settings),
+        )
+        .route(
+            "/t/{id}/notifications",
+            get(notifications::thread_settings).post(notifications::save_thread_settings),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            get(notifications::show_unsubscribe).post(notifications::unsubscribe),
+        )
         .route("/answers/{id}", get(kept_answers::show))
         .merge(group_routes())
         .merge(thread_routes())
@@ -181,7 +196,10 @@ fn poll_routes() -> Router<AppState> {
     Router::new()
         .route("/t/{id}/polls/new", get(new::show).post(new::submit))
         .route("/p/{id}", get(show::show))
-        .route("/p/{id}/vote", post(vote::submit))
+        .route(
+            "/p/{id}/vote",
+            get(vote::check_from_link).post(vote::submit),
+        )
         .route("/p/{id}/edit", get(edit::show).post(edit::submit))
         .route("/p/{id}/history", get(history::show))
         .route("/p/{id}/votes", get(lists::votes))

@@ -34,6 +34,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
                         has_password: row.has_password,
                         session_id: row.public_id,
                         time_zone: row.time_zone,
+                        unread_notifications: row.unread_notifications,
                     })
                 }
                 Ok(None) => {

@@ -25,6 +25,8 @@ const POLL_CLOSING_EVERY: Duration = Duration::from_secs(10);
 /// Often enough that the email follows the request within seconds; a run with nothing to
 /// build is one indexed query.
 const EXPORT_BUILDING_EVERY: Duration = Duration::from_secs(3);
+/// How often due digests are looked for: they go out within a minute of 06:00.
+const DIGESTS_EVERY: Duration = Duration::from_secs(30);
 /// How many notification emails are written in one transaction.
 const NOTIFICATION_BATCH: i64 = 200;
 
@@ -35,6 +37,68 @@ pub fn start(state: &AppState) {
     tokio::spawn(end_support_grants(state.clone()));
     tokio::spawn(build_exports(state.clone()));
     tokio::spawn(notification_emails(state.clone()));
+    tokio::spawn(send_digests(state.clone()));
+}
+
+/// Sends the catch-up digests that are due, each at 06:00 in its person's zone, and works out
+/// when each person's next one is due. A digest with nothing in it is not sent.
+async fn send_digests(state: AppState) {
+    let mut every = tokio::time::interval(DIGESTS_EVERY);
+    loop {
+        every.tick().await;
+        let sent = digests_due(&state).await;
+        state.metrics.record_job(Job::SendDigests, &sent);
+        match sent {
+            Ok(0) => {}
+            Ok(n) => {
+                info!("sent {n} digests");
+                state.mailer.wake_sender();
+            }
+            Err(e) => warn!("sending digests failed: {e}"),
+        }
+    }
+}
+
+async fn digests_due(state: &AppState) -> Result<usize, crate::store::StoreError> {
+    use crate::notify::digest::{Frequency, following};
+    let composer = crate::notify::emails::Composer {
+        mailer: &state.mailer,
+        public_url: &state.config.public_url,
+        mail_key: &state.config.mail_key,
+        reply_domain: state.config.reply_domain.as_deref(),
+    };
+    let mut sent = 0;
+    loop {
+        let now = unix_now();
+        let due = state.store.due_digests(now, 50).await?;
+        if due.is_empty() {
+            return Ok(sent);
+        }
+        for person in due {
+            let zone = crate::domain::time::zones::zone(&person.time_zone)
+                .unwrap_or(jiff::tz::TimeZone::UTC);
+            let frequency = Frequency::parse(&person.digest).unwrap_or(Frequency::Off);
+            let next = following(person.digest_due_at, now, frequency, &zone);
+            let content = state
+                .store
+                .digest_content(&person.account_id, person.digest_sent_at, now)
+                .await?;
+            let mail = composer.compose_digest(&person, &content);
+            let finished = state
+                .store
+                .finish_digest(
+                    &person.account_id,
+                    person.digest_due_at,
+                    next,
+                    now,
+                    mail.as_ref(),
+                )
+                .await?;
+            if finished && mail.is_some() {
+                sent += 1;
+            }
+        }
+    }
 }
 
 /// Writes the emails of new notifications into the outbox: woken with the mailer after every

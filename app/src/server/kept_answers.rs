@@ -53,6 +53,7 @@ pub async fn keep(State(state): State<AppState>, request: Request, next: Next) -
             signed_in_as: auth.viewer.as_ref().map(|v| v.name().to_string()),
             csrf_token: auth.csrf.expose().to_string(),
             path: parts.uri.path().to_string(),
+            unread_notifications: auth.viewer.as_ref().map_or(0, |v| v.unread_notifications),
         })
         .unwrap_or_default();
     let response = next

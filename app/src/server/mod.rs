@@ -142,6 +142,7 @@ fn loggable_path(path: &str) -> String {
         "/account/email/confirm/",
         "/account/export/",
         "/invitations/",
+        "/unsubscribe/",
     ] {
         if path.starts_with(route) && path.len() > route.len() {
             return format!("{route}{{token}}");

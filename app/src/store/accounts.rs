@@ -66,6 +66,8 @@ pub struct SessionAccount {
     pub has_password: bool,
     /// The zone the person reads times in (IANA name).
     pub time_zone: String,
+    /// How many of their notifications in the app are unread (at most 100).
+    pub unread_notifications: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -452,9 +454,17 @@ impl Store {
                 password_hash: Option<String>,
                 last_seen_at: i64,
                 time_zone: String,
+                unread: i64,
             }
             let row: Option<Row> = sqlx::query_as(
-            "SELECT s.public_id, a.id AS account_id, a.email, a.display_name, a.password_hash, s.last_seen_at, a.time_zone \
+            "SELECT s.public_id, a.id AS account_id, a.email, a.display_name, a.password_hash, s.last_seen_at, a.time_zone, \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n \
+                     JOIN memberships m ON m.group_id = n.group_id AND m.account_id = n.account_id \
+                     LEFT JOIN threads t ON t.id = n.thread_id \
+                     LEFT JOIN comments c ON c.id = n.comment_id \
+                     WHERE n.account_id = a.id AND n.in_app AND n.read_at IS NULL \
+                       AND (n.thread_id IS NULL OR t.deleted_at IS NULL) \
+                       AND (n.comment_id IS NULL OR c.deleted_at IS NULL) LIMIT 100) AS unread_rows) AS unread \
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
         )
         .bind(id_hash)
@@ -468,6 +478,7 @@ impl Store {
                 password_hash,
                 last_seen_at,
                 time_zone,
+                unread,
             }) = row
             else {
                 return Ok(None);
@@ -498,6 +509,7 @@ impl Store {
                 display_name,
                 has_password: password_hash.is_some(),
                 time_zone,
+                unread_notifications: unread,
             }))
         })
     }

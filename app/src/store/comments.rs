@@ -513,8 +513,8 @@ impl Store {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::Participate)?;
             write_tx!(pool, |tx| {
-                let open: Option<i64> = sqlx::query_scalar(
-                    "SELECT c.seq FROM comments c JOIN threads t ON t.id = c.thread_id \
+                let open: Option<(i64, Option<String>, String)> = sqlx::query_as(
+                    "SELECT c.seq, c.author_id, c.thread_id FROM comments c JOIN threads t ON t.id = c.thread_id \
              WHERE c.id = $1 AND c.deleted_at IS NULL AND t.group_id = $2 \
              AND t.deleted_at IS NULL AND t.closed_at IS NULL",
                 )
@@ -522,9 +522,9 @@ impl Store {
                 .bind(group_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                if open.is_none() {
+                let Some((_, author, thread_id)) = open else {
                     return Ok(false);
-                }
+                };
                 let removed = sqlx::query(
                     "DELETE FROM reactions WHERE comment_id = $1 AND account_id = $2 AND kind = $3",
                 )
@@ -544,6 +544,20 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+                    let people: Vec<String> = author.into_iter().collect();
+                    super::notifications::notify_in(
+                        Conn::from(&mut *tx),
+                        &super::notifications::Event::new(
+                            crate::notify::Kind::Reaction,
+                            group_id,
+                            now,
+                        )
+                        .by(account_id)
+                        .thread(&thread_id)
+                        .comment(comment_id)
+                        .to(super::notifications::Audience::People(&people)),
+                    )
+                    .await?;
                 }
                 tx.commit().await?;
                 Ok(true)

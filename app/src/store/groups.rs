@@ -11,6 +11,8 @@
 
 use super::Conn;
 use super::engine::{Guarded, LockRow};
+use super::notifications::{Audience, Event, notify_in};
+use crate::notify::Kind;
 
 use super::{NewMail, Store, StoreError, random_id};
 use crate::domain::groups::{JoinMode, MemberPermissions, Privacy, Settings};
@@ -967,7 +969,8 @@ impl Store {
         })
     }
 
-    /// Records a request to join. Asking twice keeps the first request.
+    /// Records a request to join and tells the group's admins, together. Asking twice keeps
+    /// the first request, and tells no one again.
     pub async fn ask_to_join(
         &self,
         permit: &Permit,
@@ -977,18 +980,31 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_engine!(self, |pool| {
             let group_id = group_of(permit, Action::AskToJoin)?;
-            sqlx::query(
-                "INSERT INTO join_requests (id, group_id, account_id, introduction, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id, account_id) DO NOTHING",
-            )
-            .bind(random_id()?)
-            .bind(group_id)
-            .bind(account_id)
-            .bind(introduction)
-            .bind(now)
-            .execute(pool)
-            .await?;
-            Ok(())
+            write_tx!(pool, |tx| {
+                let asked = sqlx::query(
+                    "INSERT INTO join_requests (id, group_id, account_id, introduction, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id, account_id) DO NOTHING",
+                )
+                .bind(random_id()?)
+                .bind(group_id)
+                .bind(account_id)
+                .bind(introduction)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if asked == 1 {
+                    notify_in(
+                        Conn::from(&mut *tx),
+                        &Event::new(Kind::MembershipRequest, group_id, now)
+                            .by(account_id)
+                            .to(Audience::Admins),
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            })
         })
     }
 
@@ -1020,13 +1036,15 @@ impl Store {
         })
     }
 
-    /// Approves (the person becomes a member) or ignores a waiting request. Returns the
-    /// requester's account id, or `None` when there is no such waiting request.
+    /// Approves (the person becomes a member, and is told) or ignores a waiting request, as
+    /// `admin_id`. Returns the requester's account id, or `None` when there is no such waiting
+    /// request.
     pub async fn decide_join_request(
         &self,
         permit: &Permit,
         request_id: &str,
         approve: bool,
+        admin_id: &str,
         now: i64,
     ) -> Result<Option<String>, StoreError> {
         on_engine!(self, |pool| {
@@ -1055,6 +1073,14 @@ impl Store {
                 };
                 if approve {
                     add_member(Conn::from(&mut *tx), group_id, &account_id, now).await?;
+                    let people = [account_id.clone()];
+                    notify_in(
+                        Conn::from(&mut *tx),
+                        &Event::new(Kind::RequestApproved, group_id, now)
+                            .by(admin_id)
+                            .to(Audience::People(&people)),
+                    )
+                    .await?;
                 }
                 tx.commit().await?;
                 Ok(Some(account_id))
@@ -1248,10 +1274,10 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         on_engine!(self, |pool| {
             write_tx!(pool, |tx| {
-                let group_id: Option<String> = sqlx::query_scalar(
+                let accepted: Option<(String, Option<String>)> = sqlx::query_as(
             "UPDATE invitations SET accepted_at = $1, accepted_by = $2 \
              WHERE token_hash = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $4 \
-             RETURNING group_id",
+             RETURNING group_id, invited_by",
         )
         .bind(now)
         .bind(account_id)
@@ -1259,10 +1285,18 @@ impl Store {
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-                let Some(group_id) = group_id else {
+                let Some((group_id, inviter)) = accepted else {
                     return Ok(None);
                 };
                 add_member(Conn::from(&mut *tx), &group_id, account_id, now).await?;
+                let people: Vec<String> = inviter.into_iter().collect();
+                notify_in(
+                    Conn::from(&mut *tx),
+                    &Event::new(Kind::InvitationAccepted, &group_id, now)
+                        .by(account_id)
+                        .to(Audience::People(&people)),
+                )
+                .await?;
                 let handle: String = sqlx::query_scalar("SELECT handle FROM groups WHERE id = $1")
                     .bind(&group_id)
                     .fetch_one(&mut *tx)

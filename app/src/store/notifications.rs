@@ -103,7 +103,8 @@ fn case_of(kind: Kind, pick: impl Fn(crate::notify::Delivery) -> String) -> Stri
 }
 
 /// Writes a notification for each person who hears of `event`, in the caller's transaction.
-/// People already told of the same comment (a reply that also mentions them) are told once.
+/// A new comment tells each person once: one who was told it replies to them is not told again
+/// that it mentions them, nor that it was posted.
 /// Returns how many were told; the caller wakes the mailer after committing.
 pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, StoreError> {
     let kind = event.kind;
@@ -144,7 +145,8 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
          LEFT JOIN thread_volumes tv ON tv.account_id = m.account_id AND tv.thread_id = ? \
          WHERE m.group_id = ? AND m.account_id <> ? AND {VOLUME_SQL} IN ({heard}){who} \
            AND NOT EXISTS (SELECT 1 FROM notifications n \
-               WHERE n.account_id = m.account_id AND n.comment_id = ?)"
+               WHERE n.account_id = m.account_id AND n.comment_id = ? \
+                 AND n.kind IN ('reply', 'mention', 'new_comment'))"
     );
     on_conn!(conn, |c| {
         let mut query = sqlx::query(statement)
@@ -160,8 +162,9 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
         for person in people {
             query = query.bind(person);
         }
+        let once_per_comment = matches!(kind, Kind::Reply | Kind::Mention | Kind::NewComment);
         Ok(query
-            .bind(event.comment_id)
+            .bind(event.comment_id.filter(|_| once_per_comment))
             .execute(&mut *c)
             .await?
             .rows_affected())
@@ -460,6 +463,41 @@ impl Store {
         })
     }
 
+    /// How often `account_id` wants a digest (`digest`), and on which weekday (1 = Monday).
+    pub async fn digest_setting(&self, account_id: &str) -> Result<(String, i16), StoreError> {
+        on_engine!(self, |pool| {
+            let row: Option<(String, i16)> =
+                sqlx::query_as("SELECT digest, digest_day FROM accounts WHERE id = $1")
+                    .bind(account_id)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(row.unwrap_or_else(|| ("off".into(), 1)))
+        })
+    }
+
+    /// Saves how often `account_id` wants a digest and when the next one is due (`None` when
+    /// off).
+    pub async fn set_digest(
+        &self,
+        account_id: &str,
+        digest: &str,
+        day: i16,
+        due_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        on_engine!(self, |pool| {
+            sqlx::query(
+                "UPDATE accounts SET digest = $1, digest_day = $2, digest_due_at = $3 WHERE id = $4",
+            )
+            .bind(digest)
+            .bind(day)
+            .bind(due_at)
+            .bind(account_id)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
     /// The volume `account_id` chose for `thread_id`, if any.
     pub async fn thread_volume(
         &self,
@@ -684,6 +722,142 @@ impl Store {
                 }
                 tx.commit().await?;
                 Ok(handled)
+            })
+        })
+    }
+}
+
+/// A person whose catch-up digest is due.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DueDigest {
+    pub account_id: String,
+    pub email: String,
+    pub time_zone: String,
+    pub digest: String,
+    pub digest_due_at: i64,
+    /// When the last one was sent; what is newer goes in this one.
+    pub digest_sent_at: Option<i64>,
+}
+
+/// An open poll someone has not voted in, for their digest.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WaitingPoll {
+    pub id: String,
+    pub title: String,
+    pub group_name: String,
+    pub closes_at: i64,
+}
+
+/// What a digest tells: unread notifications newer than the last digest, by group and thread,
+/// and the open polls waiting for the person's vote.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DigestContent {
+    pub items: Vec<NotificationItem>,
+    pub polls: Vec<WaitingPoll>,
+}
+
+impl DigestContent {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.polls.is_empty()
+    }
+}
+
+impl Store {
+    /// Up to `limit` people whose digest is due at `now`.
+    pub async fn due_digests(&self, now: i64, limit: i64) -> Result<Vec<DueDigest>, StoreError> {
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT id AS account_id, email, time_zone, digest, digest_due_at, digest_sent_at \
+                 FROM accounts WHERE digest_due_at IS NOT NULL AND digest_due_at <= $1 \
+                 AND digest <> 'off' ORDER BY digest_due_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// What `account_id`'s digest holds: unread notifications made after `since` (all unread
+    /// ones when `None`), about what they may still read, grouped by group then thread; and
+    /// the open polls of their groups (but muted ones) they may vote in and have not, by
+    /// closing time.
+    pub async fn digest_content(
+        &self,
+        account_id: &str,
+        since: Option<i64>,
+        now: i64,
+    ) -> Result<DigestContent, StoreError> {
+        on_engine!(self, |pool| {
+            let rows: Vec<ItemRow> = sqlx::query_as(sql!(
+                "SELECT {ITEM_COLUMNS_SQL} FROM notifications n {ITEM_JOINS_SQL} \
+                 WHERE n.account_id = ? AND n.in_app AND n.read_at IS NULL \
+                   AND n.created_at > ? AND {READABLE_SQL} \
+                 ORDER BY lower(g.name), g.id, t.title, n.thread_id, n.created_at LIMIT 200"
+            ))
+            .bind(account_id)
+            .bind(since.unwrap_or(i64::MIN))
+            .fetch_all(pool)
+            .await?;
+            let polls: Vec<WaitingPoll> = sqlx::query_as(
+                "SELECT p.id, p.title, g.name AS group_name, p.closes_at FROM polls p \
+                 JOIN threads t ON t.id = p.thread_id AND t.deleted_at IS NULL \
+                 JOIN groups g ON g.id = t.group_id \
+                 JOIN memberships m ON m.group_id = g.id AND m.account_id = $1 \
+                 JOIN accounts a ON a.id = m.account_id \
+                 WHERE p.closed_at IS NULL AND p.closes_at > $2 \
+                   AND COALESCE(m.volume, a.default_volume) <> 'mute' \
+                   AND (NOT p.voters_only OR EXISTS (SELECT 1 FROM poll_voters v \
+                       WHERE v.poll_id = p.id AND v.account_id = $1)) \
+                   AND NOT EXISTS (SELECT 1 FROM poll_participants pp \
+                       WHERE pp.poll_id = p.id AND pp.account_id = $1) \
+                 ORDER BY p.closes_at, p.id LIMIT 50",
+            )
+            .bind(account_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await?;
+            Ok(DigestContent {
+                items: rows.into_iter().filter_map(ItemRow::item).collect(),
+                polls,
+            })
+        })
+    }
+
+    /// Records that the digest due at `due_at` was handled: the next is due at `next` (none
+    /// when `None`), and `mail`, if any, goes in the outbox in the same transaction. Only one
+    /// server handles each digest: `false` when another one already did.
+    pub async fn finish_digest(
+        &self,
+        account_id: &str,
+        due_at: i64,
+        next: Option<i64>,
+        now: i64,
+        mail: Option<&super::NewMail>,
+    ) -> Result<bool, StoreError> {
+        on_engine!(self, |pool| {
+            write_tx!(pool, |tx| {
+                let claimed = sqlx::query(
+                    "UPDATE accounts SET digest_due_at = $1, \
+                     digest_sent_at = CASE WHEN $2 THEN $3 ELSE digest_sent_at END \
+                     WHERE id = $4 AND digest_due_at = $5",
+                )
+                .bind(next)
+                .bind(mail.is_some())
+                .bind(now)
+                .bind(account_id)
+                .bind(due_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if claimed != 1 {
+                    return Ok(false);
+                }
+                if let Some(mail) = mail {
+                    Store::enqueue_mail_in(Conn::from(&mut *tx), mail).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
             })
         })
     }

@@ -389,8 +389,8 @@ impl Store {
             "INSERT INTO polls (id, thread_id, author_id, kind, template, title, details, \
              created_at, closes_at, anonymous, hide_results, reason_mode, reason_max, \
              allow_change, voters_only, none_of_the_above, min_choices, max_choices, score_min, \
-             score_max, dot_total, method, count_target) \
-             SELECT $1, t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
+             score_max, dot_total, method, count_target, remind) \
+             SELECT $1, t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25 \
              FROM threads t WHERE t.id = $23 AND t.group_id = $24 AND t.deleted_at IS NULL \
              AND t.closed_at IS NULL",
         )
@@ -418,6 +418,7 @@ impl Store {
         .bind(r.count_target)
         .bind(thread_id)
         .bind(group_id)
+        .bind(spec.remind)
         .execute(&mut *tx)
         .await?;
                 if inserted.rows_affected() == 0 {
@@ -957,14 +958,22 @@ impl Store {
         on_engine!(self, |pool| {
             let (group_id, own_only) = super::threads::thread_scope(permit)?;
             write_tx!(pool, |tx| {
-                let first: Option<(bool, String)> = sqlx::query_as(
+                // Whether this is the first outcome is read under the poll's lock, so that two
+                // outcomes written at once (or within one second) tell the group once.
+                tx.lock_row(Guarded::Poll, poll_id).await?;
+                let unwritten: Option<bool> =
+                    sqlx::query_scalar("SELECT outcome_at IS NULL FROM polls WHERE id = $1")
+                        .bind(poll_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let written: Option<String> = sqlx::query_scalar(
                     "UPDATE polls SET closed_at = COALESCE(closed_at, closes_at), \
              outcome_at = COALESCE(outcome_at, $1), outcome = $2, outcome_option = $3, \
              outcome_by = COALESCE(outcome_by, $4) \
              WHERE id = $5 AND (closed_at IS NOT NULL OR closes_at <= $6) \
              AND (NOT $7 OR author_id = $8) \
              AND thread_id IN (SELECT id FROM threads WHERE group_id = $9 AND deleted_at IS NULL) \
-             RETURNING outcome_at = $10, thread_id",
+             RETURNING thread_id",
                 )
                 .bind(now)
                 .bind(statement)
@@ -975,12 +984,12 @@ impl Store {
                 .bind(own_only)
                 .bind(account_id)
                 .bind(group_id)
-                .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some((first, thread_id)) = first else {
+                let Some(thread_id) = written else {
                     return Ok(Err(OutcomeProblem::StillOpen));
                 };
+                let first = unwritten.unwrap_or(false);
                 if first {
                     notify_in(
                         Conn::from(&mut *tx),

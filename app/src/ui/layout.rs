@@ -25,6 +25,7 @@ pub enum NavArea {
     Dashboard,
     Design,
     Account,
+    Notifications,
     SignIn,
 }
 
@@ -65,8 +66,15 @@ pub fn Page(
         Some(name) => {
             let current = (area == Some(NavArea::Account)).then_some("page");
             let dashboard = (area == Some(NavArea::Dashboard)).then_some("page");
+            let notifications = (area == Some(NavArea::Notifications)).then_some("page");
+            let notifications_text = match ctx.unread_notifications {
+                0 => "Notifications".to_string(),
+                n @ 1..100 => format!("Notifications, {n} unread"),
+                _ => "Notifications, 100 or more unread".to_string(),
+            };
             view! {
                 <li><a class="q-nav__link" href="/dashboard" aria-current=dashboard>"Your groups"</a></li>
+                <li><a class="q-nav__link" href="/notifications" aria-current=notifications>{notifications_text}</a></li>
                 <li><a class="q-nav__link" href="/account" aria-current=current>"Your account"<span class="q-visually-hidden">" ("{name.clone()}")"</span></a></li>
                 <li>
                     <form class="q-nav__form" method="post" action="/sign-out">
@@ -193,9 +201,17 @@ mod tests {
             signed_in_as: Some("Ann".into()),
             csrf_token: "t".into(),
             path: "/x".into(),
+            unread_notifications: 3,
         };
         let html = render_document(&ctx, || view! { <Page title="X"><h1>"X"</h1></Page> });
         assert!(html.contains(r#"<a href="/account" class="q-nav__link">Your account<span class="q-visually-hidden"> (Ann)</span></a>"#), "{html}");
+        // The unread count is part of the link's text, so a screen reader says it.
+        assert!(
+            html.contains(
+                r#"<a href="/notifications" class="q-nav__link">Notifications, 3 unread</a>"#
+            ),
+            "{html}"
+        );
         assert!(html.contains(r#"<form method="post" action="/sign-out" class="q-nav__form"><input type="hidden" name="csrf_token" value="t">"#), "{html}");
         let ctx = PageContext {
             path: "/design/forms".into(),

@@ -41,6 +41,8 @@ pub struct PageContext {
     pub csrf_token: String,
     /// The path of the page, so "Sign in" can bring people back to it.
     pub path: String,
+    /// The signed-in person's unread notifications, said in the header's link.
+    pub unread_notifications: i64,
 }
 
 /// Renders a whole document to a string, in order: everything a page needs is resolved before

@@ -57,6 +57,9 @@ pub struct PollAnswers {
     pub dot_total: String,
     pub method: String,
     pub count_target: String,
+    /// Who is reminded a day before it closes: `undecided` (blank means it too), `voters`,
+    /// `author` or `nobody`.
+    pub remind: String,
 }
 
 impl PollAnswers {
@@ -75,6 +78,7 @@ impl PollAnswers {
             dot_total: "8".into(),
             method: RankedMethod::Borda.as_str().into(),
             count_target: "5".into(),
+            remind: REMIND[0].0.into(),
             times: vec![String::new(); TIMES_MAX],
             ..Self::default()
         }
@@ -100,7 +104,25 @@ pub struct PollSpec {
     /// Handles of the only people who may vote; empty for every member.
     pub voters: Vec<String>,
     pub rules: PollRules,
+    /// Who is reminded a day before it closes (one of [`REMIND`]).
+    pub remind: &'static str,
 }
+
+/// Who can be reminded a day before a poll closes, the default first: value, label, hint.
+pub const REMIND: [(&str, &str, &str); 4] = [
+    (
+        "undecided",
+        "Members who have not voted",
+        "Everyone who can vote and has not yet.",
+    ),
+    (
+        "voters",
+        "Everyone who can vote",
+        "Whether they have voted or not.",
+    ),
+    ("author", "Only me", "You are told it is about to close."),
+    ("nobody", "Nobody", "No reminder is sent."),
+];
 
 fn number(
     errors: &mut FormErrors,
@@ -267,6 +289,19 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
     }
 
     let closes_at = check_closes_at(&answers.closes_at, &zone, now, &mut errors);
+    let remind = match answers.remind.trim() {
+        "" => REMIND[0].0,
+        chosen => REMIND
+            .iter()
+            .find(|(value, ..)| *value == chosen)
+            .map_or_else(
+                || {
+                    errors.add("remind", "Choose who is reminded before the poll closes");
+                    REMIND[0].0
+                },
+                |(value, ..)| *value,
+            ),
+    };
 
     let hide_results = HideResults::parse(&answers.hide_results).unwrap_or_else(|| {
         errors.add("hide_results", "Choose when people can see the results");
@@ -408,6 +443,7 @@ pub fn check_poll(kind: PollKind, answers: &PollAnswers, now: i64) -> Result<Pol
         allow_change: answers.allow_change && !answers.anonymous,
         voters,
         rules,
+        remind,
     })
 }
 

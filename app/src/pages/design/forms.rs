@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn an_empty_form_reports_every_required_field_in_page_order() {
         let errors = Answers::default().check();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["name", "email", "contact", "message"]);
     }
 

@@ -103,7 +103,13 @@ pub async fn decide(
     };
     let requester = state
         .store
-        .decide_join_request(&permit, &request_id, approve, unix_now())
+        .decide_join_request(
+            &permit,
+            &request_id,
+            approve,
+            &viewer.account_id,
+            unix_now(),
+        )
         .await?
         .ok_or(AppError::NotFound)?;
     let (action, done, detail) = if approve {

@@ -197,6 +197,7 @@ fn answers_of(access: &PollAccess) -> PollAnswers {
         reason: r.reason.as_str().into(),
         allow_change: poll.allow_change,
         voters: String::new(),
+        remind: String::new(),
         min_choices: r.min_choices.to_string(),
         max_choices: r.max_choices.to_string(),
         none_of_the_above: r.none_of_the_above,

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use super::{poll_href, viewer_zone};
 use crate::AppState;
 use crate::domain::permissions::Action;
-use crate::domain::polls::setup::{DETAILS_MAX, PollAnswers, TIMES_MAX, TITLE_MAX, check_poll};
+use crate::domain::polls::setup::{
+    DETAILS_MAX, PollAnswers, REMIND, TIMES_MAX, TITLE_MAX, check_poll,
+};
 use crate::domain::polls::{HideResults, PollKind, RankedMethod, ReasonMode, Template};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
@@ -130,6 +132,10 @@ pub(super) fn answers_from(form: &FormData) -> PollAnswers {
         closes_at: form.text("closes_at").to_string(),
         anonymous: settings.iter().any(|s| s == "anonymous"),
         hide_results: form.text("hide_results").to_string(),
+        // Left unchosen, the default is shown chosen when the form comes back.
+        remind: form
+            .choice("remind")
+            .unwrap_or_else(|| crate::domain::polls::setup::REMIND[0].0.to_string()),
         reason: form.text("reason").to_string(),
         allow_change: settings.iter().any(|s| s == "allow_change"),
         voters: form.text("voters").to_string(),
@@ -363,6 +369,10 @@ fn voting_settings(
     if answers.allow_change {
         ticked.push("allow_change".to_string());
     }
+    let remind: Vec<Choice> = REMIND
+        .iter()
+        .map(|(value, label, hint)| Choice::new(*value, *label).with_hint(*hint))
+        .collect();
     let settings = vec![
         Choice::new("allow_change", "People can change their vote while the poll is open")
             .with_hint("Earlier votes are kept in the poll's record."),
@@ -377,6 +387,10 @@ fn voting_settings(
             hint="Once the poll starts this cannot be relaxed. Everyone sees the results when it closes."
             choices=hide selected=Some(answers.hide_results.clone()) error=errors.for_field("hide_results")/>
         {reason}
+        <RadioGroup name="remind" legend="Reminder a day before it closes"
+            hint="Sent in Quorum and, for those whose settings ask for it, by email."
+            choices=remind
+            selected=Some(answers.remind.clone()) error=errors.for_field("remind")/>
         <Textarea name="voters" label="Who can vote (optional)"
             hint="Leave empty for every member. To let only some members vote, write their handles, like @ana @sam."
             value=answers.voters.clone() error=errors.for_field("voters") rows=2/>

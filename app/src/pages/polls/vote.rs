@@ -21,6 +21,71 @@ use crate::ui::{Button, ButtonStyle, Form, NavArea, Page, PageHeading, render_do
 
 const CHECK_TITLE: &str = "Check your vote";
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AnswerQuery {
+    #[serde(default)]
+    answer: String,
+}
+
+/// `GET /p/<id>/vote?answer=<n>`: "Check your vote" with one answer filled in, as the answer
+/// links of a poll's email open it, for the kinds where one answer is a whole ballot. It
+/// changes nothing: only "Cast vote" there counts the vote. A person signed out is asked to
+/// sign in and comes back here; any other kind of poll, or an answer that is not one of its
+/// options, leads to the poll page.
+pub async fn check_from_link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<AnswerQuery>,
+) -> Result<Response, AppError> {
+    let access = PollAccess::load(&state, &ctx, &id).await?;
+    let answer = query
+        .answer
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n < access.poll.options.len());
+    let one_answer = crate::store::ONE_ANSWER_KINDS.contains(&access.poll.kind.as_str())
+        && (access.poll.kind != PollKind::Choose || access.poll.rules.max_choices <= 1);
+    let Some(answer) = answer.filter(|_| one_answer) else {
+        return Ok(see_other(&access.href()));
+    };
+    if ctx.viewer.is_none() {
+        return Err(AppError::SignInRequired(format!(
+            "{}/vote?answer={answer}",
+            access.href()
+        )));
+    }
+    let permit = access.vote_permit(&ctx)?;
+    let viewer = ctx.require_viewer()?;
+    if access.is_closed() {
+        let mut errors = FormErrors::new();
+        errors.add("vote", refusal(CastProblem::Closed));
+        return Ok(render_refused(&ctx, &access, errors));
+    }
+    let poll = &access.poll;
+    if (poll.anonymous || !poll.allow_change)
+        && state
+            .store
+            .has_voted(&permit, &poll.id, &viewer.account_id)
+            .await?
+    {
+        let mut errors = FormErrors::new();
+        errors.add("vote", refusal(CastProblem::AlreadyVoted));
+        return Ok(render_refused(&ctx, &access, errors));
+    }
+    let answers = BallotAnswers {
+        choice: Some(answer.to_string()),
+        ..BallotAnswers::default()
+    };
+    match check_ballot(&poll.rules, &access.labels(), &answers) {
+        Ok(ballot) => Ok(render_check(&ctx, &access, &ballot, answers)),
+        Err(errors) => {
+            let page = PollPage::load(&state, &ctx, access, Some((answers, errors))).await?;
+            Ok(render_poll(&ctx, page))
+        }
+    }
+}
+
 /// `POST /p/<id>/vote`.
 pub async fn submit(
     State(state): State<AppState>,

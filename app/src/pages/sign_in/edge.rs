@@ -23,6 +23,7 @@ pub fn pages() -> [(&'static str, String); 3] {
         signed_in_as: None,
         csrf_token: CSRF.to_string(),
         path: path.to_string(),
+        unread_notifications: 0,
     };
     [
         (

@@ -51,6 +51,7 @@ fn done_message(key: &str) -> Option<&'static str> {
         "moved" => "The thread has been moved.",
         "reacted" => "Your reaction has been saved.",
         "restored" => "The thread has been restored.",
+        "volume" => "Your notification setting for this thread is saved.",
         _ => return None,
     })
 }
@@ -189,6 +190,24 @@ pub async fn show(
             match marked {
                 Err(error) if error.is_busy() => {
                     tracing::warn!(cause = %error, "comments were not marked read: the database is busy");
+                }
+                other => other?,
+            }
+        }
+        // Seeing the thread reads what one was told of it; nothing is written when nothing
+        // is unread.
+        let unread_notices = ctx
+            .viewer
+            .as_ref()
+            .is_some_and(|v| v.unread_notifications > 0);
+        if unread_notices && !access.group.support {
+            let marked = state
+                .store
+                .mark_thread_notifications_read(viewer, &id, unix_now())
+                .await;
+            match marked {
+                Err(error) if error.is_busy() => {
+                    tracing::warn!(cause = %error, "notifications were not marked read: the database is busy");
                 }
                 other => other?,
             }
@@ -353,6 +372,12 @@ fn thread_tools(data: &ThreadPage) -> AnyView {
     // fetched, for people on slow or metered connections.
     let print = format!("Printable version, about {} KB", data.print_kb);
     links.push(view! { <li><a href=format!("{href}/print")>{of(&print)}</a></li> }.into_any());
+    if data.viewer_handle.is_some() {
+        links.push(
+            view! { <li><a href=format!("{href}/notifications")>{of("Notifications for this thread")}</a></li> }
+                .into_any(),
+        );
+    }
     let may_toggle = if thread.is_closed() {
         data.can_reopen
     } else {

@@ -55,7 +55,10 @@ fn problems(result: Result<Ballot, FormErrors>) -> Vec<(&'static str, String)> {
         Ok(ballot) => panic!("accepted: {ballot:?}"),
         Err(errors) => errors
             .iter()
-            .map(|e| (e.field, e.message.clone()))
+            .map(|e| match e.field {
+                std::borrow::Cow::Borrowed(field) => (field, e.message.clone()),
+                std::borrow::Cow::Owned(ref field) => panic!("a ballot field is named {field}"),
+            })
             .collect(),
     }
 }

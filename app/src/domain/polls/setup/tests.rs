@@ -67,7 +67,7 @@ fn every_problem_is_reported_at_once_in_page_order() {
         ..answers()
     };
     let errors = check_poll(PollKind::Choose, &bad, NOW).unwrap_err();
-    let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(
         fields,
         [
@@ -214,7 +214,7 @@ fn an_outcome_needs_words_and_a_meeting_needs_its_time() {
         Ok(Some(1))
     );
     let errors = check_outcome(PollKind::Meeting, " ", Some("2"), 2).unwrap_err();
-    let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["chosen", "statement"]);
 }
 
@@ -250,7 +250,7 @@ fn a_new_closing_time_keeps_the_limits_of_a_new_poll() {
         ..answers()
     };
     let errors = check_edit(PollKind::Choose, &past, true, NOW).unwrap_err();
-    let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["title", "closes_at"]);
     assert_eq!(
         errors.for_field("closes_at").unwrap(),
@@ -267,6 +267,6 @@ fn a_new_closing_time_keeps_the_limits_of_a_new_poll() {
         "The closing time must be within a year"
     );
     let nothing = check_reopen("Mars/Olympus", "", NOW).unwrap_err();
-    let fields: Vec<&str> = nothing.iter().map(|e| e.field).collect();
+    let fields: Vec<&str> = nothing.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["time_zone", "closes_at"]);
 }
