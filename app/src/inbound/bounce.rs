@@ -45,9 +45,7 @@ pub fn explanation(refusal: Refusal) -> &'static str {
              one reply. Reply to a newer email from Quorum, or write your comment on Quorum."
         }
         Refusal::ThreadGone => "Nothing was posted: the thread you replied to has been deleted.",
-        Refusal::Closed => {
-            "Nothing was posted: the thread is closed, so it takes no new comments."
-        }
+        Refusal::Closed => "Nothing was posted: the thread is closed, so it takes no new comments.",
         Refusal::NotMember => {
             "Nothing was posted: you are no longer a member of the group. Sign in and ask to \
              rejoin it if you want to take part again."
@@ -80,7 +78,12 @@ pub async fn send(
         return Ok(());
     };
     let bucket = keyed_hash(&state.config.audit_key, &format!("bounce {to}"));
-    if state.store.take_token(&bucket, BOUNCES, now_ms()).await?.is_err() {
+    if state
+        .store
+        .take_token(&bucket, BOUNCES, now_ms())
+        .await?
+        .is_err()
+    {
         tracing::info!("inbound mail: a bounce was held back, too many to one address");
         return Ok(());
     }

@@ -24,8 +24,17 @@ use html5ever::tokenizer::{
 
 /// Elements whose content is never words of the reply.
 const HIDDEN: [&str; 11] = [
-    "script", "style", "head", "title", "template", "noscript", "object", "iframe", "svg",
-    "math", "blockquote",
+    "script",
+    "style",
+    "head",
+    "title",
+    "template",
+    "noscript",
+    "object",
+    "iframe",
+    "svg",
+    "math",
+    "blockquote",
 ];
 
 /// Classes (and ids) of the blocks mail programs wrap a quoted message or a signature in.
@@ -50,8 +59,8 @@ const LINES: [&str; 6] = ["div", "tr", "dt", "dd", "section", "article"];
 
 /// Elements that have no end tag.
 const VOID: [&str; 14] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "param",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param",
 ];
 
 /// The Markdown of `html`'s words (see the module's doc).
@@ -293,7 +302,9 @@ mod tests {
     #[test]
     fn paragraphs_lines_and_lists_are_kept() {
         assert_eq!(
-            to_markdown("<html><head><title>x</title></head><body><p>One  two\nthree</p><p>Four<br>five</p><ul><li>a</li><li>b</li></ul></body></html>"),
+            to_markdown(
+                "<html><head><title>x</title></head><body><p>One  two\nthree</p><p>Four<br>five</p><ul><li>a</li><li>b</li></ul></body></html>"
+            ),
             "One two three\n\nFour\nfive\n\n- a\n- b"
         );
         // Gmail writes a line per <div>, and a blank line as <div><br></div>.
@@ -310,7 +321,9 @@ mod tests {
             "See [the plan](https://example.org/a%20b%281%29)."
         );
         assert_eq!(
-            to_markdown(r#"<a href="javascript:alert(1)">click</a> <a href="mailto:a@example.org">mail</a>"#),
+            to_markdown(
+                r#"<a href="javascript:alert(1)">click</a> <a href="mailto:a@example.org">mail</a>"#
+            ),
             "click [mail](mailto:a@example.org)"
         );
         assert_eq!(to_markdown(r#"<a href="https://x.org"></a>ok"#), "ok");

@@ -98,10 +98,12 @@ pub async fn serve(
             "The message is larger than 1 MB.\n",
         );
     };
+    // A `+` is taken as itself, not as a space: mail servers put addresses in unencoded, and
+    // every reply address has one.
     let recipients: Vec<String> = uri
         .query()
         .map(|query| {
-            form_urlencoded::parse(query.as_bytes())
+            form_urlencoded::parse(query.replace('+', "%2B").as_bytes())
                 .filter(|(name, _)| name == "to")
                 .map(|(_, value)| value.trim().to_lowercase())
                 .collect()

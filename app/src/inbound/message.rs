@@ -62,10 +62,18 @@ pub fn read(raw: &[u8]) -> Option<Incoming> {
 /// Why a machine sent the message, when one did: an auto-reply by its headers (RFC 3834
 /// `Auto-Submitted`, the `X-Autoreply` family, `Precedence`), a delivery report, or an
 /// out-of-office by its subject's first words.
-fn machine_sent(message: &Message<'_>, header: &dyn Fn(&str) -> Vec<String>) -> Option<&'static str> {
+fn machine_sent(
+    message: &Message<'_>,
+    header: &dyn Fn(&str) -> Vec<String>,
+) -> Option<&'static str> {
     let first = |name: &str| header(name).into_iter().next();
     if let Some(value) = first("Auto-Submitted") {
-        let value = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let value = value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if value != "no" {
             return Some("auto_submitted");
         }
@@ -122,7 +130,10 @@ pub fn is_out_of_office(subject: &str) -> bool {
 
 /// The reply's text: the first plain-text body part; else the first HTML part, as Markdown.
 fn reply_text(message: &Message<'_>) -> Option<String> {
-    if let Some(plain) = message.text_bodies().find(|part| part.is_text() && !part.is_text_html()) {
+    if let Some(plain) = message
+        .text_bodies()
+        .find(|part| part.is_text() && !part.is_text_html())
+    {
         return plain.text_contents().map(str::to_string);
     }
     let html = message.html_bodies().find(|part| part.is_text_html())?;
@@ -174,7 +185,10 @@ mod tests {
                 "other@example.org"
             ]
         );
-        assert_eq!(incoming.text.as_deref(), Some("Yes \u{2014} count me in.\r\n> quoted\r\n"));
+        assert_eq!(
+            incoming.text.as_deref(),
+            Some("Yes \u{2014} count me in.\r\n> quoted\r\n")
+        );
     }
 
     #[test]
@@ -184,7 +198,10 @@ mod tests {
             "--b1\r\nContent-Type: text/plain\r\n\r\nplain words\r\n--b1\r\n\
              Content-Type: text/html\r\n\r\n<p>html words</p>\r\n--b1--\r\n",
         );
-        assert_eq!(read(&both).unwrap().text.as_deref().map(str::trim), Some("plain words"));
+        assert_eq!(
+            read(&both).unwrap().text.as_deref().map(str::trim),
+            Some("plain words")
+        );
         let html = message(
             "From: b@example.org\r\nContent-Type: text/html; charset=utf-8\r\n\
              Content-Transfer-Encoding: quoted-printable",
@@ -199,14 +216,22 @@ mod tests {
     #[test]
     fn machines_are_told_apart_from_people() {
         let with = |headers: &str| {
-            read(&message(&format!("From: b@example.org\r\n{headers}"), "x")).unwrap().automatic
+            read(&message(&format!("From: b@example.org\r\n{headers}"), "x"))
+                .unwrap()
+                .automatic
         };
         assert_eq!(with("Auto-Submitted: auto-replied"), Some("auto_submitted"));
         assert_eq!(with("Auto-Submitted: no"), None);
         assert_eq!(with("X-Autoreply: yes"), Some("autoreply_header"));
         assert_eq!(with("Precedence: bulk"), Some("precedence"));
-        assert_eq!(with("Subject: Automatic reply: Bob replied"), Some("out_of_office"));
-        assert_eq!(with("Subject: Out of Office: back Monday"), Some("out_of_office"));
+        assert_eq!(
+            with("Subject: Automatic reply: Bob replied"),
+            Some("out_of_office")
+        );
+        assert_eq!(
+            with("Subject: Out of Office: back Monday"),
+            Some("out_of_office")
+        );
         assert_eq!(with("Subject: Abwesenheitsnotiz"), Some("out_of_office"));
         assert_eq!(with("Subject: Re: Out of office plans"), None);
         assert_eq!(

@@ -120,7 +120,9 @@ fn is_domain(name: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -304,7 +306,10 @@ fn machine_sender(arrival: Arrival<'_>, incoming: &Incoming) -> Option<&'static 
     if let Some(reason) = incoming.automatic {
         return Some(reason);
     }
-    if arrival.sender.is_some_and(|sender| sender.trim().is_empty()) {
+    if arrival
+        .sender
+        .is_some_and(|sender| sender.trim().is_empty())
+    {
         return Some("null_sender");
     }
     let daemon = |address: &str| {
@@ -336,7 +341,8 @@ async fn decide(
         .iter()
         .chain(&incoming.addressed_to)
         .find_map(|address| reply_local_part(address, domain));
-    let notification = address.and_then(|local| check_reply_local_part(&state.config.mail_key, local));
+    let notification =
+        address.and_then(|local| check_reply_local_part(&state.config.mail_key, local));
     let Some(notification) = notification else {
         return Ok(Err((Refusal::NotValid, None)));
     };
@@ -435,11 +441,23 @@ mod tests {
 
     #[test]
     fn reply_addresses_are_told_by_their_shape_and_domain() {
-        assert!(is_reply_address("reply+abc.def@quorum.example", "quorum.example"));
-        assert!(is_reply_address("REPLY+abc.def@Quorum.Example", "quorum.example"));
+        assert!(is_reply_address(
+            "reply+abc.def@quorum.example",
+            "quorum.example"
+        ));
+        assert!(is_reply_address(
+            "REPLY+abc.def@Quorum.Example",
+            "quorum.example"
+        ));
         assert!(!is_reply_address("reply+@quorum.example", "quorum.example"));
-        assert!(!is_reply_address("reply+abc@other.example", "quorum.example"));
-        assert!(!is_reply_address("postmaster@quorum.example", "quorum.example"));
+        assert!(!is_reply_address(
+            "reply+abc@other.example",
+            "quorum.example"
+        ));
+        assert!(!is_reply_address(
+            "postmaster@quorum.example",
+            "quorum.example"
+        ));
         assert!(!is_reply_address("nonsense", "quorum.example"));
     }
 

@@ -82,7 +82,10 @@ fn is_quoted(line: &str) -> bool {
 fn attribution(lines: &[&str], at: usize) -> Option<usize> {
     let first = lines[at].trim();
     let lower = first.to_lowercase();
-    if !ATTRIBUTION_STARTS.iter().any(|start| lower.starts_with(start)) {
+    if !ATTRIBUTION_STARTS
+        .iter()
+        .any(|start| lower.starts_with(start))
+    {
         return None;
     }
     let ends = |text: &str| {
@@ -122,11 +125,12 @@ fn starts_the_rest(lines: &[&str], at: usize) -> bool {
         names.iter().any(|name| text.starts_with(name))
     };
     if header(trimmed, &["from:", "von:", "de :", "de:", "van:"]) {
-        return lines
-            .iter()
-            .skip(at + 1)
-            .take(4)
-            .any(|next| header(next, &["sent:", "date:", "gesendet:", "envoyé :", "verzonden:"]));
+        return lines.iter().skip(at + 1).take(4).any(|next| {
+            header(
+                next,
+                &["sent:", "date:", "gesendet:", "envoyé :", "verzonden:"],
+            )
+        });
     }
     false
 }
@@ -164,7 +168,10 @@ mod tests {
         let text = "I can bring the seeds.  \r\nSee you Saturday.\r\n\r\nOn Mon, 3 Jun 2024 at 10:02, \
                     Quorum <reply+abc@quorum.example> wrote:\r\n> Ann Lee replied to your comment\r\n\
                     > in \u{201c}Spring\u{201d}\r\n>\r\n> > older\r\n\r\n-- \r\nBob Roe\r\nGarden Club\r\n";
-        assert_eq!(reply_words(text), "I can bring the seeds.\nSee you Saturday.");
+        assert_eq!(
+            reply_words(text),
+            "I can bring the seeds.\nSee you Saturday."
+        );
     }
 
     #[test]
@@ -203,7 +210,10 @@ mod tests {
             reply_words("Oui.\n\nLe lun. 3 juin 2024, Ann <a@example.org> a écrit :\n> Q"),
             "Oui."
         );
-        assert_eq!(reply_words("Sure thing\n\nSent from my iPhone\n"), "Sure thing");
+        assert_eq!(
+            reply_words("Sure thing\n\nSent from my iPhone\n"),
+            "Sure thing"
+        );
         // "wrote:" at the end of the person's own sentence stays.
         assert_eq!(
             reply_words("Here is what Ann wrote:\nplant early"),

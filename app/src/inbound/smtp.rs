@@ -357,7 +357,11 @@ async fn read_line<R: AsyncRead + Unpin>(
             line.clear();
         }
         if ended {
-            return Ok(if too_long { Read::TooLong } else { Read::Line(line) });
+            return Ok(if too_long {
+                Read::TooLong
+            } else {
+                Read::Line(line)
+            });
         }
     }
 }

@@ -28,11 +28,17 @@ pub struct ReplyTarget {
 /// How handling an inbound message ended, as recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InboundOutcome<'a> {
-    Posted { comment_id: &'a str },
+    Posted {
+        comment_id: &'a str,
+    },
     /// Refused, for `reason` (a short code such as `expired`).
-    Refused { reason: &'static str },
+    Refused {
+        reason: &'static str,
+    },
     /// An auto-reply or a report, for `reason`.
-    Dropped { reason: &'static str },
+    Dropped {
+        reason: &'static str,
+    },
 }
 
 /// How long inbound messages are remembered: longer than a reply address lives, so that a
