@@ -43,6 +43,7 @@ pub mod html;
 pub mod http;
 pub mod message;
 pub mod reply_text;
+mod settings;
 pub mod smtp;
 
 use sha2::{Digest, Sha256};
@@ -50,13 +51,15 @@ use tracing::info;
 
 use crate::AppState;
 use crate::auth::keyed_hash;
-use crate::domain::permissions::{self, Action, Relation};
+use crate::domain::permissions::{self, Action, Permit, Relation};
 use crate::domain::threads::{COMMENT_MAX, mentions};
 use crate::notify::tokens::check_reply_local_part;
 use crate::store::{
-    CommentProblem, InboundOutcome, NewComment, Role, StoreError, new_content_id, unix_now,
+    CommentProblem, InboundOutcome, NewComment, ReplyTarget, Role, StoreError, Thread,
+    new_content_id, unix_now,
 };
 use message::Incoming;
+pub use settings::{InboundConfig, InboundSettingsError};
 
 /// How long a reply address works after its email was written: long enough for someone back
 /// from a holiday to answer, short enough that an old email lying in a mailbox stops being a
@@ -65,66 +68,6 @@ pub const REPLY_LIFETIME: i64 = 60 * 86_400;
 /// The largest inbound message taken, in bytes: a reply's words are far shorter, and pictures
 /// pasted in a reply are not kept anyway.
 pub const MESSAGE_LIMIT: usize = 1024 * 1024;
-
-/// The settings of reply by email, checked at start-up.
-#[derive(Debug)]
-pub struct InboundConfig {
-    pub smtp_addr: Option<std::net::SocketAddr>,
-    pub secret: Option<http::InboundSecret>,
-    /// The domain of reply addresses; `Some` (reply by email on) only when mail can come in,
-    /// by SMTP or by the endpoint.
-    pub reply_domain: Option<String>,
-}
-
-/// A reply-by-email setting that cannot be used, in one sentence.
-#[derive(Debug, thiserror::Error)]
-pub enum InboundSettingsError {
-    #[error(transparent)]
-    ShortSecret(#[from] http::ShortInboundSecret),
-    #[error("QUORUM_REPLY_DOMAIN must be a domain name, like quorum.example.org")]
-    ReplyDomain,
-}
-
-impl InboundConfig {
-    /// The settings of `settings`, the reply domain defaulting to `mail_from_domain` (the
-    /// domain of `QUORUM_MAIL_FROM`).
-    pub fn from_settings(
-        settings: &crate::config::Settings,
-        mail_from_domain: &str,
-    ) -> Result<Self, InboundSettingsError> {
-        let secret = http::InboundSecret::from_setting(settings.inbound_secret.as_deref())?;
-        let domain = match settings.reply_domain.as_deref().map(str::trim) {
-            Some(domain) if !domain.is_empty() => domain,
-            _ => mail_from_domain,
-        }
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-        if !is_domain(&domain) {
-            return Err(InboundSettingsError::ReplyDomain);
-        }
-        let on = secret.is_some() || settings.inbound_smtp_addr.is_some();
-        Ok(Self {
-            smtp_addr: settings.inbound_smtp_addr,
-            secret,
-            reply_domain: on.then_some(domain),
-        })
-    }
-}
-
-/// Whether `name` is a domain name: dot-separated labels of letters, digits and hyphens.
-fn is_domain(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
 
 /// A message as it arrived, with its envelope when the way it came has one.
 #[derive(Debug, Clone, Copy)]
@@ -333,33 +276,12 @@ async fn decide(
     incoming: &Incoming,
     claim: &str,
 ) -> Result<Result<(), Refused>, StoreError> {
-    let Some(domain) = state.config.reply_domain.as_deref() else {
-        return Ok(Err((Refusal::NotValid, None)));
-    };
-    let address = arrival
-        .recipients
-        .iter()
-        .chain(&incoming.addressed_to)
-        .find_map(|address| reply_local_part(address, domain));
-    let notification =
-        address.and_then(|local| check_reply_local_part(&state.config.mail_key, local));
-    let Some(notification) = notification else {
-        return Ok(Err((Refusal::NotValid, None)));
-    };
-    let target = state.store.reply_target(&notification).await?;
-    let Some((target, thread_id)) = target.and_then(|t| {
-        let thread = t.thread_id.clone()?;
-        Some((t, thread))
-    }) else {
+    let Some((target, thread_id)) = owners_address(state, arrival, incoming).await? else {
         return Ok(Err((Refusal::NotValid, None)));
     };
     // Everything below is said to the person the address belongs to, and to nobody else.
-    if incoming.from.as_deref() != Some(target.email.to_lowercase().as_str()) {
-        return Ok(Err((Refusal::NotValid, None)));
-    }
-    let now = unix_now();
     let refuse = |refusal| Ok(Err((refusal, Some(thread_id.clone()))));
-    if now - target.created_at > REPLY_LIFETIME {
+    if unix_now() - target.created_at > REPLY_LIFETIME {
         return refuse(Refusal::Expired);
     }
     if !state
@@ -369,11 +291,69 @@ async fn decide(
     {
         return refuse(Refusal::Replayed);
     }
-    let Some(thread) = state.store.thread_by_id(&thread_id).await? else {
-        return Ok(Err((Refusal::ThreadGone, None)));
+    let (thread, permit) = match may_comment(state, &target, &thread_id).await? {
+        Ok(allowed) => allowed,
+        Err(Refusal::ThreadGone) => return Ok(Err((Refusal::ThreadGone, None))),
+        Err(refusal) => return refuse(refusal),
+    };
+    let body = reply_text::reply_words(incoming.text.as_deref().unwrap_or_default());
+    if body.trim().is_empty() {
+        return refuse(Refusal::Empty);
+    }
+    if body.chars().count() > COMMENT_MAX {
+        return refuse(Refusal::TooLong);
+    }
+    let Some(comment_id) = post(state, &permit, &target, &thread, &body).await? else {
+        return refuse(Refusal::Closed);
+    };
+    let posted = InboundOutcome::Posted {
+        comment_id: &comment_id,
+    };
+    record(state, claim, posted).await;
+    Ok(Ok(()))
+}
+
+/// Step 3: the notification the reply address names, with its thread, when its token checks
+/// out and the message is from the address's owner.
+async fn owners_address(
+    state: &AppState,
+    arrival: Arrival<'_>,
+    incoming: &Incoming,
+) -> Result<Option<(ReplyTarget, String)>, StoreError> {
+    let Some(domain) = state.config.reply_domain.as_deref() else {
+        return Ok(None);
+    };
+    let notification = arrival
+        .recipients
+        .iter()
+        .chain(&incoming.addressed_to)
+        .find_map(|address| reply_local_part(address, domain))
+        .and_then(|local| check_reply_local_part(&state.config.mail_key, local));
+    let Some(notification) = notification else {
+        return Ok(None);
+    };
+    let Some(target) = state.store.reply_target(&notification).await? else {
+        return Ok(None);
+    };
+    let owner = incoming.from.as_deref() == Some(target.email.to_lowercase().as_str());
+    Ok(match (owner, target.thread_id.clone()) {
+        (true, Some(thread)) => Some((target, thread)),
+        _ => None,
+    })
+}
+
+/// Step 5: the thread, and the permit of the address's owner to comment in it, as the pages
+/// decide it for the group the thread is in now.
+async fn may_comment(
+    state: &AppState,
+    target: &ReplyTarget,
+    thread_id: &str,
+) -> Result<Result<(Thread, Permit), Refusal>, StoreError> {
+    let Some(thread) = state.store.thread_by_id(thread_id).await? else {
+        return Ok(Err(Refusal::ThreadGone));
     };
     let Some(group) = state.store.group_by_id(&thread.group_id).await? else {
-        return Ok(Err((Refusal::ThreadGone, None)));
+        return Ok(Err(Refusal::ThreadGone));
     };
     let standing = state.store.standing(&group.id, &target.account_id).await?;
     let relation = match standing.role {
@@ -383,18 +363,23 @@ async fn decide(
     };
     let Ok(permit) = permissions::permit(&group.id, &group.rules(), relation, Action::Participate)
     else {
-        return refuse(Refusal::NotMember);
+        return Ok(Err(Refusal::NotMember));
     };
     if thread.is_closed() {
-        return refuse(Refusal::Closed);
+        return Ok(Err(Refusal::Closed));
     }
-    let body = reply_text::reply_words(incoming.text.as_deref().unwrap_or_default());
-    if body.trim().is_empty() {
-        return refuse(Refusal::Empty);
-    }
-    if body.chars().count() > COMMENT_MAX {
-        return refuse(Refusal::TooLong);
-    }
+    Ok(Ok((thread, permit)))
+}
+
+/// Step 7: posts `body` as the owner's reply to the comment the email was about (or on its own
+/// when that comment is gone), and returns its id; `None` when the thread closed meanwhile.
+async fn post(
+    state: &AppState,
+    permit: &Permit,
+    target: &ReplyTarget,
+    thread: &Thread,
+    body: &str,
+) -> Result<Option<String>, StoreError> {
     let comment_id = new_content_id()?;
     let mut reply_to = target.comment_id.as_deref();
     loop {
@@ -403,41 +388,26 @@ async fn decide(
             thread_id: &thread.id,
             author_id: &target.account_id,
             reply_to,
-            body: &body,
-            now,
+            body,
+            now: unix_now(),
         };
         match state
             .store
-            .post_comment(&permit, &comment, &mentions(&body))
+            .post_comment(permit, &comment, &mentions(body))
             .await?
         {
             Ok(_) => break,
-            // The comment the email was about was deleted: the words stand on their own.
             Err(CommentProblem::ParentGone) if reply_to.is_some() => reply_to = None,
-            Err(_) => return refuse(Refusal::Closed),
+            Err(_) => return Ok(None),
         }
     }
     state.mailer.wake();
-    let posted = InboundOutcome::Posted {
-        comment_id: &comment_id,
-    };
-    record(state, claim, posted).await;
-    Ok(Ok(()))
+    Ok(Some(comment_id))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reply_domains_are_domain_names() {
-        for good in ["localhost", "quorum.example.org", "mail-1.example"] {
-            assert!(is_domain(good), "{good}");
-        }
-        for bad in ["", "a..b", "-a.org", "a b.org", "a@b.org", "a.org/x"] {
-            assert!(!is_domain(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn reply_addresses_are_told_by_their_shape_and_domain() {

@@ -152,25 +152,18 @@ async fn session(
     mut stop: watch::Receiver<bool>,
     _slot: OwnedSemaphorePermit,
 ) {
-    let domain = state.config.reply_domain.clone().unwrap_or_default();
+    let mut session = Session::new(state.config.reply_domain.clone().unwrap_or_default());
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     macro_rules! say {
-        ($($reply:tt)*) => {
-            if write.write_all(format!($($reply)*).as_bytes()).await.is_err() {
+        ($reply:expr) => {
+            if write.write_all($reply.as_bytes()).await.is_err() {
                 return;
             }
         };
     }
-    say!("220 {domain} Quorum ESMTP ready\r\n");
-    let mut greeted = false;
-    let mut envelope = Envelope::default();
-    let mut errors = 0;
+    say!(format!("220 {} Quorum ESMTP ready\r\n", session.domain));
     loop {
-        if errors >= MAX_ERRORS {
-            say!("421 4.7.0 Too many errors, closing\r\n");
-            return;
-        }
         let read = tokio::select! {
             read = tokio::time::timeout(
                 COMMAND_TIMEOUT,
@@ -178,85 +171,32 @@ async fn session(
             ) => Some(read),
             _ = stop.wait_for(|stopped| *stopped) => None,
         };
-        let Some(read) = read else {
-            say!("421 4.3.2 {domain} is shutting down\r\n");
-            return;
-        };
         let line = match read {
-            Err(_) => {
+            None => {
+                say!(format!("421 4.3.2 {} is shutting down\r\n", session.domain));
+                return;
+            }
+            Some(Err(_)) => {
                 say!("421 4.4.2 Timeout, closing\r\n");
                 return;
             }
-            Ok(Err(_) | Ok(Read::Closed)) => return,
-            Ok(Ok(Read::TooLong)) => {
-                errors += 1;
-                say!("500 5.5.2 Line too long\r\n");
-                continue;
-            }
-            Ok(Ok(Read::Line(line))) => String::from_utf8_lossy(&line).trim_end().to_string(),
+            Some(Ok(Err(_) | Ok(Read::Closed))) => return,
+            Some(Ok(Ok(Read::TooLong))) => None,
+            Some(Ok(Ok(Read::Line(line)))) => Some(line),
         };
-        let (verb, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
-        match verb.to_ascii_uppercase().as_str() {
-            "EHLO" => {
-                greeted = true;
-                envelope = Envelope::default();
-                say!("250-{domain}\r\n250-8BITMIME\r\n250 SIZE {MESSAGE_LIMIT}\r\n");
+        let next = match line {
+            Some(line) => session.command(String::from_utf8_lossy(&line).trim_end()),
+            None => session.mistake("500 5.5.2 Line too long\r\n"),
+        };
+        match next {
+            Next::Reply(reply) => say!(reply),
+            Next::Close(reply) => {
+                say!(reply);
+                return;
             }
-            "HELO" => {
-                greeted = true;
-                envelope = Envelope::default();
-                say!("250 {domain}\r\n");
-            }
-            "MAIL" => {
-                if !greeted || envelope.sender.is_some() {
-                    errors += 1;
-                    say!("503 5.5.1 Say EHLO first, and MAIL once per message\r\n");
-                    continue;
-                }
-                let Some((sender, parameters)) = path(rest, "FROM:") else {
-                    errors += 1;
-                    say!("501 5.5.4 Write MAIL FROM:<address>\r\n");
-                    continue;
-                };
-                if declared_size(parameters).is_some_and(|size| size > MESSAGE_LIMIT) {
-                    say!("552 5.3.4 Messages are limited to {MESSAGE_LIMIT} bytes\r\n");
-                    continue;
-                }
-                envelope.sender = Some(sender);
-                say!("250 2.1.0 OK\r\n");
-            }
-            "RCPT" => {
-                if envelope.sender.is_none() {
-                    errors += 1;
-                    say!("503 5.5.1 MAIL first\r\n");
-                    continue;
-                }
-                let Some((recipient, _)) = path(rest, "TO:") else {
-                    errors += 1;
-                    say!("501 5.5.4 Write RCPT TO:<address>\r\n");
-                    continue;
-                };
-                if !is_reply_address(&recipient, &domain) {
-                    errors += 1;
-                    say!("550 5.1.1 No such reply address here\r\n");
-                    continue;
-                }
-                if envelope.recipients.len() >= MAX_RECIPIENTS {
-                    say!("452 4.5.3 Too many recipients\r\n");
-                    continue;
-                }
-                envelope.recipients.push(recipient);
-                say!("250 2.1.5 OK\r\n");
-            }
-            "DATA" => {
-                if envelope.recipients.is_empty() {
-                    errors += 1;
-                    say!("503 5.5.1 RCPT first\r\n");
-                    continue;
-                }
+            Next::Data => {
                 say!("354 End the message with a line holding only a dot\r\n");
-                let data = tokio::time::timeout(DATA_TIMEOUT, read_data(&mut reader)).await;
-                let reply = match data {
+                let reply = match tokio::time::timeout(DATA_TIMEOUT, read_data(&mut reader)).await {
                     Err(_) => {
                         say!("421 4.4.2 Timeout, closing\r\n");
                         return;
@@ -265,25 +205,114 @@ async fn session(
                     Ok(Some(None)) => {
                         format!("552 5.3.4 Messages are limited to {MESSAGE_LIMIT} bytes\r\n")
                     }
-                    Ok(Some(Some(raw))) => handle(&state, &envelope, &raw).await,
+                    Ok(Some(Some(raw))) => handle(&state, &session.envelope, &raw).await,
                 };
-                envelope = Envelope::default();
-                say!("{reply}");
+                session.envelope = Envelope::default();
+                say!(reply);
             }
+        }
+    }
+}
+
+/// What the conversation does next.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    Reply(String),
+    /// Read the message (DATA was accepted).
+    Data,
+    /// Say this and hang up.
+    Close(String),
+}
+
+/// One connection's side of the conversation, apart from reading and writing.
+#[derive(Debug)]
+struct Session {
+    domain: String,
+    greeted: bool,
+    envelope: Envelope,
+    errors: u32,
+}
+
+impl Session {
+    fn new(domain: String) -> Self {
+        Self {
+            domain,
+            greeted: false,
+            envelope: Envelope::default(),
+            errors: 0,
+        }
+    }
+
+    /// A refused command, counted: too many and the client is sent away.
+    fn mistake(&mut self, reply: &str) -> Next {
+        self.errors += 1;
+        if self.errors >= MAX_ERRORS {
+            return Next::Close("421 4.7.0 Too many errors, closing\r\n".into());
+        }
+        Next::Reply(reply.into())
+    }
+
+    /// The answer to one command line.
+    fn command(&mut self, line: &str) -> Next {
+        let (verb, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let ok = |reply: &str| Next::Reply(reply.into());
+        match verb.to_ascii_uppercase().as_str() {
+            "EHLO" => {
+                self.greeted = true;
+                self.envelope = Envelope::default();
+                let domain = &self.domain;
+                Next::Reply(format!(
+                    "250-{domain}\r\n250-8BITMIME\r\n250 SIZE {MESSAGE_LIMIT}\r\n"
+                ))
+            }
+            "HELO" => {
+                self.greeted = true;
+                self.envelope = Envelope::default();
+                Next::Reply(format!("250 {}\r\n", self.domain))
+            }
+            "MAIL" if !self.greeted || self.envelope.sender.is_some() => {
+                self.mistake("503 5.5.1 Say EHLO first, and MAIL once per message\r\n")
+            }
+            "MAIL" => match path(rest, "FROM:") {
+                None => self.mistake("501 5.5.4 Write MAIL FROM:<address>\r\n"),
+                Some((_, parameters))
+                    if declared_size(parameters).is_some_and(|size| size > MESSAGE_LIMIT) =>
+                {
+                    Next::Reply(format!(
+                        "552 5.3.4 Messages are limited to {MESSAGE_LIMIT} bytes\r\n"
+                    ))
+                }
+                Some((sender, _)) => {
+                    self.envelope.sender = Some(sender);
+                    ok("250 2.1.0 OK\r\n")
+                }
+            },
+            "RCPT" if self.envelope.sender.is_none() => self.mistake("503 5.5.1 MAIL first\r\n"),
+            "RCPT" => match path(rest, "TO:") {
+                None => self.mistake("501 5.5.4 Write RCPT TO:<address>\r\n"),
+                Some((recipient, _)) if !is_reply_address(&recipient, &self.domain) => {
+                    self.mistake("550 5.1.1 No such reply address here\r\n")
+                }
+                Some(_) if self.envelope.recipients.len() >= MAX_RECIPIENTS => {
+                    ok("452 4.5.3 Too many recipients\r\n")
+                }
+                Some((recipient, _)) => {
+                    self.envelope.recipients.push(recipient);
+                    ok("250 2.1.5 OK\r\n")
+                }
+            },
+            "DATA" if self.envelope.recipients.is_empty() => {
+                self.mistake("503 5.5.1 RCPT first\r\n")
+            }
+            "DATA" => Next::Data,
             "RSET" => {
-                envelope = Envelope::default();
-                say!("250 2.0.0 OK\r\n");
+                self.envelope = Envelope::default();
+                ok("250 2.0.0 OK\r\n")
             }
-            "NOOP" => say!("250 2.0.0 OK\r\n"),
-            "QUIT" => {
-                say!("221 2.0.0 Bye\r\n");
-                return;
-            }
-            "VRFY" => say!("252 2.5.0 Send the message and see\r\n"),
-            _ => {
-                errors += 1;
-                say!("502 5.5.1 Command not implemented\r\n");
-            }
+            "NOOP" => ok("250 2.0.0 OK\r\n"),
+            "QUIT" => Next::Close("221 2.0.0 Bye\r\n".into()),
+            "VRFY" => ok("252 2.5.0 Send the message and see\r\n"),
+            _ => self.mistake("502 5.5.1 Command not implemented\r\n"),
         }
     }
 }
@@ -422,6 +451,34 @@ mod tests {
         assert_eq!(path("TO <a@b.org>", "TO:"), None);
         assert_eq!(declared_size(" SIZE=100 BODY=8BITMIME"), Some(100));
         assert_eq!(declared_size(" BODY=8BITMIME"), None);
+    }
+
+    #[test]
+    fn the_conversation_takes_only_reply_addresses_in_order() {
+        let mut session = Session::new("quorum.example".into());
+        let reply = |next: Next| match next {
+            Next::Reply(reply) | Next::Close(reply) => reply,
+            Next::Data => "DATA".into(),
+        };
+        assert!(reply(session.command("MAIL FROM:<a@b.org>")).starts_with("503 "));
+        assert!(reply(session.command("EHLO client")).contains("250 SIZE 1048576"));
+        assert!(reply(session.command("RCPT TO:<reply+a.b@quorum.example>")).starts_with("503 "));
+        assert!(reply(session.command("DATA")).starts_with("503 "));
+        assert!(reply(session.command("MAIL FROM:<a@b.org> SIZE=2000000")).starts_with("552 "));
+        assert!(reply(session.command("mail from:<a@b.org> SIZE=20")).starts_with("250 "));
+        assert!(reply(session.command("RCPT TO:<postmaster@quorum.example>")).starts_with("550 "));
+        assert!(
+            reply(session.command("RCPT TO:<reply+a.b@elsewhere.example>")).starts_with("550 ")
+        );
+        assert!(reply(session.command("RCPT TO:<Reply+A.B@Quorum.Example>")).starts_with("250 "));
+        assert_eq!(session.command("DATA"), Next::Data);
+        assert_eq!(session.envelope.recipients, ["reply+a.b@quorum.example"]);
+        assert!(reply(session.command("RSET")).starts_with("250 "));
+        assert!(session.envelope.sender.is_none());
+        assert!(reply(session.command("QUIT")).starts_with("221 "));
+        let mut noisy = Session::new("quorum.example".into());
+        let last = (0..MAX_ERRORS).map(|_| noisy.command("HACK")).last();
+        assert!(matches!(last, Some(Next::Close(reply)) if reply.starts_with("421 ")));
     }
 
     #[tokio::test]
