@@ -128,16 +128,20 @@ pub fn is_out_of_office(subject: &str) -> bool {
     OUT_OF_OFFICE.iter().any(|start| subject.starts_with(start))
 }
 
-/// The reply's text: the first plain-text body part; else the first HTML part, as Markdown.
+/// The reply's text: the first plain-text body part; else (or when it is blank, as some
+/// programs send it) the first HTML part, as Markdown.
 fn reply_text(message: &Message<'_>) -> Option<String> {
-    if let Some(plain) = message
+    let plain = message
         .text_bodies()
         .find(|part| part.is_text() && !part.is_text_html())
-    {
-        return plain.text_contents().map(str::to_string);
+        .and_then(|part| part.text_contents());
+    if let Some(plain) = plain.filter(|plain| !plain.trim().is_empty()) {
+        return Some(plain.to_string());
     }
-    let html = message.html_bodies().find(|part| part.is_text_html())?;
-    html.text_contents().map(html::to_markdown)
+    let html = message.html_bodies().find(|part| part.is_text_html());
+    html.and_then(|part| part.text_contents())
+        .map(html::to_markdown)
+        .or_else(|| plain.map(str::to_string))
 }
 
 /// A header value on one line.
@@ -210,6 +214,15 @@ mod tests {
         assert_eq!(
             read(&html).unwrap().text.as_deref(),
             Some("Hi [there](https://example.org)")
+        );
+        let blank_plain = message(
+            "From: b@example.org\r\nContent-Type: multipart/alternative; boundary=\"b1\"",
+            "--b1\r\nContent-Type: text/plain\r\n\r\n \r\n--b1\r\n\
+             Content-Type: text/html\r\n\r\n<p>html words</p>\r\n--b1--\r\n",
+        );
+        assert_eq!(
+            read(&blank_plain).unwrap().text.as_deref(),
+            Some("html words")
         );
     }
 
