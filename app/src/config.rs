@@ -137,6 +137,28 @@ pub struct Settings {
     )]
     pub metrics_token: Option<String>,
 
+    /// Reply by email: the address and port to receive replies on by SMTP, such as
+    /// 127.0.0.1:2525 behind your mail server (port 0 picks a free one). Unset, no SMTP is
+    /// listened for.
+    #[arg(long, env = "QUORUM_INBOUND_SMTP_ADDR", global = true)]
+    pub inbound_smtp_addr: Option<SocketAddr>,
+
+    /// Reply by email: a secret of at least 16 characters that lets a mail server post replies
+    /// to `POST /inbound/email` with `Authorization: Bearer <secret>`, such as the output of
+    /// `openssl rand -hex 32`. Unset, the endpoint answers like an unknown page.
+    #[arg(
+        long,
+        env = "QUORUM_INBOUND_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub inbound_secret: Option<String>,
+
+    /// Reply by email: the domain of reply addresses (reply+…@DOMAIN), whose mail must reach
+    /// Quorum. Defaults to the domain of the sender address (QUORUM_MAIL_FROM).
+    #[arg(long, env = "QUORUM_REPLY_DOMAIN", global = true)]
+    pub reply_domain: Option<String>,
+
     /// Log filter, such as `info` or `quorum=debug,tower_http=info`.
     #[arg(long, env = "QUORUM_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod export;
 pub mod group_export;
+pub mod inbound;
 pub mod mail;
 pub mod metrics;
 pub mod notice;
@@ -61,6 +62,8 @@ pub struct RuntimeConfig {
     pub mail_key: String,
     /// The domain of reply addresses, when reply by email is on.
     pub reply_domain: Option<String>,
+    /// Opens `POST /inbound/email` (reply by email); without it the endpoint is closed.
+    pub inbound_secret: Option<inbound::http::InboundSecret>,
     /// Opens `/metrics`; without it the page is closed.
     pub metrics_token: Option<server::metrics::MetricsToken>,
 }

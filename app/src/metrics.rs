@@ -99,7 +99,12 @@ pub struct Metrics {
     http: Mutex<HttpStats>,
     /// Runs and failures, in the order of `Job::ALL`.
     jobs: [JobCounts; Job::ALL.len()],
+    /// Inbound replies by how they were handled, in the order of `INBOUND_OUTCOMES`.
+    inbound: [AtomicU64; INBOUND_OUTCOMES.len()],
 }
+
+/// How an inbound reply can be handled (`inbound::Handled::outcome`).
+const INBOUND_OUTCOMES: [&str; 4] = ["posted", "refused", "dropped", "duplicate"];
 
 #[derive(Debug, Default)]
 struct JobCounts {
@@ -170,7 +175,8 @@ impl Metrics {
         let written = self
             .write_http(&mut out)
             .and_then(|()| write_gauges(&mut out, gauges))
-            .and_then(|()| self.write_jobs(&mut out));
+            .and_then(|()| self.write_jobs(&mut out))
+            .and_then(|()| self.write_inbound(&mut out));
         debug_assert!(written.is_ok(), "writing to a String cannot fail");
         out
     }
@@ -213,6 +219,29 @@ impl Metrics {
                 &[("status", &status.to_string())],
                 count,
             )?;
+        }
+        Ok(())
+    }
+
+    /// Counts one inbound reply handled with `outcome` (one of [`INBOUND_OUTCOMES`]).
+    pub fn record_inbound(&self, outcome: &str) {
+        let at = INBOUND_OUTCOMES.iter().position(|known| *known == outcome);
+        if let Some(count) = at.and_then(|at| self.inbound.get(at)) {
+            count.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn write_inbound(&self, out: &mut String) -> fmt::Result {
+        const NAME: &str = "quorum_inbound_mail_total";
+        family(
+            out,
+            NAME,
+            "counter",
+            "Replies by email received, by how they were handled.",
+        )?;
+        for (outcome, count) in INBOUND_OUTCOMES.iter().zip(&self.inbound) {
+            let count = count.load(Ordering::Relaxed);
+            sample(out, NAME, &[("outcome", outcome)], count)?;
         }
         Ok(())
     }

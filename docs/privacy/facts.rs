@@ -27,6 +27,11 @@ pub const PROCESSORS: &[Processor] = &[
         receives: "backups, encrypted with age before they leave the server",
         when: "wherever the operator keeps quorum backup files",
     },
+    Processor {
+        name: "Mail server that receives replies by email, when reply by email is on",
+        receives: "replies to notification emails: the sender's address and what they wrote, which Quorum reads once and keeps only as the comment it posts",
+        when: "when QUORUM_INBOUND_SMTP_ADDR or QUORUM_INBOUND_SECRET is set; the operator's own mail server, or a mail service that forwards to Quorum",
+    },
 ];
 
 /// Every table that holds personal data, in the order the migrations make them.
@@ -403,6 +408,17 @@ pub const TABLES: &[Table] = &[
         purpose: "How much a person wants to hear of one thread, overriding their choice for its group.",
         retention: "Until the person deletes their account or the thread is deleted.",
         who_can_see: "The person (the thread's notification settings); the operators (database access).",
+    },
+    Table {
+        name: "inbound_mail",
+        personal: &[
+            ("notification_id", "the notification whose reply address was used, which names the person it was for (cleared when it is deleted)"),
+            ("comment_id", "the comment the reply became, which names its author (cleared when it is deleted)"),
+            ("received_at", "when the message arrived"),
+        ],
+        purpose: "Replies by email: that an inbound message was handled, so that a copy sent again posts once and is answered once, and that a reply address has been used.",
+        retention: "90 days (INBOUND_KEPT_FOR), deleted by the housekeeping job; a row left unfinished by a stopped server goes after an hour. Nothing of the message itself is kept: no address, subject or text, and its Message-ID only as a keyed hash.",
+        who_can_see: "the people who run the instance (database access)",
     },
 ];
 

@@ -45,6 +45,7 @@ pub fn app(store: &Store, mail_dir: &Path) -> Result<(Router, MailerHandle)> {
             exports_dir: mail_dir.join("exports"),
             mail_key: "benchmark".into(),
             reply_domain: None,
+            inbound_secret: None,
             metrics_token: None,
         }),
         limits: Limits::new(store.clone(), "benchmark".into(), 1),

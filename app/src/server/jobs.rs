@@ -3,7 +3,8 @@
 //! and every ten minutes pruning spent rate-limit buckets, purging deleted threads that can no
 //! longer be restored, purging answers kept across an ended session once their day is over,
 //! purging audit log lines older than the retention setting (`QUORUM_AUDIT_RETENTION_DAYS`),
-//! and deleting personal exports (rows and files) once their day is over; and every ten
+//! deleting personal exports (rows and files) once their day is over, and forgetting inbound
+//! replies after 90 days (`store::inbound`); and every ten
 //! seconds telling a group's admins that a support grant ran out (once per grant), so that they
 //! hear it close to its end.
 //!
@@ -198,6 +199,12 @@ async fn housekeeping(state: AppState) {
             Ok(0) => {}
             Ok(n) => info!("purged {n} audit log lines past their retention"),
             Err(e) => warn!("purging the audit log failed: {e}"),
+        }
+        // Inbound replies are remembered (by a hash) only as long as a copy could come again.
+        match state.store.purge_inbound(unix_now()).await {
+            Ok(0) => {}
+            Ok(n) => info!("forgot {n} inbound messages"),
+            Err(e) => warn!("forgetting old inbound messages failed: {e}"),
         }
         // A personal export holds everything about a person: it goes when its day is over.
         let purged = export::purge(&state).await;

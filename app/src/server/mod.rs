@@ -101,6 +101,8 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(assets::router())
         .route("/healthz", get(healthz))
+        // Outside the layers that read sessions and set cookies: only a mail server calls it.
+        .route("/inbound/email", any(crate::inbound::http::serve))
         // Only for a matched route: a request without a name here matched none.
         .route_layer(axum::middleware::from_fn(metrics::name_route))
         .with_state(state)
@@ -263,6 +265,7 @@ async fn runtime_config(
             .instance_secret("mail_key", crate::auth::token::new_token()?.expose())
             .await?,
         reply_domain: None,
+        inbound_secret: None,
         link_keys,
         exports_dir: settings.data_dir.join("exports"),
         metrics_token,
@@ -284,10 +287,20 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // start-up at once.
     let mail_config = MailConfig::from_settings(&settings)?;
     let metrics_token = metrics::MetricsToken::from_setting(settings.metrics_token.as_deref())?;
+    let inbound =
+        crate::inbound::InboundConfig::from_settings(&settings, mail_config.from.email.domain())?;
     let store = open_store(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.addr))?;
+    let inbound_smtp = match inbound.smtp_addr {
+        Some(addr) => Some(
+            crate::inbound::smtp::Listener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for SMTP on {addr}"))?,
+        ),
+        None => None,
+    };
     let address = listener
         .local_addr()
         .context("cannot read the address listened on")?;
@@ -296,7 +309,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let stop = shutdown_signal().context("cannot listen for stop signals")?;
     let metrics = Arc::new(crate::metrics::Metrics::default());
     let (mailer, mail_sender) = Mailer::start(store.clone(), mail_config, metrics.clone());
-    let config = Arc::new(runtime_config(&settings, address, &store, metrics_token).await?);
+    let mut config = runtime_config(&settings, address, &store, metrics_token).await?;
+    config.reply_domain = inbound.reply_domain;
+    config.inbound_secret = inbound.secret;
+    let config = Arc::new(config);
     let limits = Limits::new(
         store.clone(),
         config.audit_key.clone(),
@@ -309,15 +325,30 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         limits,
         metrics,
     };
+    // The SMTP listener stops with the server, finishing the messages it is handling.
+    let (stopping, stopped) = tokio::sync::watch::channel(false);
+    if let Some(smtp) = &inbound_smtp {
+        let smtp_address = smtp
+            .local_addr()
+            .context("cannot read the SMTP address listened on")?;
+        info!("receiving replies by SMTP on {smtp_address}");
+    }
+    let inbound_smtp = inbound_smtp.map(|smtp| smtp.start(state.clone(), stopped));
     info!("Quorum is running at http://{address}/");
     jobs::start(&state);
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(stop)
+    .with_graceful_shutdown(async move {
+        stop.await;
+        let _ = stopping.send(true);
+    })
     .await
     .context("the server stopped unexpectedly");
+    if let Some(smtp) = inbound_smtp {
+        smtp.finish().await;
+    }
     // The sender finishes the email in flight before the database closes, whether the server
     // stopped cleanly or not.
     mail_sender.shutdown().await;
