@@ -40,7 +40,7 @@ const LOG_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_MARKER: &str = "Quorum is running at http://";
 
 /// Settings the developer's shell may hold that would change what the binary does.
-const INHERITED_SETTINGS: [&str; 16] = [
+const INHERITED_SETTINGS: [&str; 20] = [
     "QUORUM_ADDR",
     "QUORUM_DATA_DIR",
     "QUORUM_LOG",
@@ -55,6 +55,10 @@ const INHERITED_SETTINGS: [&str; 16] = [
     "QUORUM_METRICS_TOKEN",
     "QUORUM_BACKUP_RECIPIENTS",
     "QUORUM_BACKUP_IDENTITY",
+    "QUORUM_LINK_KEYS",
+    "QUORUM_INBOUND_SMTP_ADDR",
+    "QUORUM_INBOUND_SECRET",
+    "QUORUM_REPLY_DOMAIN",
     "DATABASE_URL",
     "RUST_LOG",
 ];
