@@ -481,3 +481,509 @@ async fn wait_for_sql(app: &TestApp, query: &'static str, expected: i64) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Ann runs "Tea Club"; Bob is a member at the usual volume.
+async fn ann_and_bob() -> (TestApp, SmtpSink, Browser, Browser) {
+    let (app, sink) = start_with_mail().await;
+    let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let bob = signed_in_browser_named(&app, &sink, "bob@example.org", "Bob Roe").await;
+    create_group(&ann, "Tea Club", "tea", "open").await;
+    let joined = bob.submit("/g/tea", "/g/tea/join", &[]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    (app, sink, ann, bob)
+}
+
+/// The text of the header's link to the notifications.
+fn header_link(reply: &Reply) -> String {
+    let at = reply.body.find("href=\"/notifications\"").unwrap();
+    let rest = &reply.body[at..];
+    let start = rest.find('>').unwrap() + 1;
+    let end = rest.find("</a>").unwrap();
+    strip_tags(&rest[start..end])
+}
+
+#[tokio::test]
+async fn the_list_says_read_and_unread_in_words_and_the_header_link_counts_them() {
+    let (app, sink, ann, bob) = ann_and_bob().await;
+    let thread = start_thread(&ann, "tea", "Which teas?", "Let us choose.").await;
+    let other = start_thread(&ann, "tea", "Which cups?", "Mugs or cups.").await;
+    notifications_settled(&app).await;
+
+    // The count is part of the link's text, for a screen reader to say.
+    assert_eq!(
+        header_link(&bob.get("/dashboard").await),
+        "Notifications, 2 unread"
+    );
+    let list = bob.get("/notifications").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let words = text(&list);
+    assert!(words.contains("2 are unread"), "{words}");
+    assert!(
+        words.contains("Unread: Ann Lee started the thread “Which teas?” in Tea Club"),
+        "{words}"
+    );
+    assert!(
+        list.body.contains(&format!("href=\"{thread}\"")),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("action=\"/notifications/read\""));
+
+    // Reading a thread reads what one was told of it, and nothing else.
+    assert_eq!(bob.get(&thread).await.status, StatusCode::OK);
+    assert_eq!(
+        header_link(&bob.get("/dashboard").await),
+        "Notifications, 1 unread"
+    );
+    let words = text(&bob.get("/notifications").await);
+    assert!(
+        words.contains("Read: Ann Lee started the thread “Which teas?”"),
+        "{words}"
+    );
+    assert!(
+        words.contains("Unread: Ann Lee started the thread “Which cups?”"),
+        "{words}"
+    );
+
+    // "Mark all as read" is a form.
+    let marked = bob
+        .submit("/notifications", "/notifications/read", &[])
+        .await;
+    assert_eq!(marked.location(), Some("/notifications?done=read"));
+    let list = bob.get("/notifications?done=read").await;
+    assert!(text(&list).contains("All your notifications are marked as read."));
+    assert!(!text(&list).contains("Unread:"));
+    assert!(!list.body.contains("action=\"/notifications/read\""));
+    assert_eq!(header_link(&list), "Notifications");
+
+    // A deleted thread takes its notifications with it, and so does leaving the group.
+    let deleted = ann
+        .submit(&format!("{other}/delete"), &format!("{other}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+    let words = text(&bob.get("/notifications").await);
+    assert!(!words.contains("Which cups?"), "{words}");
+    assert!(words.contains("Which teas?"), "{words}");
+    let left = bob.submit("/g/tea/leave", "/g/tea/leave", &[]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+    let words = text(&bob.get("/notifications").await);
+    assert!(words.contains("You have no notifications yet"), "{words}");
+
+    // Signed out, the list asks for signing in; beyond its last page there is nothing.
+    let stranger = app.browser();
+    let asked = stranger.get("/notifications").await;
+    assert_eq!(asked.location(), Some("/sign-in?next=%2Fnotifications"));
+    assert_eq!(
+        bob.get("/notifications?page=2").await.status,
+        StatusCode::NOT_FOUND
+    );
+    drop(sink);
+}
+
+#[tokio::test]
+async fn a_threads_own_volume_comes_before_the_groups() {
+    let (app, sink, ann, bob) = ann_and_bob().await;
+    set_group_volume(&bob, "tea", "quiet").await;
+    let thread = start_thread(&ann, "tea", "Which teas?", "Let us choose.").await;
+    let settings = format!("{thread}/notifications");
+
+    // The thread's page offers it, and the form says what the group's setting is.
+    assert!(
+        bob.get(&thread)
+            .await
+            .body
+            .contains(&format!("href=\"{settings}\""))
+    );
+    let page = bob.get(&settings).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        text(&page).contains("As the group (Quiet)"),
+        "{}",
+        text(&page)
+    );
+
+    // Loud for the thread: every comment is emailed, though the group is quiet.
+    let saved = bob
+        .submit(&settings, &settings, &[("volume", "loud")])
+        .await;
+    assert_eq!(
+        saved.location(),
+        Some(format!("{thread}?done=volume").as_str())
+    );
+    post_comment(&ann, &thread, "Green, I think.", None).await;
+    notifications_settled(&app).await;
+    assert_eq!(mails(&sink, "bob@example.org", "commented in").len(), 1);
+
+    // Mute for the thread: not even a mention is heard.
+    bob.submit(&settings, &settings, &[("volume", "mute")])
+        .await;
+    let handle = handle_of(&app, "bob@example.org").await;
+    post_comment(&ann, &thread, &format!("Any thoughts, @{handle}?"), None).await;
+    notifications_settled(&app).await;
+    assert_eq!(in_app(&app, "bob@example.org", "mention").await, 0);
+
+    // Back to the group's: a mention is in the app only, as quiet says.
+    bob.submit(&settings, &settings, &[("volume", "group")])
+        .await;
+    post_comment(&ann, &thread, &format!("Again, @{handle}?"), None).await;
+    notifications_settled(&app).await;
+    assert_eq!(in_app(&app, "bob@example.org", "mention").await, 1);
+    assert!(mails(&sink, "bob@example.org", "mentioned you").is_empty());
+
+    // A made-up choice is refused with the error summary; outsiders are not shown the page.
+    let refused = bob
+        .submit(&settings, &settings, &[("volume", "blaring")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.title().unwrap().starts_with("Error: "));
+    assert!(text(&refused).contains("Choose how much you hear of this thread"));
+    let otto = signed_in_browser_named(&app, &sink, "otto@example.org", "Otto Out").await;
+    assert_eq!(otto.get(&settings).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_settings_form_says_what_is_wrong_and_keeps_the_answers() {
+    let (_app, _sink, _ann, bob) = ann_and_bob().await;
+    let page = bob.get("/notifications/settings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(text(&page).contains("Tea Club"));
+    let refused = bob
+        .submit(
+            "/notifications/settings",
+            "/notifications/settings",
+            &[
+                ("group-tea", "loud"),
+                ("default_volume", "blaring"),
+                ("digest", "hourly"),
+                ("digest_day", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.title().unwrap().starts_with("Error: "));
+    let words = text(&refused);
+    for message in [
+        "Choose mute, quiet, normal or loud",
+        "Choose how often you want a digest, or no digest",
+        "Choose the day of the week for a weekly digest",
+    ] {
+        assert!(words.contains(message), "{message}: {words}");
+    }
+    assert!(
+        refused.body.contains(r#"<option value="loud" selected>"#),
+        "{}",
+        refused.body
+    );
+    let saved = bob
+        .submit(
+            "/notifications/settings",
+            "/notifications/settings",
+            &[
+                ("group-tea", "loud"),
+                ("default_volume", "quiet"),
+                ("digest", "weekly"),
+                ("digest_day", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), Some("/notifications/settings?done=saved"));
+    let page = bob.get("/notifications/settings?done=saved").await;
+    assert!(text(&page).contains("Your notification settings are saved."));
+    assert!(page.body.contains(r#"<option value="loud" selected>"#));
+    assert!(
+        page.body.contains(r#"value="weekly" checked"#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"<option value="5" selected>Friday</option>"#)
+    );
+}
+
+/// Every URL in `text`.
+fn urls(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|word| word.starts_with("http://") || word.starts_with("https://"))
+        .map(|word| word.trim_end_matches(['.', ',', ')']).to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn emails_are_whole_in_plain_text_and_stop_in_one_click_without_a_cookie() {
+    let (app, sink, ann, bob) = ann_and_bob().await;
+    let thread = start_thread(&ann, "tea", "Which teas?", "Let us choose.").await;
+    let poll = start_poll(
+        &ann,
+        &thread,
+        "proposal",
+        &[("title", "Green tea for all"), ("template", "consensus")],
+    )
+    .await;
+    notifications_settled(&app).await;
+    let asked = mails(&sink, "bob@example.org", "Your vote is asked");
+    assert_eq!(asked.len(), 1);
+    let mail = &asked[0];
+    assert_eq!(
+        mail.subject,
+        "Your vote is asked: Green tea for all (Tea Club)"
+    );
+    let header = |name: &str| support::inbox::header(&mail.raw, name).unwrap_or_default();
+    assert_eq!(header("Auto-Submitted"), "auto-generated");
+    assert_eq!(
+        header("List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
+    let unsubscribe = header("List-Unsubscribe");
+    assert!(
+        unsubscribe.starts_with(&format!("<{}", app.url("/unsubscribe/"))),
+        "{unsubscribe}"
+    );
+    let thread_id = thread.trim_start_matches("/t/");
+    assert!(header("References").contains(&format!("<thread-{thread_id}@")));
+    assert_eq!(header("In-Reply-To"), header("References"));
+    assert!(
+        header("List-Id").starts_with("Tea Club <tea."),
+        "{}",
+        header("List-Id")
+    );
+    assert!(mail.raw.contains("multipart/alternative"));
+    // The plain text is enough to act on: what, where, when it closes, each answer, and how
+    // to hear less; and no link carries anything that could tell who opened it.
+    for words in [
+        "Ann Lee started the proposal “Green tea for all” in Tea Club.",
+        "Voting closes on",
+        "Answer “Agree”",
+        "Read the poll and vote on Quorum",
+        "your notifications for Tea Club are set to Normal",
+        "Stop email from Tea Club",
+    ] {
+        assert!(mail.text.contains(words), "{words}:\n{}", mail.text);
+    }
+    assert!(!mail.raw.contains("<img"));
+    let poll_id = poll.trim_start_matches("/p/");
+    for url in urls(&mail.text) {
+        let query = url.split_once('?').map(|(_, q)| q);
+        assert!(
+            query.is_none() || url.contains(&format!("/p/{poll_id}/vote?answer=")),
+            "{url}"
+        );
+    }
+
+    // An answer link opens "Check your vote" and counts nothing until "Cast vote".
+    let answer = urls(&mail.text)
+        .into_iter()
+        .find(|url| url.ends_with("/vote?answer=0"))
+        .unwrap();
+    let answer_path = answer.trim_start_matches(app.url("").trim_end_matches('/'));
+    let check = bob.get(answer_path).await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert_eq!(check.h1().as_deref(), Some("Check your vote"));
+    assert!(text(&check).contains("Agree"), "{}", text(&check));
+    let voted: i64 = sqlx::query_scalar("SELECT voted_count FROM polls WHERE id = $1")
+        .bind(poll_id)
+        .fetch_one(&app.database().await)
+        .await
+        .unwrap();
+    assert_eq!(voted, 0);
+    let cast = bob
+        .submit_from(&check.body, &format!("{poll}/vote"), &[("intent", "cast")])
+        .await;
+    assert_eq!(cast.location(), Some(format!("{poll}?done=voted").as_str()));
+    // Signed out, the link asks for signing in and comes back to it.
+    let stranger = app.browser();
+    let asked = stranger.get(answer_path).await;
+    let next: String = form_urlencoded::byte_serialize(answer_path.as_bytes()).collect();
+    assert_eq!(
+        asked.location(),
+        Some(format!("/sign-in?next={next}").as_str())
+    );
+
+    // The unsubscribe page works with no cookie at all: a GET asks, a POST acts.
+    let address = unsubscribe.trim_matches(['<', '>']).to_string();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client.get(&address).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "{address}");
+    let body = page.text().await.unwrap();
+    assert!(body.contains("Stop email from Tea Club?"), "{body}");
+    assert!(!body.contains("csrf_token"));
+    // Someone else's token does not check out.
+    let ann_id: String =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE email = 'ann@example.org'")
+            .fetch_one(&app.database().await)
+            .await
+            .unwrap();
+    let bob_id: String =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE email = 'bob@example.org'")
+            .fetch_one(&app.database().await)
+            .await
+            .unwrap();
+    let forged = address.replace(&bob_id, &ann_id);
+    let refused = client
+        .post(&forged)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    // A mail program's one click (RFC 8058).
+    let stopped = client
+        .post(&address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), StatusCode::OK);
+    let body = stopped.text().await.unwrap();
+    assert!(body.contains("Email from Tea Club stopped"), "{body}");
+    assert!(body.contains("now set to quiet"), "{body}");
+    let page = bob.get("/notifications/settings").await;
+    assert!(
+        page.body.contains(r#"<option value="quiet" selected>"#),
+        "{}",
+        page.body
+    );
+    let ann_page = ann.get("/notifications/settings").await;
+    assert!(!ann_page.body.contains(r#"<option value="quiet" selected>"#));
+
+    // From now on Bob hears of Tea Club in the app only.
+    start_poll(
+        &ann,
+        &thread,
+        "proposal",
+        &[("title", "Mint tea for all"), ("template", "consensus")],
+    )
+    .await;
+    notifications_settled(&app).await;
+    assert_eq!(in_app(&app, "bob@example.org", "new_poll").await, 2);
+    assert_eq!(
+        mails(&sink, "bob@example.org", "Your vote is asked").len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_digest_brings_unread_news_and_waiting_polls_at_six_and_never_comes_empty() {
+    let (app, sink, ann, bob) = ann_and_bob().await;
+    let saved = bob
+        .submit(
+            "/notifications/settings",
+            "/notifications/settings",
+            &[
+                ("group-tea", "quiet"),
+                ("default_volume", "normal"),
+                ("digest", "daily"),
+                ("digest_day", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let db = app.database().await;
+    let due: i64 =
+        sqlx::query_scalar("SELECT digest_due_at FROM accounts WHERE email = 'bob@example.org'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    // Bob reads times in UTC: the next 06:00 there.
+    assert_eq!(due.rem_euclid(86_400), 6 * 3_600);
+    assert!(due > unix_now() && due <= unix_now() + 86_400);
+
+    let thread = start_thread(&ann, "tea", "Which teas?", "Let us choose.").await;
+    start_poll(
+        &ann,
+        &thread,
+        "proposal",
+        &[("title", "Green tea for all"), ("template", "consensus")],
+    )
+    .await;
+    notifications_settled(&app).await;
+    // Quiet sends no email of its own; the digest still comes.
+    assert!(mails(&sink, "bob@example.org", "Your vote is asked").is_empty());
+    sqlx::query("UPDATE accounts SET digest_due_at = $1 WHERE email = 'bob@example.org'")
+        .bind(unix_now() - 1)
+        .execute(&db)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let digest = loop {
+        if let Some(mail) = mails(&sink, "bob@example.org", "Your Quorum digest").pop() {
+            break mail;
+        }
+        assert!(Instant::now() < deadline, "no digest came");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        digest.subject,
+        "Your Quorum digest: 2 new notifications and 1 poll waiting for your vote"
+    );
+    for words in [
+        "Tea Club",
+        "In “Which teas?”:",
+        "Ann Lee started the thread “Which teas?” in Tea Club",
+        "Polls waiting for your vote",
+        "“Green tea for all” in Tea Club, closes",
+        "Stop the digest",
+    ] {
+        assert!(digest.text.contains(words), "{words}:\n{}", digest.text);
+    }
+    assert_eq!(
+        support::inbox::header(&digest.raw, "List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let next: i64 =
+        sqlx::query_scalar("SELECT digest_due_at FROM accounts WHERE email = 'bob@example.org'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(next.rem_euclid(86_400), 6 * 3_600);
+    assert!(next > unix_now());
+
+    // With everything read and voted, the next digest has nothing to say and is not sent.
+    bob.submit("/notifications", "/notifications/read", &[])
+        .await;
+    let poll_page = format!(
+        "/p/{}",
+        sqlx::query_scalar::<_, String>("SELECT id FROM polls")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    );
+    let voted = bob
+        .submit(
+            &poll_page,
+            &format!("{poll_page}/vote"),
+            &[("choice", "0"), ("intent", "cast")],
+        )
+        .await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
+    let past = unix_now() - 1;
+    sqlx::query("UPDATE accounts SET digest_due_at = $1 WHERE email = 'bob@example.org'")
+        .bind(past)
+        .execute(&db)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let due: i64 = sqlx::query_scalar(
+            "SELECT digest_due_at FROM accounts WHERE email = 'bob@example.org'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        if due > past {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the digest job did not run");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    notifications_settled(&app).await;
+    assert_eq!(
+        mails(&sink, "bob@example.org", "Your Quorum digest").len(),
+        1
+    );
+}

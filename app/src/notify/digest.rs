@@ -193,7 +193,8 @@ mod tests {
         let now = unix("2026-12-07T12:00", "UTC");
         let next = following(due, now, Frequency::Daily, &utc).unwrap();
         assert_eq!(local(next, "UTC"), "Tue 2026-12-08 06:00");
-        let next = following(due, now, Frequency::Weekly, &utc).unwrap();
-        assert_eq!(local(next, "UTC"), "Tue 2026-12-15 06:00");
+        let monday = unix("2026-11-23T06:00", "UTC");
+        let next = following(monday, now, Frequency::Weekly, &utc).unwrap();
+        assert_eq!(local(next, "UTC"), "Mon 2026-12-14 06:00");
     }
 }

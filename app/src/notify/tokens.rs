@@ -35,7 +35,7 @@ impl Scope {
             return Some(Self::Digest);
         }
         let (kind, id) = value.split_once('-')?;
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if !is_id(id) {
             return None;
         }
         match kind {
@@ -44,6 +44,15 @@ impl Scope {
             _ => None,
         }
     }
+}
+
+/// Whether `value` is shaped like one of Quorum's ids: letters, digits, `-` and `_` (URL-safe
+/// base64 or hex), never the `.` that separates a token's parts.
+fn is_id(value: &str) -> bool {
+    !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// An unsubscribe token that checked out: whose, and for what.
@@ -65,7 +74,7 @@ pub fn unsubscribe_token(key: &str, account_id: &str, scope: &Scope) -> String {
 pub fn check_unsubscribe(key: &str, token: &str) -> Option<Unsubscribe> {
     let mut parts = token.split('.');
     let (account_id, scope, mac) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || !account_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if parts.next().is_some() || !is_id(account_id) {
         return None;
     }
     let expected = keyed_hash(key, &format!("unsubscribe:{account_id}:{scope}"));
@@ -111,7 +120,7 @@ mod tests {
     use super::*;
 
     const KEY: &str = "a key of the instance";
-    const ANA: &str = "0123456789abcdef0123456789abcdef";
+    const ANA: &str = "-FrBPbk-kOONqSaL5e3wsg";
     const BEA: &str = "fedcba9876543210fedcba9876543210";
 
     #[test]
@@ -145,24 +154,29 @@ mod tests {
 
     #[test]
     fn a_reply_address_fits_smtp_and_reads_back_in_any_case() {
-        let local = reply_local_part(KEY, ANA);
+        const NOTICE: &str = "0123456789abcdef0123456789abcdef";
+        let local = reply_local_part(KEY, NOTICE);
         assert!(local.len() <= 64, "{local}");
-        assert_eq!(check_reply_local_part(KEY, &local), Some(ANA.into()));
+        assert_eq!(check_reply_local_part(KEY, &local), Some(NOTICE.into()));
         assert_eq!(
             check_reply_local_part(KEY, &local.to_ascii_uppercase()),
-            Some(ANA.into())
+            Some(NOTICE.into())
         );
         assert_eq!(check_reply_local_part("another key", &local), None);
-        assert_eq!(check_reply_local_part(KEY, &local.replace(ANA, BEA)), None);
+        assert_eq!(
+            check_reply_local_part(KEY, &local.replace(NOTICE, BEA)),
+            None
+        );
         assert_eq!(check_reply_local_part(KEY, "reply+"), None);
         assert_eq!(check_reply_local_part(KEY, "someone"), None);
     }
 
     #[test]
     fn an_unsubscribe_mac_is_no_reply_mac() {
-        let token = unsubscribe_token(KEY, ANA, &Scope::Digest);
+        let notice = "0123456789abcdef0123456789abcdef";
+        let token = unsubscribe_token(KEY, notice, &Scope::Digest);
         let mac = token.rsplit('.').next().unwrap();
-        let forged = format!("reply+{ANA}.{}", &mac[..REPLY_MAC_LEN]);
+        let forged = format!("reply+{notice}.{}", &mac[..REPLY_MAC_LEN]);
         assert_eq!(check_reply_local_part(KEY, &forged), None);
     }
 }

@@ -91,6 +91,32 @@ impl SmtpSink {
             .collect()
     }
 
+    /// Waits until `count` messages whose subject contains `about` have reached `address`, and
+    /// returns the last of them: for a test that reads one kind of mail among notifications.
+    pub async fn wait_for_mail_about(&self, address: &str, about: &str, count: usize) -> Mail {
+        let deadline = Instant::now() + MAIL_TIMEOUT;
+        loop {
+            let mut mail: Vec<Mail> = self
+                .mail_to(address)
+                .into_iter()
+                .filter(|mail| mail.subject.contains(about))
+                .collect();
+            if mail.len() >= count {
+                return mail.swap_remove(count - 1);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {count} messages about {about:?} to {address}; {} came. All to them: {:?}",
+                mail.len(),
+                self.mail_to(address)
+                    .iter()
+                    .map(|mail| mail.subject.clone())
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Waits until `count` messages have reached `address`, and returns the last of them.
     pub async fn wait_for_mail_to(&self, address: &str, count: usize) -> Mail {
         let deadline = Instant::now() + MAIL_TIMEOUT;
