@@ -225,8 +225,18 @@ export function htmlText(html: string): string {
 /** Comments of a few hundred characters with some markdown, each different, for `{sample}`. */
 const SAMPLES: string[] = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'comments.json'), 'utf8'));
 
-/** The address of the person this preparation signed in last. */
+/** The address of the person this preparation signed in last, and first. */
 let signedInAs = '';
+let signedInFirst = '';
+
+/** Signs in again as `email`, an account that exists, by the emailed code. */
+async function signInAgain(api: APIRequestContext, email: string) {
+  await postForm(api, '/sign-in', { email });
+  const code = (await latestEmail(email, /Subject: Sign in to Quorum/)).match(/\b(\d{3} \d{3})\b/)?.[1] ?? '';
+  const answer = await postForm(api, '/sign-in/check', { code });
+  if (answer.status() >= 400) throw new Error(`signing in again failed: ${answer.status()} ${answer.url()}`);
+  signedInAs = email;
+}
 
 /** Runs one `before` step (see `Step` in routes.ts). Returns the email address it used, if any. */
 async function runStep(api: APIRequestContext, step: Step): Promise<string | undefined> {
@@ -236,6 +246,10 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
   }
   if (step.signIn) {
     signedInAs = await signIn(api, true);
+    return undefined;
+  }
+  if (step.signInAgain) {
+    await signInAgain(api, signedInFirst);
     return undefined;
   }
   if (step.operator) {
@@ -274,13 +288,17 @@ export async function prepare(api: APIRequestContext, route: Route): Promise<str
   const daysAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
   placeholders = { handle: uniqueHandle(), week: daysAhead(7), fortnight: daysAhead(14), month: daysAhead(30) };
   signedInAs = route.signedIn ? await signIn(api, route.signedIn === 'named') : '';
+  signedInFirst = signedInAs;
   let lastEmail = '';
   for (const step of route.before ?? []) lastEmail = (await runStep(api, step)) ?? lastEmail;
   if (route.emailLink) {
     const pattern = route.emailLink === 'invitation'
       ? /https?:\/\/[^\s"<]*\/invitations\/[A-Za-z0-9_-]{43}/
-      : /https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]+/;
-    const link = (await latestEmail(lastEmail)).match(pattern)?.[0];
+      : route.emailLink === 'unsubscribe'
+        ? /https?:\/\/[^\s"<>]*\/unsubscribe\/[A-Za-z0-9_.-]+/
+        : /https?:\/\/[^\s"<]*\/sign-in\/link\/[A-Za-z0-9_-]+/;
+    const to = route.emailLink === 'unsubscribe' ? signedInFirst : lastEmail;
+    const link = (await latestEmail(to, route.emailLink === 'unsubscribe' ? /unsubscribe/ : undefined)).match(pattern)?.[0];
     if (!link) throw new Error('no link in the email');
     return new URL(link).pathname;
   }

@@ -28,6 +28,9 @@ export interface Step {
   signOut?: boolean;
   /** Sign in as a new person (named "Ann Example"). */
   signIn?: boolean;
+  /** Sign in again as the person this preparation signed in first (by an emailed code), for
+   *  states that show what someone else did to them. */
+  signInAgain?: boolean;
   /** Make the person signed in an operator of the instance (`quorum operator add`). */
   operator?: boolean;
 }
@@ -63,8 +66,9 @@ export interface Route {
   /** What to do first, in order (see `Step`). */
   before?: Step[];
   /** The path is the link in the last email the `before` steps caused: a sign-in link, or an
-   *  invitation's. */
-  emailLink?: boolean | 'invitation';
+   *  invitation's; or, for `unsubscribe`, the "Stop email" link of the last email to the person
+   *  signed in first. */
+  emailLink?: boolean | 'invitation' | 'unsubscribe';
   /** The path is the target of the link on the page `from` (placeholders filled in), after the
    *  `before` steps, whose text is `text`: all the text inside the link, visually hidden parts
    *  included, so it is the link's accessible name ("Reply to your comment, number 1", where the page

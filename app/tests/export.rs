@@ -233,7 +233,7 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
     // The JSON holds each kind of data.
     let json: Value = serde_json::from_slice(&files[0].1).expect("the JSON parses");
     assert_eq!(json["format"], "quorum-personal-export");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert!(json["exported_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(json["profile"]["email"], ZEB);
     assert_eq!(json["profile"]["name"], ZEB_NAME);
@@ -299,8 +299,16 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
         "{history:?}"
     );
     assert!(history.len() >= 3, "{history:?}");
-    assert!(json["notification_settings"].is_null());
-    assert!(json["notes"]["notification_settings"].is_string());
+    // How much they hear of each of their groups, and what they were told.
+    let settings = &json["notification_settings"];
+    assert_eq!(settings["default_volume"], "normal");
+    assert_eq!(settings["digest"], "off");
+    let mut heard_of = strings(&settings["groups"], "group_handle");
+    heard_of.sort();
+    let mut member_of = strings(&json["memberships"], "group_handle");
+    member_of.sort();
+    assert_eq!(heard_of, member_of);
+    assert!(json["notifications"].is_array());
     assert!(!json["thread_reads"].as_array().unwrap().is_empty());
 
     // The HTML page holds the same, as one complete document.

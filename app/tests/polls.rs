@@ -453,7 +453,12 @@ async fn a_meeting_poll_shows_times_in_each_persons_zone_and_sends_the_chosen_ti
     assert_eq!(fixed.status, StatusCode::SEE_OTHER);
     assert!(text(&bob.get(&poll).await).contains("with cake"));
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(sink.mail_to("bob@example.org").len(), 2);
+    let outcomes = sink
+        .mail_to("bob@example.org")
+        .into_iter()
+        .filter(|mail| mail.subject.starts_with("Outcome: "))
+        .count();
+    assert_eq!(outcomes, 1);
 }
 
 #[tokio::test]

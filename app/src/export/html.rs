@@ -79,7 +79,7 @@ impl Table<'_> {
 }
 
 /// The sections, in order: their ids and headings, for the contents list.
-const SECTIONS: [(&str, &str); 15] = [
+const SECTIONS: [(&str, &str); 16] = [
     ("profile", "Your profile"),
     ("groups", "Your groups"),
     ("threads", "Threads you started"),
@@ -95,6 +95,7 @@ const SECTIONS: [(&str, &str); 15] = [
     ("kept", "Answers kept for you"),
     ("mail", "Email we sent you"),
     ("notifications", "Notification settings"),
+    ("notified", "Notifications you were given"),
 ];
 
 fn heading(out: &mut String, index: usize) {
@@ -136,11 +137,87 @@ pub fn document(data: &PersonalData, instance: &str, now: i64) -> String {
     writing(&mut out, data);
     decisions(&mut out, data);
     activity(&mut out, data);
-    heading(&mut out, 14);
-    let _ = writeln!(out, "<p>{}</p>", escape(super::NOTIFICATION_NOTE));
+    notifications(&mut out, data);
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
+
+fn notifications(out: &mut String, data: &PersonalData) {
+    let settings = &data.notification_settings;
+    heading(out, 14);
+    let day = WEEKDAYS
+        .get(usize::try_from(settings.digest_day - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("Monday");
+    let _ = writeln!(
+        out,
+        "<p>Your default: {}. Catch-up digest: {}{}.</p>",
+        escape(&settings.default_volume),
+        escape(&settings.digest),
+        if settings.digest == "weekly" {
+            format!(", on {day}")
+        } else {
+            String::new()
+        }
+    );
+    Table {
+        caption: "Your setting for each of your groups",
+        headings: &["Group", "Setting"],
+        rows: settings
+            .groups
+            .iter()
+            .map(|g| {
+                vec![
+                    escape(&g.group_name),
+                    escape(g.volume.as_deref().unwrap_or("your default")),
+                ]
+            })
+            .collect(),
+        text_columns: &[],
+    }
+    .write(out, "You are not in any group.");
+    Table {
+        caption: "Threads with a setting of their own",
+        headings: &["Thread", "Setting"],
+        rows: settings
+            .threads
+            .iter()
+            .map(|t| vec![escape(&t.thread_title), escape(&t.volume)])
+            .collect(),
+        text_columns: &[],
+    }
+    .write(out, "No thread has a setting of its own.");
+    heading(out, 15);
+    Table {
+        caption: "Notifications, oldest first",
+        headings: &["What", "Group", "When", "Read", "Email"],
+        rows: data
+            .notifications
+            .iter()
+            .map(|n| {
+                vec![
+                    escape(&n.kind.replace('_', " ")),
+                    escape(&n.group_handle),
+                    t(n.created_at),
+                    maybe(n.read_at),
+                    escape(&n.email),
+                ]
+            })
+            .collect(),
+        text_columns: &[],
+    }
+    .write(out, "You have not been given any notifications.");
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 fn profile(out: &mut String, data: &PersonalData) {
     let p = &data.profile;

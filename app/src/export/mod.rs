@@ -16,8 +16,9 @@ use crate::store::when;
 
 /// The JSON's `format`.
 pub const FORMAT: &str = "quorum-personal-export";
-/// The JSON's `version`.
-pub const VERSION: u32 = 1;
+/// The JSON's `version`: 2 since `notification_settings` is an object and `notifications` is
+/// listed.
+pub const VERSION: u32 = 2;
 /// The names of the files in the zip.
 pub const JSON_FILE: &str = "quorum-export.json";
 pub const HTML_FILE: &str = "quorum-export.html";
@@ -26,14 +27,9 @@ pub const HTML_FILE: &str = "quorum-export.html";
 pub const SECRET_BALLOT_NOTE: &str = "For a secret ballot, Quorum records that you voted and \
     when, and, separately, what was chosen, with no link between the two: by design, nobody, \
     not even Quorum, can tell what you chose, so this copy cannot include it.";
-/// What the export says of notification settings.
-pub const NOTIFICATION_NOTE: &str =
-    "Quorum has no notification settings yet, so there are none to include.";
-
 #[derive(Serialize)]
 struct Notes {
     secret_ballots: &'static str,
-    notification_settings: &'static str,
 }
 
 #[derive(Serialize)]
@@ -46,8 +42,6 @@ struct Envelope<'a> {
     notes: Notes,
     #[serde(flatten)]
     data: &'a PersonalData,
-    /// Always null for now: see [`NOTIFICATION_NOTE`].
-    notification_settings: Option<()>,
 }
 
 /// Why an export could not be built.
@@ -68,10 +62,8 @@ pub fn json(data: &PersonalData, instance: &str, now: i64) -> Result<String, ser
         instance,
         notes: Notes {
             secret_ballots: SECRET_BALLOT_NOTE,
-            notification_settings: NOTIFICATION_NOTE,
         },
         data,
-        notification_settings: None,
     };
     let mut text = serde_json::to_string_pretty(&envelope)?;
     text.push('\n');
@@ -129,6 +121,15 @@ mod tests {
             email_changes: vec![],
             kept_answers: vec![],
             emails: vec![],
+            notification_settings: crate::store::personal_data::NotificationSettings {
+                default_volume: "normal".into(),
+                digest: "off".into(),
+                digest_day: 1,
+                digest_due_at: None,
+                groups: vec![],
+                threads: vec![],
+            },
+            notifications: vec![],
         }
     }
 
@@ -136,14 +137,14 @@ mod tests {
     fn the_json_is_versioned_with_times_in_utc() {
         let text = json(&someone("Ann"), "https://q.example", 1_800_000_000).unwrap();
         assert!(
-            text.starts_with("{\n  \"format\": \"quorum-personal-export\",\n  \"version\": 1,")
+            text.starts_with("{\n  \"format\": \"quorum-personal-export\",\n  \"version\": 2,")
         );
         assert!(
             text.contains("\"exported_at\": \"2027-01-15T08:00:00Z\""),
             "{text}"
         );
         assert!(text.contains("\"deactivated_at\": null"));
-        assert!(text.contains("\"notification_settings\": null"));
+        assert!(text.contains("\"default_volume\": \"normal\""), "{text}");
     }
 
     #[test]

@@ -277,6 +277,52 @@ pub struct KeptAnswer {
     pub kept_at: i64,
 }
 
+/// How much the person hears, and of what: their default, each group's and thread's choice, and
+/// the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationSettings {
+    pub default_volume: String,
+    pub digest: String,
+    /// 1 = Monday; used when the digest is weekly.
+    pub digest_day: i16,
+    #[serde(serialize_with = "when::maybe")]
+    pub digest_due_at: Option<i64>,
+    pub groups: Vec<GroupVolume>,
+    pub threads: Vec<ThreadVolume>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct GroupVolume {
+    pub group_handle: String,
+    pub group_name: String,
+    /// `null`: the default.
+    pub volume: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ThreadVolume {
+    pub thread_id: String,
+    pub thread_title: String,
+    pub volume: String,
+}
+
+/// One notification the person was given.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct NotificationGiven {
+    pub kind: String,
+    pub group_handle: String,
+    pub thread_id: Option<String>,
+    pub poll_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub in_app: bool,
+    /// `none`, `pending`, `sent` or `dropped`.
+    pub email: String,
+    #[serde(serialize_with = "when::at")]
+    pub created_at: i64,
+    #[serde(serialize_with = "when::maybe")]
+    pub read_at: Option<i64>,
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct EmailSent {
     pub subject: String,
@@ -305,6 +351,8 @@ pub struct PersonalData {
     pub email_changes: Vec<EmailChange>,
     pub kept_answers: Vec<KeptAnswer>,
     pub emails: Vec<EmailSent>,
+    pub notification_settings: NotificationSettings,
+    pub notifications: Vec<NotificationGiven>,
 }
 
 const PROFILE: &str = "SELECT id, email, display_name AS name, handle, time_zone, \
@@ -374,6 +422,15 @@ const SIGN_IN_HISTORY: &str = "SELECT action, outcome, ip, at FROM audit_events 
     WHERE account_id = $1 ORDER BY at, id";
 const EMAIL_CHANGES: &str = "SELECT new_email, created_at AS requested_at, \
     used_at AS confirmed_at FROM email_changes WHERE account_id = $1 ORDER BY created_at, id";
+const GROUP_VOLUMES: &str = "SELECT g.handle AS group_handle, g.name AS group_name, m.volume \
+    FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.account_id = $1 \
+    ORDER BY g.handle";
+const THREAD_VOLUMES: &str = "SELECT v.thread_id, t.title AS thread_title, v.volume \
+    FROM thread_volumes v JOIN threads t ON t.id = v.thread_id WHERE v.account_id = $1 \
+    ORDER BY v.thread_id";
+const NOTIFICATIONS: &str = "SELECT n.kind, g.handle AS group_handle, n.thread_id, n.poll_id, \
+    n.comment_id, n.in_app, n.email, n.created_at, n.read_at FROM notifications n \
+    JOIN groups g ON g.id = n.group_id WHERE n.account_id = $1 ORDER BY n.created_at, n.id";
 const KEPT_ANSWERS: &str = "SELECT action AS form_action, fields, kept_at FROM kept_answers \
     WHERE account_id = $1 ORDER BY kept_at, id";
 const EMAILS: &str = "SELECT subject, created_at AS queued_at, sent_at FROM outbox \
@@ -474,7 +531,28 @@ impl Store {
                 .bind(&profile.email)
                 .fetch_all(pool)
                 .await?;
+            let (default_volume, digest, digest_day, digest_due_at): (
+                String,
+                String,
+                i16,
+                Option<i64>,
+            ) = sqlx::query_as(
+                "SELECT default_volume, digest, digest_day, digest_due_at FROM accounts WHERE id = $1",
+            )
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?;
+            let notification_settings = NotificationSettings {
+                default_volume,
+                digest,
+                digest_day,
+                digest_due_at,
+                groups: all!(GROUP_VOLUMES),
+                threads: all!(THREAD_VOLUMES),
+            };
             Ok(Some(PersonalData {
+                notification_settings,
+                notifications: all!(NOTIFICATIONS),
                 memberships: all!(MEMBERSHIPS),
                 join_requests: all!(JOIN_REQUESTS),
                 invitations,
