@@ -284,8 +284,10 @@ async fn every_event_reaches_exactly_the_people_the_table_says_and_never_outside
         quiet_voted.body
     );
     let poll_id = poll.trim_start_matches("/p/").to_string();
-    sqlx::query("UPDATE polls SET closes_at = $1 WHERE id = $2")
+    // As if a week had passed since it was started.
+    sqlx::query("UPDATE polls SET closes_at = $1, created_at = $2 WHERE id = $3")
         .bind(unix_now() + 3_600)
+        .bind(unix_now() - 7 * 86_400)
         .bind(&poll_id)
         .execute(&app.database().await)
         .await
@@ -986,4 +988,109 @@ async fn a_digest_brings_unread_news_and_waiting_polls_at_six_and_never_comes_em
         mails(&sink, "bob@example.org", "Your Quorum digest").len(),
         1
     );
+}
+
+#[tokio::test]
+async fn a_moved_thread_takes_its_notifications_away_from_the_old_groups_members() {
+    let (app, sink, ann, bob) = ann_and_bob().await;
+    let board = ann
+        .submit(
+            "/groups/new",
+            "/groups/new",
+            &[
+                ("name", "Tea Board"),
+                ("handle", "board"),
+                ("privacy", "secret"),
+                ("join_mode", "invitation"),
+            ],
+        )
+        .await;
+    assert_eq!(board.status, StatusCode::SEE_OTHER, "{}", board.body);
+    let thread = start_thread(&ann, "tea", "Budget for next year", "Only for the board.").await;
+    notifications_settled(&app).await;
+    assert!(text(&bob.get("/notifications").await).contains("Budget for next year"));
+    let moved = ann
+        .submit(
+            &format!("{thread}/move"),
+            &format!("{thread}/move"),
+            &[("group", "board")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    // Bob may no longer read it: the list, the count and the digest forget it.
+    let list = bob.get("/notifications").await;
+    assert!(
+        !text(&list).contains("Budget for next year"),
+        "{}",
+        text(&list)
+    );
+    assert_eq!(header_link(&list), "Notifications");
+    let db = app.database().await;
+    let digest = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM notifications n JOIN memberships m \
+         ON m.group_id = n.group_id AND m.account_id = n.account_id \
+         JOIN accounts a ON a.id = n.account_id WHERE a.email = 'bob@example.org'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(digest, 0);
+    drop(sink);
+}
+
+#[tokio::test]
+async fn stopping_a_groups_email_stops_its_threads_set_to_email_too() {
+    let (app, sink, ann, bob) = ann_and_bob().await;
+    let thread = start_thread(&ann, "tea", "Which teas?", "Let us choose.").await;
+    let settings = format!("{thread}/notifications");
+    bob.submit(&settings, &settings, &[("volume", "loud")])
+        .await;
+    post_comment(&ann, &thread, "Green, I think.", None).await;
+    notifications_settled(&app).await;
+    let first = mails(&sink, "bob@example.org", "commented in");
+    assert_eq!(first.len(), 1);
+    // The thread's email carries the thread's own unsubscribe; the group's stops the thread too.
+    let group_stop = sqlx::query_scalar::<_, String>("SELECT id FROM groups WHERE handle = 'tea'")
+        .fetch_one(&app.database().await)
+        .await
+        .unwrap();
+    let bob_id =
+        sqlx::query_scalar::<_, String>("SELECT id FROM accounts WHERE email = 'bob@example.org'")
+            .fetch_one(&app.database().await)
+            .await
+            .unwrap();
+    let thread_stop = support::inbox::header(&first[0].raw, "List-Unsubscribe").unwrap();
+    assert!(
+        thread_stop.contains(&format!("{bob_id}.t-")),
+        "{thread_stop}"
+    );
+    // A poll email in another thread, by the group's volume, carries the group's.
+    let other = start_thread(&ann, "tea", "Which cups?", "Mugs or cups.").await;
+    start_poll(
+        &ann,
+        &other,
+        "proposal",
+        &[("title", "Green tea for all"), ("template", "consensus")],
+    )
+    .await;
+    notifications_settled(&app).await;
+    let asked = mails(&sink, "bob@example.org", "Your vote is asked");
+    let stop = support::inbox::header(&asked[0].raw, "List-Unsubscribe").unwrap();
+    assert!(
+        stop.contains(&format!("{bob_id}.g-{group_stop}.")),
+        "{stop}"
+    );
+    let address = stop.trim_matches(['<', '>']).to_string();
+    let stopped = reqwest::Client::new()
+        .post(&address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), StatusCode::OK);
+    post_comment(&ann, &thread, "Or mint.", None).await;
+    notifications_settled(&app).await;
+    assert_eq!(mails(&sink, "bob@example.org", "commented in").len(), 1);
+    assert_eq!(in_app(&app, "bob@example.org", "new_comment").await, 1);
 }

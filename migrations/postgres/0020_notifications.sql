@@ -19,9 +19,17 @@ CREATE TABLE notifications (
     in_app      BOOLEAN NOT NULL,
     email       TEXT   NOT NULL CHECK (email IN ('none', 'pending', 'sent', 'dropped'))
 );
-CREATE INDEX notifications_of ON notifications (account_id, created_at);
-CREATE INDEX notifications_email_pending ON notifications (created_at) WHERE email = 'pending';
+-- A person's list, newest first; their unread ones (the header's count, and those a thread's
+-- page reads); a comment's (told once); pending email; and every reference, for the cascades.
+CREATE INDEX notifications_of ON notifications (account_id, created_at, id);
+CREATE INDEX notifications_unread ON notifications (account_id, thread_id)
+    WHERE in_app AND read_at IS NULL;
+CREATE INDEX notifications_comment ON notifications (comment_id, account_id);
+CREATE INDEX notifications_email_pending ON notifications (created_at, id) WHERE email = 'pending';
 CREATE INDEX notifications_actor ON notifications (actor_id);
+CREATE INDEX notifications_group ON notifications (group_id);
+CREATE INDEX notifications_thread ON notifications (thread_id);
+CREATE INDEX notifications_poll ON notifications (poll_id);
 
 -- How much a person hears of a group: NULL follows their default for groups.
 ALTER TABLE memberships ADD COLUMN volume TEXT
@@ -36,6 +44,7 @@ CREATE TABLE thread_volumes (
     volume     TEXT NOT NULL CHECK (volume IN ('mute', 'quiet', 'normal', 'loud')),
     PRIMARY KEY (account_id, thread_id)
 );
+CREATE INDEX thread_volumes_thread ON thread_volumes (thread_id);
 
 -- The catch-up digest: how often (weekly on `digest_day`, 1 = Monday), and when the next one is
 -- due (06:00 in the person's time zone, worked out when it is chosen and after each one).

@@ -82,7 +82,8 @@ pub async fn list(
     let lead = match unread {
         0 => "What happened in your groups, newest first. Nothing is unread.".to_string(),
         1 => "What happened in your groups, newest first. 1 is unread.".to_string(),
-        n => format!("What happened in your groups, newest first. {n} are unread."),
+        n @ 2..100 => format!("What happened in your groups, newest first. {n} are unread."),
+        _ => "What happened in your groups, newest first. 100 or more are unread.".to_string(),
     };
     let items: Vec<AnyView> = found
         .items
@@ -234,6 +235,11 @@ pub async fn save_settings(
     let mut shown = Vec::new();
     for group in groups {
         let field = group_field(&group);
+        // A group the form did not show (joined, or renamed, since it was loaded) keeps its
+        // setting.
+        if form.all(&field).is_empty() {
+            continue;
+        }
         let value = form.text(&field).to_string();
         let volume = if value.is_empty() {
             Some(None)

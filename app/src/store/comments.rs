@@ -544,7 +544,19 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-                    let people: Vec<String> = author.into_iter().collect();
+                    // Taking a reaction back and giving it again tells its author once.
+                    let told_before: Option<String> = sqlx::query_scalar(
+                        "SELECT id FROM notifications WHERE comment_id = $1 AND actor_id = $2 \
+                         AND kind = 'reaction' LIMIT 1",
+                    )
+                    .bind(comment_id)
+                    .bind(account_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let people: Vec<String> = author
+                        .into_iter()
+                        .filter(|_| told_before.is_none())
+                        .collect();
                     super::notifications::notify_in(
                         Conn::from(&mut *tx),
                         &super::notifications::Event::new(

@@ -133,6 +133,16 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
             people,
         ),
     };
+    // A comment tells each person once: the check is made only for comments, along the
+    // index of a comment's notifications.
+    let once_per_comment = matches!(kind, Kind::Reply | Kind::Mention | Kind::NewComment);
+    let once = if once_per_comment {
+        " AND NOT EXISTS (SELECT 1 FROM notifications n \
+             WHERE n.comment_id = ? AND n.account_id = m.account_id \
+             AND n.kind IN ('reply', 'mention', 'new_comment'))"
+    } else {
+        ""
+    };
     let new_id = match &conn {
         Conn::Sqlite(_) => "lower(hex(randomblob(16)))",
         Conn::Postgres(_) => "replace(gen_random_uuid()::text, '-', '')",
@@ -143,10 +153,7 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
          SELECT {new_id}, m.account_id, m.group_id, ?, ?, ?, ?, ?, ?, {in_app}, {email} \
          FROM memberships m JOIN accounts a ON a.id = m.account_id \
          LEFT JOIN thread_volumes tv ON tv.account_id = m.account_id AND tv.thread_id = ? \
-         WHERE m.group_id = ? AND m.account_id <> ? AND {VOLUME_SQL} IN ({heard}){who} \
-           AND NOT EXISTS (SELECT 1 FROM notifications n \
-               WHERE n.account_id = m.account_id AND n.comment_id = ? \
-                 AND n.kind IN ('reply', 'mention', 'new_comment'))"
+         WHERE m.group_id = ? AND m.account_id <> ? AND {VOLUME_SQL} IN ({heard}){who}{once}"
     );
     on_conn!(conn, |c| {
         let mut query = sqlx::query(statement)
@@ -162,12 +169,10 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
         for person in people {
             query = query.bind(person);
         }
-        let once_per_comment = matches!(kind, Kind::Reply | Kind::Mention | Kind::NewComment);
-        Ok(query
-            .bind(event.comment_id.filter(|_| once_per_comment))
-            .execute(&mut *c)
-            .await?
-            .rows_affected())
+        if once_per_comment {
+            query = query.bind(event.comment_id);
+        }
+        Ok(query.execute(&mut *c).await?.rows_affected())
     })
 }
 
@@ -175,7 +180,8 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
 /// left-joined), `t` (its thread) and `c` (its comment), that its person may still read it.
 const READABLE_SQL: &str = "m.account_id IS NOT NULL \
      AND (n.thread_id IS NULL OR (t.id IS NOT NULL AND t.deleted_at IS NULL)) \
-     AND (n.comment_id IS NULL OR (c.id IS NOT NULL AND c.deleted_at IS NULL))";
+     AND (n.comment_id IS NULL OR (c.id IS NOT NULL AND c.deleted_at IS NULL)) \
+     AND (n.kind <> 'membership_request' OR m.role = 'admin')";
 
 /// The joins [`READABLE_SQL`] and the item's words need.
 const ITEM_JOINS_SQL: &str = "JOIN groups g ON g.id = n.group_id \
@@ -607,15 +613,30 @@ impl Store {
         on_engine!(self, |pool| {
             match scope {
                 Scope::Group(group_id) => {
-                    sqlx::query(
-                        "UPDATE memberships SET volume = 'quiet' WHERE account_id = $1 \
-                         AND group_id = $2 AND COALESCE(volume, \
-                             (SELECT default_volume FROM accounts WHERE id = $1)) <> 'mute'",
-                    )
-                    .bind(account_id)
-                    .bind(group_id)
-                    .execute(pool)
-                    .await?;
+                    write_tx!(pool, |tx| {
+                        sqlx::query(
+                            "UPDATE memberships SET volume = 'quiet' WHERE account_id = $1 \
+                             AND group_id = $2 AND COALESCE(volume, \
+                                 (SELECT default_volume FROM accounts WHERE id = $1)) <> 'mute'",
+                        )
+                        .bind(account_id)
+                        .bind(group_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        // Its threads set to email stop too: "stop email from the group" means
+                        // all of it.
+                        sqlx::query(
+                            "UPDATE thread_volumes SET volume = 'quiet' WHERE account_id = $1 \
+                             AND volume IN ('normal', 'loud') \
+                             AND thread_id IN (SELECT id FROM threads WHERE group_id = $2)",
+                        )
+                        .bind(account_id)
+                        .bind(group_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        tx.commit().await?;
+                        Ok::<(), StoreError>(())
+                    })?;
                 }
                 Scope::Thread(thread_id) => {
                     sqlx::query(
@@ -652,6 +673,14 @@ impl Store {
         compose: impl Fn(&PendingEmail) -> Option<super::NewMail>,
     ) -> Result<usize, StoreError> {
         on_engine!(self, |pool| {
+            // Most runs find nothing: a read says so without taking the write lock.
+            let waiting: Option<String> =
+                sqlx::query_scalar("SELECT id FROM notifications WHERE email = 'pending' LIMIT 1")
+                    .fetch_optional(pool)
+                    .await?;
+            if waiting.is_none() {
+                return Ok(0);
+            }
             write_tx!(pool, |tx| {
                 let rows: Vec<PendingRow> = sqlx::query_as(sql!(
                     "SELECT {ITEM_COLUMNS_SQL}, n.account_id, a.email, tv.volume AS thread_volume, \
@@ -663,7 +692,7 @@ impl Store {
                      FROM notifications n JOIN accounts a ON a.id = n.account_id {ITEM_JOINS_SQL} \
                      LEFT JOIN thread_volumes tv ON tv.account_id = n.account_id \
                          AND tv.thread_id = n.thread_id \
-                     WHERE n.email = 'pending' ORDER BY n.created_at LIMIT ?"
+                     WHERE n.email = 'pending' ORDER BY n.created_at, n.id LIMIT ?"
                 ))
                 .bind(limit)
                 .fetch_all(&mut *tx)
@@ -674,7 +703,9 @@ impl Store {
                     let readable = row.readable == 1;
                     let volume = Volume::parse(&row.volume).unwrap_or(Volume::Normal);
                     let pending = match row.item.item() {
-                        Some(item) if readable => {
+                        // Still readable, and still wanted: a volume lowered since the event
+                        // (or a one-click unsubscribe) stops email not yet written.
+                        Some(item) if readable && delivery(item.kind, volume).email => {
                             let poll_options = match (&item.poll_id, item.kind) {
                                 (Some(poll), Kind::NewPoll | Kind::PollClosing)
                                     if item
@@ -683,8 +714,10 @@ impl Store {
                                         .is_some_and(|kind| ONE_ANSWER_KINDS.contains(&kind)) =>
                                 {
                                     sqlx::query_as(
-                                        "SELECT number, label FROM poll_options \
-                                         WHERE poll_id = $1 ORDER BY number",
+                                        "SELECT o.number, o.label FROM poll_options o \
+                                         JOIN polls p ON p.id = o.poll_id WHERE o.poll_id = $1 \
+                                         AND (p.kind <> 'choose' OR p.max_choices <= 1) \
+                                         AND p.reason_mode <> 'required' ORDER BY o.number",
                                     )
                                     .bind(poll)
                                     .fetch_all(&mut *tx)

@@ -426,8 +426,9 @@ const GROUP_VOLUMES: &str = "SELECT g.handle AS group_handle, g.name AS group_na
     FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.account_id = $1 \
     ORDER BY g.handle";
 const THREAD_VOLUMES: &str = "SELECT v.thread_id, t.title AS thread_title, v.volume \
-    FROM thread_volumes v JOIN threads t ON t.id = v.thread_id WHERE v.account_id = $1 \
-    ORDER BY v.thread_id";
+    FROM thread_volumes v JOIN threads t ON t.id = v.thread_id AND t.deleted_at IS NULL \
+    JOIN memberships m ON m.group_id = t.group_id AND m.account_id = v.account_id \
+    WHERE v.account_id = $1 ORDER BY v.thread_id";
 const NOTIFICATIONS: &str = "SELECT n.kind, g.handle AS group_handle, n.thread_id, n.poll_id, \
     n.comment_id, n.in_app, n.email, n.created_at, n.read_at FROM notifications n \
     JOIN groups g ON g.id = n.group_id WHERE n.account_id = $1 ORDER BY n.created_at, n.id";

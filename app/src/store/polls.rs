@@ -899,7 +899,8 @@ impl Store {
                     sqlx::query_as(
                         "UPDATE polls SET reminded_at = $1 WHERE closed_at IS NULL \
                          AND reminded_at IS NULL AND closes_at > $2 AND closes_at <= $3 \
-                         AND remind <> 'nobody' \
+                         AND remind <> 'nobody' AND closes_at - created_at > 86400 \
+                         AND thread_id IN (SELECT id FROM threads WHERE deleted_at IS NULL) \
                          RETURNING id, thread_id, author_id, remind, \
                              (SELECT group_id FROM threads t WHERE t.id = polls.thread_id) AS group_id, \
                              voters_only",

@@ -455,6 +455,13 @@ impl Store {
                     .bind(thread_id)
                     .execute(&mut *tx)
                     .await?;
+                // What people were told of the thread now belongs to its new group, so only
+                // that group's members keep it (in the list, the digest and unsent email).
+                sqlx::query("UPDATE notifications SET group_id = $1 WHERE thread_id = $2")
+                    .bind(to_group)
+                    .bind(thread_id)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(true)
             })

@@ -109,6 +109,23 @@ pub async fn save_time_zone(
         return render(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     state.store.set_time_zone(&viewer.account_id, &zone).await?;
+    // A digest comes at 06:00 in the person's zone: the next one moves with it.
+    let (digest, day) = state.store.digest_setting(&viewer.account_id).await?;
+    if let (Some(frequency), Some(zone)) = (
+        crate::notify::digest::Frequency::parse(&digest),
+        zones::zone(&zone),
+    ) {
+        let due = crate::notify::digest::first_due(
+            crate::store::unix_now(),
+            frequency,
+            i8::try_from(day).unwrap_or(1),
+            &zone,
+        );
+        state
+            .store
+            .set_digest(&viewer.account_id, &digest, day, due)
+            .await?;
+    }
     Ok(see_other("/account?done=time-zone"))
 }
 
