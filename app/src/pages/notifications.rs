@@ -43,6 +43,7 @@ const SETTINGS_TITLE: &str = "Notification settings";
 pub const PER_PAGE: i64 = 25;
 const UNKNOWN_VOLUME: &str = "Choose mute, quiet, normal or loud";
 
+/// The query of the list (`page`) and of a page after a form (`done`).
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -177,17 +178,11 @@ struct SettingsForm {
     done: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
-
 /// `GET /notifications/settings`.
 pub async fn settings(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(query): Query<DoneQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let viewer = ctx.require_viewer()?;
     let (default, groups) = state.store.group_volumes(&viewer.account_id).await?;

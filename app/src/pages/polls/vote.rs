@@ -57,22 +57,12 @@ pub async fn check_from_link(
     }
     let permit = access.vote_permit(&ctx)?;
     let viewer = ctx.require_viewer()?;
-    if access.is_closed() {
+    if let Some(problem) = may_not_vote(&state, &access, &permit, &viewer.account_id).await? {
         let mut errors = FormErrors::new();
-        errors.add("vote", refusal(CastProblem::Closed));
+        errors.add("vote", refusal(problem));
         return Ok(render_refused(&ctx, &access, errors));
     }
     let poll = &access.poll;
-    if (poll.anonymous || !poll.allow_change)
-        && state
-            .store
-            .has_voted(&permit, &poll.id, &viewer.account_id)
-            .await?
-    {
-        let mut errors = FormErrors::new();
-        errors.add("vote", refusal(CastProblem::AlreadyVoted));
-        return Ok(render_refused(&ctx, &access, errors));
-    }
     let answers = BallotAnswers {
         choice: Some(answer.to_string()),
         ..BallotAnswers::default()
@@ -100,22 +90,12 @@ pub async fn submit(
     let labels = access.labels();
     let answers = answers_from(&form, rules.option_count);
     let intent = form.text("intent").to_string();
-    if access.is_closed() {
+    if let Some(problem) = may_not_vote(&state, &access, &permit, &viewer.account_id).await? {
         let mut errors = FormErrors::new();
-        errors.add("vote", refusal(CastProblem::Closed));
+        errors.add("vote", refusal(problem));
         return Ok(render_refused(&ctx, &access, errors));
     }
     let poll = &access.poll;
-    if (poll.anonymous || !poll.allow_change)
-        && state
-            .store
-            .has_voted(&permit, &poll.id, &viewer.account_id)
-            .await?
-    {
-        let mut errors = FormErrors::new();
-        errors.add("vote", refusal(CastProblem::AlreadyVoted));
-        return Ok(render_refused(&ctx, &access, errors));
-    }
     // The form names the options it was shown with: if they were changed since, its marks
     // would count for other options, so it is shown again with the options as they are now.
     let shown_options = form.text(OPTIONS_VERSION_FIELD).parse::<i64>().ok();
@@ -166,6 +146,26 @@ pub async fn submit(
             Ok(render_refused(&ctx, &access, errors))
         }
     }
+}
+
+/// Why the person cannot vote now, before any answer is read: the poll has closed, or they have
+/// voted and their vote cannot change.
+async fn may_not_vote(
+    state: &AppState,
+    access: &PollAccess,
+    permit: &crate::domain::permissions::Permit,
+    account_id: &str,
+) -> Result<Option<CastProblem>, AppError> {
+    if access.is_closed() {
+        return Ok(Some(CastProblem::Closed));
+    }
+    let poll = &access.poll;
+    if (poll.anonymous || !poll.allow_change)
+        && state.store.has_voted(permit, &poll.id, account_id).await?
+    {
+        return Ok(Some(CastProblem::AlreadyVoted));
+    }
+    Ok(None)
 }
 
 fn refusal(problem: CastProblem) -> &'static str {
