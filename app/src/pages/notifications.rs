@@ -540,6 +540,15 @@ async fn unsubscribe_target(
     Ok((found.account_id, found.scope, target))
 }
 
+/// The page context of an unsubscribe page: its "Sign in" link leads to the notification
+/// settings, never back to the page, so the token goes nowhere but the email it came in.
+fn without_token(ctx: &Ctx) -> crate::ui::PageContext {
+    crate::ui::PageContext {
+        path: "/notifications/settings".into(),
+        ..ctx.page()
+    }
+}
+
 /// `GET /unsubscribe/<token>`: what will stop, and the button that stops it.
 pub async fn show_unsubscribe(
     State(state): State<AppState>,
@@ -558,7 +567,7 @@ pub async fn show_unsubscribe(
     let action = format!("/unsubscribe/{token}");
     Ok(html(
         StatusCode::OK,
-        render_document(&ctx.page(), move || {
+        render_document(&without_token(&ctx), move || {
             view! {
                 <Page title=title.clone()>
                     <PageHeading text=title.clone()/>
@@ -600,7 +609,7 @@ pub async fn unsubscribe(
     };
     Ok(html(
         StatusCode::OK,
-        render_document(&ctx.page(), move || {
+        render_document(&without_token(&ctx), move || {
             view! {
                 <Page title=title.clone()>
                     <PageHeading text=title.clone()/>

@@ -143,9 +143,15 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
     } else {
         ""
     };
+    // An id starts with the time to the nanosecond, so that a person's notifications of one
+    // second keep the order they happened in; random digits make each row's its own.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let time_prefix = format!("{nanos:024x}");
     let new_id = match &conn {
-        Conn::Sqlite(_) => "lower(hex(randomblob(16)))",
-        Conn::Postgres(_) => "replace(gen_random_uuid()::text, '-', '')",
+        Conn::Sqlite(_) => "? || lower(hex(randomblob(4)))",
+        Conn::Postgres(_) => "? || substr(md5(random()::text), 1, 8)",
     };
     let statement = sql!(
         "INSERT INTO notifications (id, account_id, group_id, kind, actor_id, thread_id, \
@@ -157,6 +163,7 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
     );
     on_conn!(conn, |c| {
         let mut query = sqlx::query(statement)
+            .bind(&time_prefix)
             .bind(kind.as_str())
             .bind(event.actor_id)
             .bind(event.thread_id)
