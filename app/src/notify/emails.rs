@@ -77,7 +77,17 @@ pub struct Composer<'a> {
     pub reply_domain: Option<&'a str>,
 }
 
-impl Composer<'_> {
+impl<'a> Composer<'a> {
+    /// The composer of a running server: its mailer, address, mail key and reply domain.
+    pub fn of(state: &'a crate::AppState) -> Self {
+        Self {
+            mailer: &state.mailer,
+            public_url: &state.config.public_url,
+            mail_key: &state.config.mail_key,
+            reply_domain: state.config.reply_domain.as_deref(),
+        }
+    }
+
     /// The email for `pending`; `None` for a kind that is never emailed.
     pub fn compose(&self, pending: &PendingEmail) -> Option<NewMail> {
         let item = &pending.item;

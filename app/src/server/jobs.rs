@@ -62,12 +62,7 @@ async fn send_digests(state: AppState) {
 
 async fn digests_due(state: &AppState) -> Result<usize, crate::store::StoreError> {
     use crate::notify::digest::{Frequency, following};
-    let composer = crate::notify::emails::Composer {
-        mailer: &state.mailer,
-        public_url: &state.config.public_url,
-        mail_key: &state.config.mail_key,
-        reply_domain: state.config.reply_domain.as_deref(),
-    };
+    let composer = crate::notify::emails::Composer::of(state);
     let mut sent = 0;
     loop {
         let now = unix_now();
@@ -114,12 +109,7 @@ async fn notification_emails(state: AppState) {
             () = woken.notified() => {}
         }
         loop {
-            let composer = crate::notify::emails::Composer {
-                mailer: &state.mailer,
-                public_url: &state.config.public_url,
-                mail_key: &state.config.mail_key,
-                reply_domain: state.config.reply_domain.as_deref(),
-            };
+            let composer = crate::notify::emails::Composer::of(&state);
             let queued = state
                 .store
                 .queue_notification_emails(NOTIFICATION_BATCH, |pending| composer.compose(pending))

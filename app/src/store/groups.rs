@@ -459,10 +459,7 @@ pub(super) async fn record_activity(
     };
     // Lines of one second keep the order they happened in: the id starts with the time to the
     // nanosecond (lines are read newest first, then by id, newest first too).
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let id = format!("{nanos:024x}{}", &random_id()?[..8]);
+    let id = super::time_ordered_id()?;
     on_conn!(conn, |c| {
         sqlx::query(
             "INSERT INTO group_activity (id, group_id, at, actor_id, kind, subject_group_id, thread_id, comment_id, poll_id) \

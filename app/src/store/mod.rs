@@ -438,6 +438,24 @@ pub(crate) fn random_id() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The time to the nanosecond as 24 hex digits: the start of an id that must sort in the order
+/// rows were written (activity lines, named ballots, notifications).
+pub(crate) fn time_prefix() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:024x}")
+}
+
+/// An id that sorts in the order rows were written: [`time_prefix`] and 8 random hex digits.
+pub(crate) fn time_ordered_id() -> Result<String, StoreError> {
+    Ok(format!(
+        "{}{}",
+        time_prefix(),
+        random_id()?.get(..8).unwrap_or("0")
+    ))
+}
+
 pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

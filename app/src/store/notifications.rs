@@ -145,10 +145,7 @@ pub(crate) async fn notify_in(conn: Conn<'_>, event: &Event<'_>) -> Result<u64, 
     };
     // An id starts with the time to the nanosecond, so that a person's notifications of one
     // second keep the order they happened in; random digits make each row's its own.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let time_prefix = format!("{nanos:024x}");
+    let time_prefix = super::time_prefix();
     let new_id = match &conn {
         Conn::Sqlite(_) => "? || lower(hex(randomblob(4)))",
         Conn::Postgres(_) => "? || substr(md5(random()::text), 1, 8)",

@@ -644,10 +644,7 @@ impl Store {
                     // A named ballot's id starts with the time to the nanosecond, so ballots
                     // cast in one second are listed in the order they came. (A secret one's
                     // stays wholly random: it must say nothing of when, nor whose.)
-                    let nanos = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_nanos());
-                    let id = format!("{nanos:024x}{}", random_id()?.get(..8).unwrap_or("0"));
+                    let id = super::time_ordered_id()?;
                     sqlx::query(
                         "INSERT INTO ballots (id, poll_id, voter_id, cast_at, marks, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
