@@ -282,6 +282,7 @@ async fn seed(store: &Store) -> Result<Seeded> {
                     reply_to: reply_to.as_deref(),
                     body: &body,
                     now,
+                    attachments: &[],
                 },
                 &[],
             )

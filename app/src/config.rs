@@ -159,6 +159,50 @@ pub struct Settings {
     #[arg(long, env = "QUORUM_REPLY_DOMAIN", global = true)]
     pub reply_domain: Option<String>,
 
+    /// Where attached files are kept: `s3://bucket/prefix` for an S3-compatible object store,
+    /// which several servers can share. Unset, they are kept in `files` in the data folder.
+    #[arg(long, env = "QUORUM_STORAGE_URL", global = true)]
+    pub storage_url: Option<String>,
+
+    /// The S3-compatible store's address, such as https://s3.example.org, when it is not
+    /// Amazon's.
+    #[arg(long, env = "QUORUM_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+
+    /// The S3 region (default us-east-1).
+    #[arg(long, env = "QUORUM_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+
+    /// The S3 access key id.
+    #[arg(
+        long,
+        env = "QUORUM_S3_ACCESS_KEY_ID",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_access_key_id: Option<String>,
+
+    /// The S3 secret access key.
+    #[arg(
+        long,
+        env = "QUORUM_S3_SECRET_ACCESS_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+
+    /// The largest file a person may attach, in megabytes.
+    #[arg(long, env = "QUORUM_FILE_MAX_MB", default_value_t = 10, global = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub file_max_mb: u32,
+
+    /// The most files one comment, thread, poll or outcome may carry.
+    #[arg(long, env = "QUORUM_FILES_PER_POST", default_value_t = 10, global = true, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub files_per_post: u32,
+
+    /// The space each group's files may take, in megabytes.
+    #[arg(long, env = "QUORUM_GROUP_FILES_QUOTA_MB", default_value_t = 1024, global = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub group_files_quota_mb: u32,
+
     /// Log filter, such as `info` or `quorum=debug,tower_http=info`.
     #[arg(long, env = "QUORUM_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -19,6 +19,7 @@ pub mod operator;
 pub mod pages;
 pub mod seed;
 pub mod server;
+pub mod storage;
 pub mod store;
 pub mod ui;
 pub mod zip;
@@ -64,6 +65,10 @@ pub struct RuntimeConfig {
     pub reply_domain: Option<String>,
     /// Opens `POST /inbound/email` (reply by email); without it the endpoint is closed.
     pub inbound_secret: Option<inbound::http::InboundSecret>,
+    /// Where attached files' bytes are kept.
+    pub files: storage::FileStorage,
+    /// How large and how many attached files may be.
+    pub file_limits: domain::files::Limits,
     /// Opens `/metrics`; without it the page is closed.
     pub metrics_token: Option<server::metrics::MetricsToken>,
 }

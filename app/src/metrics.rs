@@ -56,10 +56,12 @@ pub enum Job {
     NotificationEmails,
     /// Sending catch-up digests.
     SendDigests,
+    /// Deleting from storage the files no longer wanted.
+    RemoveFiles,
 }
 
 impl Job {
-    const ALL: [Self; 12] = [
+    const ALL: [Self; 13] = [
         Self::SendMail,
         Self::ClosePolls,
         Self::PruneRateLimits,
@@ -72,6 +74,7 @@ impl Job {
         Self::RemindPolls,
         Self::NotificationEmails,
         Self::SendDigests,
+        Self::RemoveFiles,
     ];
 
     fn name(self) -> &'static str {
@@ -88,6 +91,7 @@ impl Job {
             Self::RemindPolls => "remind_polls",
             Self::NotificationEmails => "notification_emails",
             Self::SendDigests => "send_digests",
+            Self::RemoveFiles => "remove_files",
         }
     }
 }

@@ -420,6 +420,21 @@ pub const TABLES: &[Table] = &[
         retention: "90 days (INBOUND_KEPT_FOR), deleted by the housekeeping job; a row left unfinished by a stopped server goes after an hour. Nothing of the message itself is kept: no address, subject or text, and its Message-ID only as a keyed hash.",
         who_can_see: "the people who run the instance (database access)",
     },
+    Table {
+        name: "attachments",
+        personal: &[
+            ("uploader_id", "who attached the file (cleared when their account is deleted)"),
+            ("name", "the file's name, which may name people"),
+            ("alt", "an image's text alternative, in the uploader's words"),
+            ("created_at", "when it was attached"),
+            ("thread_id", "the thread it belongs to"),
+            ("comment_id", "the comment it belongs to, which names its author"),
+            ("poll_id", "the poll it belongs to"),
+        ],
+        purpose: "Files attached to a thread's context, a comment, a poll or an outcome: what each is, who attached it, what it belongs to, and an image's text alternative. The bytes are in the file storage (a folder in the data folder, or the S3-compatible bucket the instance names), under the row's id.",
+        retention: "As long as the post it belongs to. A file taken off its post, or whose comment, poll or thread is deleted (a thread once purged), is deleted from storage by the file job within a minute, then its row. A file waiting in a form not yet posted goes after a day.",
+        who_can_see: "whoever may read the post it belongs to, checked on every request; a waiting file only its uploader; the people who run the instance (database and storage access)",
+    },
 ];
 
 /// The tables with no personal data, and what each is for.

@@ -47,6 +47,8 @@ pub fn app(store: &Store, mail_dir: &Path) -> Result<(Router, MailerHandle)> {
             reply_domain: None,
             inbound_secret: None,
             metrics_token: None,
+            files: quorum::storage::FileStorage::folder(&mail_dir.join("files"))?,
+            file_limits: quorum::domain::files::Limits::default(),
         }),
         limits: Limits::new(store.clone(), "benchmark".into(), 1),
         metrics,

@@ -1,5 +1,6 @@
 //! Pure rules of Quorum: no SQL, no HTTP, no views. Everything here can be tested on its own.
 
+pub mod files;
 pub mod groups;
 pub mod markdown;
 pub mod permissions;

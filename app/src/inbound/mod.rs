@@ -390,6 +390,7 @@ async fn post(
             reply_to,
             body,
             now: unix_now(),
+            attachments: &[],
         };
         match state
             .store

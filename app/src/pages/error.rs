@@ -18,6 +18,9 @@ pub enum AppError {
     /// The request body was larger than a form can be.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A form's body could not be read as a form (a broken multipart body).
+    #[error("bad request")]
+    BadRequest,
     /// A form post failed the CSRF or origin check.
     #[error("forbidden: {0}")]
     Forbidden(crate::auth::csrf::CsrfFailure),
@@ -51,7 +54,14 @@ impl IntoResponse for AppError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 message_page(
                     "What you sent is too large",
-                    "The form you sent was larger than Quorum accepts. Go back, shorten your answers and send them again.",
+                    "The form you sent was larger than Quorum accepts. Go back, shorten your answers or attach fewer or smaller files, and send them again.",
+                ),
+            ),
+            Self::BadRequest => html(
+                StatusCode::BAD_REQUEST,
+                message_page(
+                    "Your form could not be read",
+                    "What arrived was not a complete form: the connection may have dropped while it was sent. Go back and send it again.",
                 ),
             ),
             Self::Forbidden(failure) => {

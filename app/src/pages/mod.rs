@@ -7,6 +7,7 @@
 //! answers, with status 422.
 
 pub mod account;
+pub mod attachments;
 mod client_ip;
 mod context;
 pub mod dashboard;
@@ -30,7 +31,7 @@ pub use context::Ctx;
 pub use error::{
     AppError, Busy, KeptForm, busy, busy_page, is_secret_field, method_not_allowed, not_found,
 };
-pub use form::FormData;
+pub use form::{FormData, Upload, UploadLimit};
 
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -108,6 +109,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/signed-out", get(sign_in::sign_out::show))
         .route("/dashboard", get(dashboard::show))
+        .route("/files/{id}/{name}", get(attachments::show_file))
+        .route("/downloads/{id}/{name}", get(attachments::download))
+        .route("/previews/{id}", get(attachments::preview))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_read))
         .route(

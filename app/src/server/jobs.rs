@@ -6,7 +6,8 @@
 //! deleting personal exports (rows and files) once their day is over, and forgetting inbound
 //! replies after 90 days (`store::inbound`); and every ten
 //! seconds telling a group's admins that a support grant ran out (once per grant), so that they
-//! hear it close to its end.
+//! hear it close to its end; and every ten seconds deleting from the file storage the files no
+//! longer wanted (`pages::attachments::remove_unwanted`).
 //!
 //! Strategy: one task per timer, started with the server. A run that fails is logged and
 //! counted (`quorum_job_failures_total`), and the job simply runs again at its next tick; every
@@ -39,6 +40,7 @@ pub fn start(state: &AppState) {
     tokio::spawn(build_exports(state.clone()));
     tokio::spawn(notification_emails(state.clone()));
     tokio::spawn(send_digests(state.clone()));
+    tokio::spawn(remove_files(state.clone()));
 }
 
 /// Sends the catch-up digests that are due, each at 06:00 in its person's zone, and works out
@@ -154,6 +156,22 @@ async fn end_support_grants(state: AppState) {
                 state.mailer.wake();
             }
             Err(e) => warn!("ending support grants failed: {e}"),
+        }
+    }
+}
+
+/// A file goes from storage soon after its post: a deleted comment's file must not stay
+/// readable in a bucket for long.
+async fn remove_files(state: AppState) {
+    let mut every = tokio::time::interval(POLL_CLOSING_EVERY);
+    loop {
+        every.tick().await;
+        let removed = crate::pages::attachments::remove_unwanted(&state).await;
+        state.metrics.record_job(Job::RemoveFiles, &removed);
+        match removed {
+            Ok(0) => {}
+            Ok(n) => info!("deleted {n} files no longer wanted from storage"),
+            Err(e) => warn!("deleting unwanted files failed: {e:#}"),
         }
     }
 }

@@ -105,6 +105,7 @@ pub fn app(state: AppState) -> Router {
         .route("/inbound/email", any(crate::inbound::http::serve))
         // Only for a matched route: a request without a name here matched none.
         .route_layer(axum::middleware::from_fn(metrics::name_route))
+        .layer(axum::Extension(upload_limit(&state)))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware)
@@ -113,6 +114,16 @@ pub fn app(state: AppState) -> Router {
             metrics,
             metrics::record,
         ))
+}
+
+/// The largest form with files: as many files as a post may carry, each as large as a file may
+/// be, and room for the words.
+fn upload_limit(state: &AppState) -> pages::UploadLimit {
+    let limits = state.config.file_limits;
+    let files = usize::try_from(limits.file_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(limits.per_post);
+    pages::UploadLimit(files.saturating_add(BODY_LIMIT * 4))
 }
 
 /// Request ids are always made here: one sent by a client could be chosen to collide with
@@ -237,6 +248,7 @@ async fn runtime_config(
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         anyhow::bail!("QUORUM_PUBLIC_URL must start with https:// (or http:// for local use)");
     }
+    let files = file_storage(settings)?;
     let fresh_key = crate::auth::token::new_token()?;
     let link_keys = match &settings.link_keys {
         // The key error names the entry at fault, never a key.
@@ -269,6 +281,28 @@ async fn runtime_config(
         link_keys,
         exports_dir: settings.data_dir.join("exports"),
         metrics_token,
+        files,
+        file_limits: crate::domain::files::Limits {
+            file_bytes: i64::from(settings.file_max_mb) * 1024 * 1024,
+            per_post: usize::try_from(settings.files_per_post).unwrap_or(10),
+            group_bytes: i64::from(settings.group_files_quota_mb) * 1024 * 1024,
+        },
+    })
+}
+
+/// The file storage the settings name: an S3-compatible store, or `files` in the data folder.
+pub fn file_storage(settings: &Settings) -> anyhow::Result<crate::storage::FileStorage> {
+    Ok(match &settings.storage_url {
+        Some(url) => crate::storage::FileStorage::from_url(
+            url,
+            &crate::storage::S3Settings {
+                endpoint: settings.s3_endpoint.clone(),
+                region: settings.s3_region.clone(),
+                access_key_id: settings.s3_access_key_id.clone(),
+                secret_access_key: settings.s3_secret_access_key.clone(),
+            },
+        )?,
+        None => crate::storage::FileStorage::folder(&settings.data_dir.join("files"))?,
     })
 }
 

@@ -70,6 +70,8 @@ pub struct NewComment<'a> {
     pub reply_to: Option<&'a str>,
     pub body: &'a str,
     pub now: i64,
+    /// Pending files of the author's that the comment takes, with their text alternatives.
+    pub attachments: &'a [super::Claim],
 }
 
 /// Why a comment could not be posted.
@@ -320,11 +322,28 @@ impl Store {
         .bind(comment.now)
         .execute(&mut *tx)
         .await?;
+                super::attachments::claim_in(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    comment.author_id,
+                    super::Owner::Comment {
+                        thread: comment.thread_id,
+                        comment: comment.id,
+                    },
+                    comment.attachments,
+                )
+                .await?;
+                let alt = super::attachments::search_words(comment.attachments);
+                let words = if alt.is_empty() {
+                    std::borrow::Cow::Borrowed(comment.body)
+                } else {
+                    std::borrow::Cow::Owned(format!("{}\n{alt}", comment.body))
+                };
                 super::search::index_comment(
                     Conn::from(&mut *tx),
                     comment.thread_id,
                     comment.id,
-                    comment.body,
+                    &words,
                 )
                 .await?;
                 record_activity(

@@ -75,6 +75,7 @@ pub(crate) use engine::Conn;
 use engine::Pool;
 
 mod accounts;
+mod attachments;
 mod audit;
 mod bulk;
 mod comments;
@@ -94,6 +95,7 @@ mod rate_limits;
 mod search;
 mod threads;
 pub use accounts::*;
+pub use attachments::{Attachment, Claim, ImageSizes, NewAttachment, Owner};
 pub use audit::*;
 pub use bulk::{Bulk, Value};
 pub use comments::*;

@@ -699,6 +699,7 @@ mod tests {
             reply_to: None,
             body: "Cucumber too",
             now: 11,
+            attachments: &[],
         };
         store
             .post_comment(&participate, &comment, &[])

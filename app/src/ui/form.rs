@@ -16,6 +16,9 @@ pub fn Form(
     /// An accessible name, when a page has several forms.
     #[prop(optional, into)]
     label: Option<String>,
+    /// The form takes files: sent as `multipart/form-data`.
+    #[prop(optional)]
+    files: bool,
     children: Children,
 ) -> impl IntoView {
     let context = use_context::<PageContext>();
@@ -27,7 +30,8 @@ pub fn Form(
     );
     let token = context.map(|ctx| ctx.csrf_token).unwrap_or_default();
     view! {
-        <form method="post" action=action novalidate aria-label=label>
+        <form method="post" action=action novalidate aria-label=label
+            enctype=files.then_some("multipart/form-data")>
             <input type="hidden" name="csrf_token" value=token/>
             {children()}
         </form>

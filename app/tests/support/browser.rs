@@ -289,6 +289,51 @@ impl Browser {
             .finish()
     }
 
+    /// Loads `page`, then submits its form that posts to `action` as `multipart/form-data`, as a
+    /// browser sends a form with a file field: its hidden fields, `fields`, and `files`, each
+    /// `(field, file name, bytes)`.
+    pub async fn submit_with_files(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let loaded = self.get(page).await;
+        assert!(
+            loaded.status.is_success() || loaded.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "GET {page} answered {} before its form could be sent:\n{}",
+            loaded.status,
+            loaded.body
+        );
+        self.submit_files_from(&loaded.body, action, fields, files)
+            .await
+    }
+
+    /// Submits the form of an already loaded `html` page with files, as `submit_with_files`.
+    pub async fn submit_files_from(
+        &self,
+        html: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let sent = fields_as_sent(html, action)
+            .unwrap_or_else(|| panic!("the page has no form posting to {action}:\n{html}"));
+        let mut pairs: Vec<(String, String)> = sent
+            .into_iter()
+            .filter(|(name, _)| !fields.iter().any(|(field, _)| field == name))
+            .collect();
+        pairs.extend(fields.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+        let (content_type, body) = multipart_body(&pairs, files);
+        let request = self
+            .request(reqwest::Method::POST, action)
+            .header("content-type", content_type)
+            .header("origin", self.origin())
+            .body(body);
+        self.send_and_read(request).await
+    }
+
     /// Loads `page` and returns the CSRF token of its first form, as a browser's page holds it.
     pub async fn csrf_token(&self, page: &str) -> String {
         let loaded = self.get(page).await;
@@ -315,6 +360,62 @@ impl Browser {
         bytes.extend_from_slice(body.as_ref());
         self.form_request(path, bytes)
     }
+}
+
+/// A `multipart/form-data` body of `fields` then `files` (field, file name, bytes), with its
+/// content type. A file field with no file is sent as browsers send it: an empty part with an
+/// empty file name.
+pub fn multipart_body(
+    fields: &[(String, String)],
+    files: &[(&str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "----QuorumTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (field, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// What a browser sends of the form posting to `action` as the page stands: its hidden fields,
+/// its text fields with their values, and its ticked checkboxes (not its text areas).
+pub fn fields_as_sent(html: &str, action: &str) -> Option<Vec<(String, String)>> {
+    let start = html.find(&format!("action=\"{action}\""))?;
+    let form = &html[start..];
+    let form = &form[..form.find("</form>").unwrap_or(form.len())];
+    let mut fields = Vec::new();
+    let mut inputs = form;
+    while let Some(at) = inputs.find("<input") {
+        let tag_end = inputs[at..].find('>').map_or(inputs.len(), |e| at + e + 1);
+        let tag = &inputs[at..tag_end];
+        let kind = attribute(tag, "type").unwrap_or_else(|| "text".into());
+        let sent = match kind.as_str() {
+            "hidden" | "text" => true,
+            "checkbox" | "radio" => tag.contains(" checked"),
+            _ => false,
+        };
+        if sent && let Some(name) = attribute(tag, "name") {
+            fields.push((name, attribute(tag, "value").unwrap_or_default()));
+        }
+        inputs = &inputs[tag_end..];
+    }
+    Some(fields)
 }
 
 /// The hidden fields of the form whose action is `action`, or `None` when there is no such form.

@@ -40,7 +40,7 @@ const LOG_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_MARKER: &str = "Quorum is running at http://";
 
 /// Settings the developer's shell may hold that would change what the binary does.
-const INHERITED_SETTINGS: [&str; 20] = [
+const INHERITED_SETTINGS: [&str; 28] = [
     "QUORUM_ADDR",
     "QUORUM_DATA_DIR",
     "QUORUM_LOG",
@@ -58,6 +58,14 @@ const INHERITED_SETTINGS: [&str; 20] = [
     "QUORUM_LINK_KEYS",
     "QUORUM_INBOUND_SMTP_ADDR",
     "QUORUM_INBOUND_SECRET",
+    "QUORUM_STORAGE_URL",
+    "QUORUM_S3_ENDPOINT",
+    "QUORUM_S3_REGION",
+    "QUORUM_S3_ACCESS_KEY_ID",
+    "QUORUM_S3_SECRET_ACCESS_KEY",
+    "QUORUM_FILE_MAX_MB",
+    "QUORUM_FILES_PER_POST",
+    "QUORUM_GROUP_FILES_QUOTA_MB",
     "QUORUM_REPLY_DOMAIN",
     "DATABASE_URL",
     "RUST_LOG",

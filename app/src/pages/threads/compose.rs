@@ -13,6 +13,7 @@ use crate::domain::markdown;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{COMMENT_MAX, COMMENTS_PER_PAGE, check_comment, mentions};
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{Comment, CommentProblem, NewComment, new_content_id, unix_now};
 use crate::ui::{
@@ -42,6 +43,7 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let parent = reply_target(&state, &ctx, &access, &query.reply_to).await?;
+    let attaching = Attaching::empty(&state, &access.group.group.id).await?;
     render(
         &ctx,
         &state,
@@ -49,6 +51,7 @@ pub async fn show(
         parent,
         String::new(),
         FormErrors::new(),
+        attaching,
         false,
     )
     .await
@@ -80,11 +83,24 @@ pub async fn submit(
             "This thread has been closed, so it takes no new comments",
         );
     }
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.group.group.id,
+        Some(&id),
+        &form,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() || wants_preview(&form) {
         let preview = wants_preview(&form);
-        return render(&ctx, &state, &access, parent, body, errors, preview).await;
+        return render(
+            &ctx, &state, &access, parent, body, errors, attaching, preview,
+        )
+        .await;
     }
     let comment_id = new_content_id()?;
+    let claims = attaching.claims();
     let posted = state
         .store
         .post_comment(
@@ -96,6 +112,7 @@ pub async fn submit(
                 reply_to: parent.as_ref().map(|p| p.id.as_str()),
                 body: body.trim_end(),
                 now: unix_now(),
+                attachments: &claims,
             },
             &mentions(&body),
         )
@@ -121,7 +138,10 @@ pub async fn submit(
                 CommentProblem::ParentGone => (PARENT_GONE, None),
             };
             errors.add("body", message);
-            render(&ctx, &state, &access, parent, body, errors, false).await
+            render(
+                &ctx, &state, &access, parent, body, errors, attaching, false,
+            )
+            .await
         }
     }
 }
@@ -181,6 +201,10 @@ async fn reply_target(
     Ok(Some(comment))
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the parts of one form, each kept as sent"
+)]
 async fn render(
     ctx: &Ctx,
     state: &AppState,
@@ -188,6 +212,7 @@ async fn render(
     parent: Option<Comment>,
     body: String,
     errors: FormErrors,
+    attaching: Attaching,
     preview: bool,
 ) -> Result<Response, AppError> {
     let title = match &parent {
@@ -231,12 +256,14 @@ async fn render(
                     {quoted}
                     {(preview && !has_errors).then(|| view! {
                         <Preview heading="Preview of your comment" source=body.clone() level=2/>
+                        <AttachmentList files=attaching.files.clone()/>
                     })}
-                    <Form action=action>
+                    <Form action=action files=true>
                         <input type="hidden" name="reply_to" value=reply_to/>
                         <Textarea name="body" label="Your comment" hint=hint value=body.clone()
                             error=errors.for_field("body") rows=8 max_chars=COMMENT_MAX/>
                         <p class="q-hint"><a href=members>"Members and their handles"</a></p>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         <div class="q-button-group">
                             <Button text="Post comment"/>
                             <Button text="Preview" style=ButtonStyle::Secondary name="intent" value="preview"/>

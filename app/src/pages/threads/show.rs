@@ -22,8 +22,9 @@ use crate::domain::permissions::Action;
 use crate::domain::polls::PollKind;
 use crate::domain::threads::{COMMENT_MAX, COMMENTS_PER_PAGE, Reaction};
 use crate::domain::time::{format_utc, iso_utc};
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
 use crate::pages::{AppError, Ctx, html};
-use crate::store::{Comment, ReactionCount, unix_now};
+use crate::store::{Attachment, Comment, ReactionCount, unix_now};
 use crate::ui::{
     Button, ButtonStyle, Crumb, Form, NavArea, Page, Pagination, SuccessBanner, Textarea,
     render_document,
@@ -95,6 +96,11 @@ struct ThreadPage {
     access: ThreadAccess,
     comments: Vec<Comment>,
     reactions: HashMap<String, Vec<ReactionCount>>,
+    /// Files of the comments on the page, by comment id, and of the thread's context.
+    files: HashMap<String, Vec<Attachment>>,
+    context_files: Vec<Attachment>,
+    /// The comment form's file fields, for a member.
+    attaching: Option<Attaching>,
     page: i64,
     pages: i64,
     total: i64,
@@ -217,6 +223,22 @@ pub async fn show(
         }
     }
     let powers = CommentPowers::of(&access);
+    let mut files: HashMap<String, Vec<Attachment>> = HashMap::new();
+    let mut context_files = Vec::new();
+    for file in state.store.thread_attachments(&id).await? {
+        match (file.part.as_str(), &file.comment_id) {
+            ("context", _) => context_files.push(file),
+            ("comment", Some(comment)) if ids.contains(comment) => {
+                files.entry(comment.clone()).or_default().push(file);
+            }
+            _ => {}
+        }
+    }
+    let attaching = if powers.participate {
+        Some(Attaching::empty(&state, &access.group.group.id).await?)
+    } else {
+        None
+    };
     let polls = state.store.thread_polls(&permit, &id).await?;
     let can_start_poll = access.group.can(Action::StartPoll) && !access.thread.is_closed();
     let data = ThreadPage {
@@ -232,6 +254,9 @@ pub async fn show(
         access,
         comments,
         reactions,
+        files,
+        context_files,
+        attaching,
         page,
         pages,
         total,
@@ -271,6 +296,7 @@ fn thread_page(data: ThreadPage) -> impl IntoView {
         }
     });
     let status = thread_status(&data);
+    let context_files = data.context_files.clone();
     let tools = thread_tools(&data);
     let comments_heading = match data.total {
         0 => "No comments yet.".to_string(),
@@ -302,6 +328,7 @@ fn thread_page(data: ThreadPage) -> impl IntoView {
                 <p class="q-meta">{started}<time datetime=started_at.0>{started_at.1}</time></p>
                 {status}
                 {context}
+                <AttachmentList files=context_files/>
                 {edited}
                 {tools}
                 {decisions}
@@ -511,11 +538,13 @@ fn comment_view(data: &ThreadPage, comment: &Comment, level: u8) -> AnyView {
     });
     let reactions = reactions_view(data, comment);
     let actions = comment_actions(data, comment);
+    let files = data.files.get(&comment.id).cloned().unwrap_or_default();
     view! {
         <article class="q-comment" id=anchor aria-labelledby=heading_id>
             {heading}
             {in_reply}
             <div class="q-prose" inner_html=body></div>
+            <AttachmentList files=files/>
             {edited}
             {reactions}
             {actions}
@@ -646,11 +675,13 @@ fn comment_form(data: &ThreadPage) -> Option<AnyView> {
     let hint = format!(
         "{MARKDOWN_HINT} To mention a member, type @ and their handle, like @ada-lovelace; they get an email.{own}"
     );
+    let attaching = data.attaching.clone().unwrap_or_default();
     view! {
         <h2 id="add-comment">"Add a comment"</h2>
-        <Form action=action>
+        <Form action=action files=true>
             <Textarea name="body" label="Your comment" hint=hint rows=6 max_chars=COMMENT_MAX/>
             <p class="q-hint"><a href=members>"Members and their handles"</a></p>
+            <AttachFields attaching=attaching errors=Default::default()/>
             <div class="q-button-group">
                 <Button text="Post comment"/>
                 <Button text="Preview" style=ButtonStyle::Secondary name="intent" value="preview"/>
