@@ -251,6 +251,7 @@ async fn seed(store: &Store) -> Result<Seeded> {
                 context: THREAD_CONTEXT,
                 private: false,
                 now: start,
+                attachments: &[],
             },
         )
         .await?;

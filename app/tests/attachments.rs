@@ -671,3 +671,236 @@ async fn account_id(app: &TestApp, email: &str) -> String {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn threads_polls_and_outcomes_take_files_and_an_edit_can_take_one_off() {
+    let (app, _sink, [ann, bob, _cat], _thread) = setup(TestApp::builder()).await;
+    // A thread's context with a file, from the start.
+    let started = ann
+        .submit_with_files(
+            "/g/tea/threads/new",
+            "/g/tea/threads/new",
+            &[
+                ("title", "Budget"),
+                ("context", "The draft."),
+                ("visibility", "private"),
+            ],
+            &[
+                ("files", "budget.csv", b"item,cost\ntea,4\n"),
+                ("files", "plan.pdf", &pdf(2048)),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let thread = started
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = bob.get(&thread).await;
+    assert!(
+        page.body.contains("budget.csv, CSV, 16 bytes"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("plan.pdf, PDF, 2 KB"));
+
+    // Editing the thread, Ann unticks the CSV: it goes from the page and from its address.
+    let csv = file_links(&page.body)
+        .into_iter()
+        .find(|l| l.ends_with("budget.csv"))
+        .unwrap();
+    let edit = format!("{thread}/edit");
+    let form = ann.get(&edit).await;
+    assert!(
+        form.body.contains("Keep budget.csv, CSV, 16 bytes"),
+        "{}",
+        form.body
+    );
+    let pdf_id = form
+        .body
+        .split("name=\"attachment\" value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut fields = support::browser::fields_as_sent(&form.body, &edit).unwrap();
+    fields.retain(|(name, _)| name != "attachment");
+    fields.push(("attachment".into(), pdf_id));
+    fields.push(("title".into(), "Budget".into()));
+    fields.push(("context".into(), "The draft, again.".into()));
+    let (content_type, body) = support::browser::multipart_body(&fields, &[]);
+    let saved = ann
+        .send_and_read(
+            ann.request(reqwest::Method::POST, &edit)
+                .header("content-type", content_type)
+                .header("origin", ann.origin())
+                .body(body),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = bob.get(&thread).await;
+    assert!(!page.body.contains("budget.csv"));
+    assert!(page.body.contains("plan.pdf, PDF, 2 KB"));
+    assert_eq!(fetch(&bob, &csv).await.0, StatusCode::NOT_FOUND);
+
+    // A poll's details take a photo, which needs its words like any other.
+    let new_poll = format!("{thread}/polls/new?kind=proposal");
+    let closes = support::journey::days_ahead(7);
+    let poll_fields = [
+        ("title", "Adopt the budget"),
+        ("closes_at", closes.as_str()),
+        ("time_zone", "UTC"),
+        ("hide_results", "never"),
+        ("reason", "optional"),
+        ("alt", "A bar chart: tea 40%, rent 60%"),
+    ];
+    let started = ann
+        .submit_with_files(
+            &new_poll,
+            &new_poll,
+            &poll_fields,
+            &[("files", "chart.png", &png(120, 80))],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let poll = started
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = bob.get(&poll).await;
+    assert!(
+        page.body.contains("A bar chart: tea 40%, rent 60%"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("chart.png, PNG image"));
+
+    // Its outcome takes a file too, once the poll is closed.
+    let close = format!("{poll}/close");
+    let closed = ann.submit(&close, &close, &[]).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let outcome = format!("{poll}/outcome");
+    let written = ann
+        .submit_with_files(
+            &outcome,
+            &outcome,
+            &[("statement", "Adopted.")],
+            &[("files", "minutes.txt", b"Adopted by all.\n")],
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.body);
+    let page = bob.get(&poll).await;
+    let section = page
+        .body
+        .split("id=\"outcome\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(section.contains("minutes.txt, text, 16 bytes"), "{section}");
+    let minutes = file_links(section).into_iter().next().unwrap();
+    let (status, _, bytes) = fetch(&bob, &minutes).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, b"Adopted by all.\n");
+    let _ = app;
+}
+
+#[tokio::test]
+async fn a_comment_edited_keeps_its_files_unless_unticked() {
+    let (_app, _sink, [ann, bob, _cat], thread) = setup(TestApp::builder()).await;
+    let posted = bob
+        .submit_with_files(
+            &thread,
+            &format!("{thread}/comments"),
+            &[("body", "Two papers."), ("alt", "Ducks on the pond")],
+            &[
+                ("files", "a.txt", b"first\n"),
+                ("files", "ducks.jpg", &photo_with_location(50, 40)),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let comment = posted
+        .location()
+        .unwrap()
+        .split("#comment-")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let edit = format!("{thread}/comments/{comment}/edit");
+    // Saved as shown: the words change, the files and the photo's words stay.
+    let form = bob.get(&edit).await;
+    assert!(
+        form.body.contains("value=\"Ducks on the pond\""),
+        "{}",
+        form.body
+    );
+    let saved = bob
+        .submit_files_from(&form.body, &edit, &[("body", "Two papers, edited.")], &[])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = ann.get(&thread).await;
+    assert!(page.body.contains("a.txt, text, 6 bytes") && page.body.contains("Ducks on the pond"));
+    // New words for the photo are saved; the text file, unticked, goes.
+    let form = bob.get(&edit).await;
+    let text_id = form
+        .body
+        .split("name=\"attachment\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let photo_id = form
+        .body
+        .split("name=\"attachment\" value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut fields = support::browser::fields_as_sent(&form.body, &edit).unwrap();
+    fields.retain(|(name, value)| {
+        !(name == "attachment" && value == &text_id) && !name.starts_with("alt-")
+    });
+    fields.push((format!("alt-{photo_id}"), "Three ducks on the pond".into()));
+    fields.push(("body".into(), "Two papers, edited.".into()));
+    let (content_type, body) = support::browser::multipart_body(&fields, &[]);
+    let saved = bob
+        .send_and_read(
+            bob.request(reqwest::Method::POST, &edit)
+                .header("content-type", content_type)
+                .header("origin", bob.origin())
+                .body(body),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = ann.get(&thread).await;
+    assert!(!page.body.contains("a.txt, text"));
+    assert!(page.body.contains("Three ducks on the pond"));
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbaImage::from_fn(width, height, |x, _| {
+        image::Rgba([200, (x % 256) as u8, 40, 255])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgba8(pixels)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}

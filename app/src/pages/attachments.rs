@@ -69,22 +69,50 @@ impl Attaching {
         })
     }
 
-    /// The files kept in the form and the files just sent, each checked; problems go in
-    /// `errors`, and files that pass are stored and kept pending.
+    /// A post's own files, as its edit form first shows them.
+    pub async fn of_post(
+        state: &AppState,
+        group_id: &str,
+        posted: Vec<Attachment>,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            alts: posted
+                .iter()
+                .filter_map(|f| f.alt.clone().map(|alt| (f.id.clone(), alt)))
+                .collect(),
+            decorative: posted
+                .iter()
+                .filter(|f| f.alt.as_deref() == Some(""))
+                .map(|f| f.id.clone())
+                .collect(),
+            files: posted,
+            room: Room::of(state, group_id).await?,
+        })
+    }
+
+    /// The files kept in the form (the post's own, `posted`, and those sent in earlier
+    /// attempts) and the files just sent, each checked; problems go in `errors`, and files that
+    /// pass are stored and kept pending.
     pub async fn take(
         state: &AppState,
         ctx: &Ctx,
         group_id: &str,
         thread_id: Option<&str>,
+        posted: &[Attachment],
         form: &FormData,
         errors: &mut FormErrors,
     ) -> Result<Self, AppError> {
         let viewer = ctx.require_viewer()?;
         let limits = state.config.file_limits;
-        let mut files = state
+        let kept_ids = form.all("attachment");
+        let pending = state
             .store
-            .pending_attachments(group_id, &viewer.account_id, &form.all("attachment"))
+            .pending_attachments(group_id, &viewer.account_id, &kept_ids)
             .await?;
+        let mut files: Vec<Attachment> = kept_ids
+            .iter()
+            .filter_map(|id| posted.iter().chain(&pending).find(|f| &f.id == id).cloned())
+            .collect();
         let mut room = Room::of(state, group_id).await?;
         let mut alts: HashMap<String, String> = files
             .iter()

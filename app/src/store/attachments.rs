@@ -99,39 +99,59 @@ impl Owner<'_> {
     }
 }
 
-/// Gives the pending files of `uploader` in `group` to a post, in the transaction that writes
-/// the post, with their text alternatives; returns how many it took. Files not pending, not
-/// the uploader's, or of another group are left alone.
+/// Gives a post its files, in the transaction that writes the post: the uploader's pending files
+/// in the group, and the post's own files again (with their new text alternatives and order).
+/// With `replace`, the post's files not among `claims` are taken off it (the file job deletes
+/// them). Files of anyone else's form, of another post or of another group are left alone.
 pub(super) async fn claim_in(
     conn: Conn<'_>,
     group_id: &str,
     uploader_id: &str,
     owner: Owner<'_>,
     claims: &[Claim],
-) -> Result<u64, StoreError> {
+    replace: Option<i64>,
+) -> Result<(), StoreError> {
     let (part, thread, comment, poll) = owner.columns();
-    let mut taken = 0;
+    let (comment, poll) = (comment.unwrap_or(""), poll.unwrap_or(""));
     on_conn!(conn, |c| {
-        for (position, claim) in claims.iter().enumerate() {
-            taken += sqlx::query(
-                "UPDATE attachments SET part = $1, thread_id = $2, comment_id = $3, poll_id = $4, \
-                 position = $5, alt = CASE WHEN preview_size IS NULL THEN NULL ELSE $6 END \
-                 WHERE id = $7 AND part = 'pending' AND uploader_id = $8 AND group_id = $9",
+        if let Some(now) = replace {
+            sqlx::query(
+                "UPDATE attachments SET removed_at = $1 WHERE part = $2 AND thread_id = $3 \
+                 AND COALESCE(comment_id, '') = $4 AND COALESCE(poll_id, '') = $5 \
+                 AND removed_at IS NULL",
             )
+            .bind(now)
             .bind(part)
             .bind(thread)
             .bind(comment)
             .bind(poll)
+            .execute(&mut *c)
+            .await?;
+        }
+        for (position, claim) in claims.iter().enumerate() {
+            sqlx::query(
+                "UPDATE attachments SET part = $1, thread_id = $2, comment_id = $3, poll_id = $4, \
+                 position = $5, alt = CASE WHEN preview_size IS NULL THEN NULL ELSE $6 END, \
+                 removed_at = NULL \
+                 WHERE id = $7 AND group_id = $8 AND ((part = 'pending' AND uploader_id = $9) \
+                 OR (part = $1 AND thread_id = $2 AND COALESCE(comment_id, '') = $10 \
+                     AND COALESCE(poll_id, '') = $11))",
+            )
+            .bind(part)
+            .bind(thread)
+            .bind((!comment.is_empty()).then_some(comment))
+            .bind((!poll.is_empty()).then_some(poll))
             .bind(i64::try_from(position).unwrap_or(i64::MAX))
             .bind(claim.alt.as_deref())
             .bind(&claim.id)
-            .bind(uploader_id)
             .bind(group_id)
+            .bind(uploader_id)
+            .bind(comment)
+            .bind(poll)
             .execute(&mut *c)
-            .await?
-            .rows_affected();
+            .await?;
         }
-        Ok(taken)
+        Ok(())
     })
 }
 
@@ -143,6 +163,43 @@ pub(super) fn search_words(claims: &[Claim]) -> String {
         .filter(|alt| !alt.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `text` with the words of its files' text alternatives after it, for the search index.
+pub(super) fn with_search_words(text: &str, claims: &[Claim]) -> String {
+    let alt = search_words(claims);
+    if alt.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text}\n{alt}")
+    }
+}
+
+/// The text alternatives of a thread's context (`comment` `None`) or of a comment, joined, for
+/// re-indexing a post whose files did not change.
+pub(super) async fn alt_words_in(
+    conn: Conn<'_>,
+    thread_id: &str,
+    comment_id: Option<&str>,
+) -> Result<String, StoreError> {
+    let part = if comment_id.is_some() {
+        "comment"
+    } else {
+        "context"
+    };
+    let alts: Vec<String> = on_conn!(conn, |c| {
+        sqlx::query_scalar(
+            "SELECT alt FROM attachments WHERE thread_id = $1 AND part = $2 \
+             AND COALESCE(comment_id, '') = $3 AND removed_at IS NULL AND alt <> '' \
+             ORDER BY position, id",
+        )
+        .bind(thread_id)
+        .bind(part)
+        .bind(comment_id.unwrap_or(""))
+        .fetch_all(&mut *c)
+        .await
+    })?;
+    Ok(alts.join("\n"))
 }
 
 impl Store {
@@ -226,6 +283,24 @@ impl Store {
         })
     }
 
+    /// The files of one post, in order.
+    pub async fn post_attachments(&self, owner: Owner<'_>) -> Result<Vec<Attachment>, StoreError> {
+        let (part, thread, comment, poll) = owner.columns();
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM attachments WHERE thread_id = $1 AND part = $2 \
+                 AND COALESCE(comment_id, '') = $3 AND COALESCE(poll_id, '') = $4 \
+                 AND removed_at IS NULL ORDER BY position, id"
+            )))
+            .bind(thread)
+            .bind(part)
+            .bind(comment.unwrap_or(""))
+            .bind(poll.unwrap_or(""))
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// The bytes a group's files take, pending ones included.
     pub async fn group_files_usage(&self, group_id: &str) -> Result<i64, StoreError> {
         on_engine!(self, |pool| {
@@ -277,29 +352,5 @@ impl Store {
                 .await?;
             Ok(())
         })
-    }
-
-    /// Takes files off a post (an edit that unticked them): the file job deletes their bytes.
-    pub async fn remove_attachments(
-        &self,
-        ids: &[String],
-        thread_id: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        for id in ids {
-            on_engine!(self, |pool| {
-                sqlx::query(
-                    "UPDATE attachments SET removed_at = $1 WHERE id = $2 AND thread_id = $3 \
-                     AND part <> 'pending'",
-                )
-                .bind(now)
-                .bind(id)
-                .bind(thread_id)
-                .execute(pool)
-                .await
-                .map(|_| ())
-            })?;
-        }
-        Ok(())
     }
 }

@@ -331,6 +331,7 @@ impl Store {
                         comment: comment.id,
                     },
                     comment.attachments,
+                    None,
                 )
                 .await?;
                 let alt = super::attachments::search_words(comment.attachments);
@@ -382,6 +383,7 @@ impl Store {
         comment_id: &str,
         editor_id: &str,
         body: &str,
+        attachments: Option<&[super::Claim]>,
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
         on_engine!(self, |pool| {
@@ -418,7 +420,32 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-                super::search::index_comment(Conn::from(&mut *tx), &thread_id, comment_id, body)
+                if let Some(claims) = attachments {
+                    super::attachments::claim_in(
+                        Conn::from(&mut *tx),
+                        group_id,
+                        editor_id,
+                        super::Owner::Comment {
+                            thread: &thread_id,
+                            comment: comment_id,
+                        },
+                        claims,
+                        Some(now),
+                    )
+                    .await?;
+                }
+                let alt = super::attachments::alt_words_in(
+                    Conn::from(&mut *tx),
+                    &thread_id,
+                    Some(comment_id),
+                )
+                .await?;
+                let words = if alt.is_empty() {
+                    body.to_string()
+                } else {
+                    format!("{body}\n{alt}")
+                };
+                super::search::index_comment(Conn::from(&mut *tx), &thread_id, comment_id, &words)
                     .await?;
                 tx.commit().await?;
                 Ok(Some(version))

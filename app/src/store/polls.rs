@@ -360,6 +360,7 @@ impl Store {
         thread_id: &str,
         author_id: &str,
         spec: &PollSpec,
+        attachments: &[super::Claim],
         now: i64,
     ) -> Result<Result<(), Vec<String>>, StoreError> {
         on_engine!(self, |pool| {
@@ -483,6 +484,18 @@ impl Store {
                         .thread(thread_id)
                         .poll(id)
                         .to(audience),
+                )
+                .await?;
+                super::attachments::claim_in(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    author_id,
+                    super::Owner::Poll {
+                        thread: thread_id,
+                        poll: id,
+                    },
+                    attachments,
+                    None,
                 )
                 .await?;
                 tx.commit().await?;
@@ -958,6 +971,7 @@ impl Store {
         account_id: &str,
         statement: &str,
         option: Option<usize>,
+        attachments: &[super::Claim],
         now: i64,
     ) -> Result<Result<(), OutcomeProblem>, StoreError> {
         on_engine!(self, |pool| {
@@ -994,6 +1008,18 @@ impl Store {
                 let Some(thread_id) = written else {
                     return Ok(Err(OutcomeProblem::StillOpen));
                 };
+                super::attachments::claim_in(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    account_id,
+                    super::Owner::Outcome {
+                        thread: &thread_id,
+                        poll: poll_id,
+                    },
+                    attachments,
+                    Some(now),
+                )
+                .await?;
                 let first = unwritten.unwrap_or(false);
                 if first {
                     notify_in(

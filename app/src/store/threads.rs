@@ -88,6 +88,8 @@ pub struct NewThread<'a> {
     /// Members only. Ignored (always true) outside open groups.
     pub private: bool,
     pub now: i64,
+    /// Pending files of the author's that the context takes.
+    pub attachments: &'a [super::Claim],
 }
 
 /// A thread's new title and context, from the edit form.
@@ -99,6 +101,8 @@ pub struct ThreadEdit<'a> {
     /// Members only: `None` leaves it as it is (and outside open groups it is always true).
     pub private: Option<bool>,
     pub now: i64,
+    /// The context's files from now on; `None` leaves them as they are.
+    pub attachments: Option<&'a [super::Claim]>,
 }
 
 const THREAD: &str = "SELECT t.id, t.group_id, t.author_id, \
@@ -190,11 +194,20 @@ impl Store {
         .bind(thread.now)
         .execute(&mut *tx)
         .await?;
+                super::attachments::claim_in(
+                    Conn::from(&mut *tx),
+                    group_id,
+                    thread.author_id,
+                    super::Owner::Context { thread: thread.id },
+                    thread.attachments,
+                    None,
+                )
+                .await?;
                 super::search::index_thread(
                     Conn::from(&mut *tx),
                     thread.id,
                     thread.title,
-                    thread.context,
+                    &super::attachments::with_search_words(thread.context, thread.attachments),
                 )
                 .await?;
                 record_activity(
@@ -296,6 +309,7 @@ impl Store {
                 context,
                 private,
                 now,
+                attachments,
             } = *edit;
             write_tx!(pool, |tx| {
                 let version: Option<i64> = sqlx::query_scalar(
@@ -328,8 +342,25 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-                super::search::index_thread(Conn::from(&mut *tx), thread_id, title, context)
+                if let Some(claims) = attachments {
+                    super::attachments::claim_in(
+                        Conn::from(&mut *tx),
+                        group_id,
+                        editor_id,
+                        super::Owner::Context { thread: thread_id },
+                        claims,
+                        Some(now),
+                    )
                     .await?;
+                }
+                let alt =
+                    super::attachments::alt_words_in(Conn::from(&mut *tx), thread_id, None).await?;
+                let words = if alt.is_empty() {
+                    context.to_string()
+                } else {
+                    format!("{context}\n{alt}")
+                };
+                super::search::index_thread(Conn::from(&mut *tx), thread_id, title, &words).await?;
                 tx.commit().await?;
                 Ok(Some(version))
             })
@@ -689,6 +720,7 @@ mod tests {
             context: "Tomato seeds",
             private: false,
             now: 10,
+            attachments: &[],
         };
         store.create_thread(&start, &thread).await.unwrap();
         let participate = admin_permit(store, "garden", Action::Participate).await;
@@ -723,7 +755,9 @@ mod tests {
             Err(StoreError::NotPermitted)
         ));
         assert!(matches!(
-            store.edit_comment(&members, &comment, "a1", "x", 12).await,
+            store
+                .edit_comment(&members, &comment, "a1", "x", None, 12)
+                .await,
             Err(StoreError::NotPermitted)
         ));
         let read = admin_permit(&store, "garden", Action::ViewContent).await;

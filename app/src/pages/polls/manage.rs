@@ -13,8 +13,10 @@ use crate::domain::polls::PollKind;
 use crate::domain::polls::setup::{OUTCOME_MAX, check_outcome};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching};
 use crate::pages::threads::MARKDOWN_HINT;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
+use crate::store::Owner;
 use crate::store::{OutcomeProblem, unix_now};
 use crate::ui::{
     Button, Choice, ErrorSummary, Form, NavArea, Page, PageHeading, RadioGroup, Textarea,
@@ -94,12 +96,21 @@ pub async fn show_outcome(
         .as_ref()
         .map(|o| (o.statement.clone(), o.option.map(|n| n.to_string())))
         .unwrap_or_default();
+    let posted = state
+        .store
+        .post_attachments(Owner::Outcome {
+            thread: &access.poll.thread_id,
+            poll: &access.poll.id,
+        })
+        .await?;
+    let attaching = Attaching::of_post(&state, &access.thread.group.group.id, posted).await?;
     Ok(render_outcome(
         &ctx,
         &access,
         statement,
         chosen,
         FormErrors::new(),
+        attaching,
     ))
 }
 
@@ -119,10 +130,34 @@ pub async fn submit_outcome(
     let statement = form.text("statement").to_string();
     let chosen = form.choice("chosen");
     let poll = &access.poll;
-    let option = match check_outcome(poll.kind, &statement, chosen.as_deref(), poll.options.len()) {
-        Ok(option) => option,
-        Err(errors) => return Ok(render_outcome(&ctx, &access, statement, chosen, errors)),
+    let checked = check_outcome(poll.kind, &statement, chosen.as_deref(), poll.options.len());
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let posted = state
+        .store
+        .post_attachments(Owner::Outcome {
+            thread: &poll.thread_id,
+            poll: &poll.id,
+        })
+        .await?;
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.thread.group.group.id,
+        Some(&poll.thread_id),
+        &posted,
+        &form,
+        &mut errors,
+    )
+    .await?;
+    let option = match checked {
+        Ok(option) if errors.is_empty() => option,
+        _ => {
+            return Ok(render_outcome(
+                &ctx, &access, statement, chosen, errors, attaching,
+            ));
+        }
     };
+    let claims = attaching.claims();
     let now = unix_now();
     let saved = state
         .store
@@ -132,6 +167,7 @@ pub async fn submit_outcome(
             &viewer.account_id,
             statement.trim_end(),
             option,
+            &claims,
             now,
         )
         .await?;
@@ -148,6 +184,7 @@ fn render_outcome(
     statement: String,
     chosen: Option<String>,
     errors: FormErrors,
+    attaching: Attaching,
 ) -> Response {
     let crumbs = access.crumbs(OUTCOME_TITLE);
     let caption = access.poll.title.clone();
@@ -184,10 +221,11 @@ fn render_outcome(
                 <Page title=heading has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
                     <ErrorSummary errors=errors.clone()/>
                     <PageHeading text=heading caption=caption lead=lead/>
-                    <Form action=action>
+                    <Form action=action files=true>
                         {times}
                         <Textarea name="statement" label="Outcome statement" hint=MARKDOWN_HINT
                             value=statement error=errors.for_field("statement") rows=8 max_chars=OUTCOME_MAX/>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         <Button text="Save outcome"/>
                     </Form>
                 </Page>

@@ -15,6 +15,7 @@ use crate::domain::polls::setup::{
 use crate::domain::polls::{HideResults, PollKind, RankedMethod, ReasonMode, Template};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching};
 use crate::pages::threads::{MARKDOWN_HINT, ThreadAccess};
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{new_content_id, unix_now};
@@ -59,6 +60,7 @@ pub async fn show(
             kind,
             PollAnswers::defaults(&zone_name),
             FormErrors::new(),
+            Attaching::empty(&state, &access.group.group.id).await?,
         )),
         None => Ok(render_kinds(&ctx, &access, raw.is_some())),
     }
@@ -77,11 +79,24 @@ pub async fn submit(
     let viewer = ctx.require_viewer()?;
     let kind = PollKind::parse(&query.kind).ok_or(AppError::NotFound)?;
     let answers = answers_from(&form);
-    let spec = match check_poll(kind, &answers, unix_now()) {
-        Ok(spec) => spec,
-        Err(errors) => return Ok(render(&ctx, &access, kind, answers, errors)),
+    let checked = check_poll(kind, &answers, unix_now());
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.group.group.id,
+        Some(&id),
+        &[],
+        &form,
+        &mut errors,
+    )
+    .await?;
+    let spec = match checked {
+        Ok(spec) if errors.is_empty() => spec,
+        _ => return Ok(render(&ctx, &access, kind, answers, errors, attaching)),
     };
     let poll_id = new_content_id()?;
+    let claims = attaching.claims();
     let stored = state
         .store
         .create_poll(
@@ -90,6 +105,7 @@ pub async fn submit(
             &access.thread.id,
             &viewer.account_id,
             &spec,
+            &claims,
             unix_now(),
         )
         .await;
@@ -109,7 +125,7 @@ pub async fn submit(
                         .join(", ")
                 ),
             );
-            Ok(render(&ctx, &access, kind, answers, errors))
+            Ok(render(&ctx, &access, kind, answers, errors, attaching))
         }
         // The thread was closed or deleted since the form was shown.
         Err(crate::store::StoreError::NotPermitted) => Err(AppError::NotFound),
@@ -186,6 +202,7 @@ fn render(
     kind: PollKind,
     answers: PollAnswers,
     errors: FormErrors,
+    attaching: Attaching,
 ) -> Response {
     let crumbs = access.crumbs(TITLE);
     let action = format!("{}/polls/new?kind={}", access.href(), kind.as_str());
@@ -200,8 +217,9 @@ fn render(
                 <Page title=heading.clone() has_errors=has_errors area=NavArea::Groups breadcrumbs=crumbs>
                     <ErrorSummary errors=errors.clone()/>
                     <PageHeading text=heading.clone() caption=caption lead=kind.explanation()/>
-                    <Form action=action>
-                        <PollFields kind=kind answers=answers errors=errors/>
+                    <Form action=action files=true>
+                        <PollFields kind=kind answers=answers errors=errors.clone()/>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         <Button text="Start poll"/>
                     </Form>
                 </Page>

@@ -17,6 +17,7 @@ use crate::domain::polls::tally::{Results, Stage};
 use crate::domain::polls::{PollKind, RankedMethod};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::AttachmentList;
 use crate::pages::{AppError, Ctx, DoneQuery, html};
 use crate::store::{EarlierOutcome, ShownBallot};
 use crate::ui::{
@@ -72,6 +73,8 @@ pub struct PollPage {
     /// The ballot form's answers and errors, when the form is shown.
     pub form: Option<(BallotAnswers, FormErrors)>,
     pub done: Option<&'static str>,
+    /// The files of the poll's details, and of its outcome.
+    pub files: (Vec<crate::store::Attachment>, Vec<crate::store::Attachment>),
 }
 
 impl PollPage {
@@ -162,7 +165,14 @@ impl PollPage {
             None
         };
         let can_change = access.change_permit(ctx).is_ok();
+        let (details_files, outcome_files): (Vec<_>, Vec<_>) = store
+            .thread_attachments(&poll.thread_id)
+            .await?
+            .into_iter()
+            .filter(|f| f.poll_id.as_deref() == Some(poll.id.as_str()))
+            .partition(|f| f.part == "poll");
         Ok(Self {
+            files: (details_files, outcome_files),
             access,
             standing,
             results,
@@ -258,6 +268,7 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
                 <h2 id="outcome">"Outcome"</h2>
                 {chosen.map(|c| view! { <p><strong>{c}</strong></p> })}
                 <div class="q-prose" inner_html=text></div>
+                <AttachmentList files=page.files.1.clone()/>
                 <p class="q-meta">{by}</p>
             </section>
         }
@@ -298,6 +309,7 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
         }
     });
     let changed = changed_line(access);
+    let details_files = page.files.0.clone();
     let earlier = earlier_outcomes(access, &page.earlier);
     let done = page.done;
     let form_errors = page
@@ -314,6 +326,7 @@ fn poll_page(page: PollPage, has_errors: bool) -> impl IntoView {
                         <p class="q-meta">{status}</p>
                         {secrecy.map(|s| view! { <p>{s}</p> })}
                         {details.map(|d| view! { <div class="q-prose" inner_html=d></div> })}
+                        <AttachmentList files=details_files/>
                         {changed}
                         {outcome}
                         {earlier}

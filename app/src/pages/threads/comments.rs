@@ -14,9 +14,10 @@ use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{COMMENT_MAX, Reaction, check_comment};
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
 use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
-use crate::store::{Comment, unix_now};
+use crate::store::{Comment, Owner, unix_now};
 use crate::ui::{
     Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, Textarea, render_document,
 };
@@ -85,12 +86,21 @@ pub async fn show_edit(
     let (access, comment) = load(&state, &ctx, &id, &comment_id).await?;
     edit_permit(&ctx, &access, &comment)?;
     let body = comment.body.clone();
+    let posted = state
+        .store
+        .post_attachments(Owner::Comment {
+            thread: &id,
+            comment: &comment_id,
+        })
+        .await?;
+    let attaching = Attaching::of_post(&state, &access.group.group.id, posted).await?;
     Ok(render_edit(
         &ctx,
         &access,
         &comment,
         body,
         FormErrors::new(),
+        attaching,
         false,
     ))
 }
@@ -115,12 +125,36 @@ pub async fn edit(
     let permit = edit_permit(&ctx, &access, &comment)?;
     let viewer = ctx.require_viewer()?;
     let body = form.text("body").to_string();
-    let errors = check_comment(&body);
+    let mut errors = check_comment(&body);
+    let posted = state
+        .store
+        .post_attachments(Owner::Comment {
+            thread: &id,
+            comment: &comment_id,
+        })
+        .await?;
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.group.group.id,
+        Some(&id),
+        &posted,
+        &form,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() || wants_preview(&form) {
         let preview = wants_preview(&form);
-        return Ok(render_edit(&ctx, &access, &comment, body, errors, preview));
+        return Ok(render_edit(
+            &ctx, &access, &comment, body, errors, attaching, preview,
+        ));
     }
-    if body.trim_end() != comment.body {
+    let claims = attaching.claims();
+    let files_changed = claims
+        != Attaching::of_post(&state, &access.group.group.id, posted)
+            .await?
+            .claims();
+    if body.trim_end() != comment.body || files_changed {
         state
             .store
             .edit_comment(
@@ -128,6 +162,7 @@ pub async fn edit(
                 &comment_id,
                 &viewer.account_id,
                 body.trim_end(),
+                Some(&claims),
                 unix_now(),
             )
             .await?
@@ -156,6 +191,7 @@ fn render_edit(
     comment: &Comment,
     body: String,
     errors: FormErrors,
+    attaching: Attaching,
     preview: bool,
 ) -> Response {
     let crumbs = access.crumbs(EDIT_TITLE);
@@ -181,10 +217,12 @@ fn render_edit(
                     <PageHeading text=EDIT_TITLE caption=caption lead=lead/>
                     {(preview && !has_errors).then(|| view! {
                         <Preview heading="Preview of the comment" source=body.clone() level=2/>
+                        <AttachmentList files=attaching.files.clone()/>
                     })}
-                    <Form action=action>
+                    <Form action=action files=true>
                         <Textarea name="body" label="Comment" hint=MARKDOWN_HINT value=body.clone()
                             error=errors.for_field("body") rows=8 max_chars=COMMENT_MAX/>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         <div class="q-button-group">
                             <Button text="Save changes"/>
                             <Button text="Preview" style=ButtonStyle::Secondary name="intent" value="preview"/>

@@ -88,6 +88,7 @@ pub async fn submit(
         &ctx,
         &access.group.group.id,
         Some(&id),
+        &[],
         &form,
         &mut errors,
     )

@@ -13,8 +13,9 @@ use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
-use crate::store::{ThreadEdit, unix_now};
+use crate::store::{Owner, ThreadEdit, unix_now};
 use crate::ui::{
     Button, ButtonStyle, ErrorSummary, Form, NavArea, Page, PageHeading, render_document,
 };
@@ -42,7 +43,19 @@ pub async fn show(
         }
         .into(),
     };
-    Ok(render(&ctx, &access, answers, FormErrors::new(), false))
+    let posted = state
+        .store
+        .post_attachments(Owner::Context { thread: &id })
+        .await?;
+    let attaching = Attaching::of_post(&state, &access.group.group.id, posted).await?;
+    Ok(render(
+        &ctx,
+        &access,
+        answers,
+        FormErrors::new(),
+        attaching,
+        false,
+    ))
 }
 
 /// `POST /t/<id>/edit`.
@@ -58,10 +71,32 @@ pub async fn submit(
     let viewer = ctx.require_viewer()?;
     let answers = answers_from(&form);
     let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
-    let errors = check_thread(&answers, open);
+    let mut errors = check_thread(&answers, open);
+    let posted = state
+        .store
+        .post_attachments(Owner::Context { thread: &id })
+        .await?;
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.group.group.id,
+        Some(&id),
+        &posted,
+        &form,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() || wants_preview(&form) {
-        return Ok(render(&ctx, &access, answers, errors, wants_preview(&form)));
+        return Ok(render(
+            &ctx,
+            &access,
+            answers,
+            errors,
+            attaching,
+            wants_preview(&form),
+        ));
     }
+    let claims = attaching.claims();
     // Making a members-only thread public would publish members' comments: only admins may.
     let private =
         (open && access.group.can(Action::Moderate)).then(|| answers.visibility == "private");
@@ -76,6 +111,7 @@ pub async fn submit(
                 context: answers.context.trim_end(),
                 private,
                 now: unix_now(),
+                attachments: Some(&claims),
             },
         )
         .await?
@@ -100,6 +136,7 @@ fn render(
     access: &ThreadAccess,
     answers: ThreadAnswers,
     errors: FormErrors,
+    attaching: Attaching,
     preview: bool,
 ) -> Response {
     let crumbs = access.crumbs(TITLE);
@@ -120,9 +157,11 @@ fn render(
                         lead="Your changes are saved as a new version. Anyone who can read the thread can see earlier versions."/>
                     {(preview && !has_errors).then(|| view! {
                         <Preview heading="Preview of the thread" title=answers.title.clone() source=answers.context.clone() level=2/>
+                        <AttachmentList files=attaching.files.clone()/>
                     })}
-                    <Form action=action>
-                        <ThreadFields answers=answers errors=errors open=open group_name=name/>
+                    <Form action=action files=true>
+                        <ThreadFields answers=answers errors=errors.clone() open=open group_name=name/>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         <div class="q-button-group">
                             <Button text="Save changes"/>
                             <Button text="Preview" style=ButtonStyle::Secondary name="intent" value="preview"/>

@@ -12,6 +12,7 @@ use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{CONTEXT_MAX, TITLE_MAX, ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
 use crate::pages::groups::GroupAccess;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{NewThread, new_content_id, unix_now};
@@ -34,7 +35,15 @@ pub async fn show(
         visibility: "public".into(),
         ..ThreadAnswers::default()
     };
-    Ok(render(&ctx, &access, answers, FormErrors::new(), false))
+    let attaching = Attaching::empty(&state, &access.group.id).await?;
+    Ok(render(
+        &ctx,
+        &access,
+        answers,
+        FormErrors::new(),
+        attaching,
+        false,
+    ))
 }
 
 /// `POST /g/<handle>/threads/new`.
@@ -49,11 +58,29 @@ pub async fn submit(
     let viewer = ctx.require_viewer()?;
     let answers = answers_from(&form);
     let open = access.group.privacy() == Privacy::Open;
-    let errors = check_thread(&answers, open);
+    let mut errors = check_thread(&answers, open);
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.group.id,
+        None,
+        &[],
+        &form,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() || wants_preview(&form) {
-        return Ok(render(&ctx, &access, answers, errors, wants_preview(&form)));
+        return Ok(render(
+            &ctx,
+            &access,
+            answers,
+            errors,
+            attaching,
+            wants_preview(&form),
+        ));
     }
     let id = new_content_id()?;
+    let claims = attaching.claims();
     state
         .store
         .create_thread(
@@ -65,6 +92,7 @@ pub async fn submit(
                 context: answers.context.trim_end(),
                 private: !open || answers.visibility == "private",
                 now: unix_now(),
+                attachments: &claims,
             },
         )
         .await?;
@@ -84,6 +112,7 @@ fn render(
     access: &GroupAccess,
     answers: ThreadAnswers,
     errors: FormErrors,
+    attaching: Attaching,
     preview: bool,
 ) -> Response {
     let mut crumbs = access.crumbs("Threads");
@@ -109,9 +138,11 @@ fn render(
                     <PageHeading text=TITLE caption=name.clone() lead=lead/>
                     {(preview && !has_errors).then(|| view! {
                         <Preview heading="Preview of your thread" title=answers.title.clone() source=answers.context.clone() level=2/>
+                        <AttachmentList files=attaching.files.clone()/>
                     })}
-                    <Form action=action>
-                        <ThreadFields answers=answers errors=errors open=open group_name=name/>
+                    <Form action=action files=true>
+                        <ThreadFields answers=answers errors=errors.clone() open=open group_name=name/>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         <div class="q-button-group">
                             <Button text="Start thread"/>
                             <Button text="Preview" style=ButtonStyle::Secondary name="intent" value="preview"/>

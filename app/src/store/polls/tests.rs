@@ -20,6 +20,7 @@ async fn thread(store: &Store) {
         context: "",
         private: false,
         now: 10,
+        attachments: &[],
     };
     store.create_thread(&start, &thread).await.unwrap();
 }
@@ -39,7 +40,7 @@ fn spec(anonymous: bool) -> PollSpec {
 async fn poll(store: &Store, id: &str, anonymous: bool) -> Permit {
     let start = admin_permit(store, "garden", Action::StartPoll).await;
     store
-        .create_poll(&start, id, "t1", "a1", &spec(anonymous), NOW)
+        .create_poll(&start, id, "t1", "a1", &spec(anonymous), &[], NOW)
         .await
         .unwrap()
         .unwrap();
@@ -260,7 +261,7 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
         .unwrap();
     assert_eq!(
         store
-            .set_outcome(&member, "p1", "a1", "Tomatoes", None, NOW + 1)
+            .set_outcome(&member, "p1", "a1", "Tomatoes", None, &[], NOW + 1)
             .await
             .unwrap(),
         Err(OutcomeProblem::StillOpen)
@@ -279,7 +280,7 @@ async fn an_outcome_waits_for_the_close_and_mails_only_the_first_time() {
     );
     for (text, at) in [("Tomatoes", NOW + 4), ("Tomatoes, and beans", NOW + 5)] {
         store
-            .set_outcome(&member, "p1", "a1", text, None, at)
+            .set_outcome(&member, "p1", "a1", text, None, &[], at)
             .await
             .unwrap()
             .unwrap();
