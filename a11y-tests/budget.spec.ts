@@ -3,14 +3,17 @@
 // and the JavaScript a page links (the one enhancement script, which no page needs) must be
 // external, deferred and at most 30 KB with brotli; its size is printed. The bytes are counted on
 // the wire: the last request of each state is made with Node's own HTTP client, which does not
-// decompress.
+// decompress. Image previews are not part of a page's HTML and CSS, but each is weighed and
+// printed, and held to its own limit of 20 KB.
 import { request as httpRequest } from 'node:http';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { csrfToken, formFields, formPath, htmlText, prepare, withPlaceholders } from './checks';
+import { readFileSync } from 'node:fs';
+import { csrfToken, fixture, formFields, formPath, htmlText, prepare, withPlaceholders } from './checks';
 import { routes } from './routes';
 
 const BUDGET = 14 * 1024;
 const SCRIPT_BUDGET = 30 * 1024;
+const PREVIEW_BUDGET = 20 * 1024;
 
 interface Wire {
   status: number;
@@ -20,11 +23,17 @@ interface Wire {
 }
 
 /** One request with the cookies of `api`; the body is counted as sent and then decoded. */
-async function onTheWire(api: APIRequestContext, method: string, path: string, body?: string): Promise<Wire> {
+async function onTheWire(
+  api: APIRequestContext,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<Wire> {
   const base = process.env.QUORUM_TEST_URL ?? '';
   const cookie = (await api.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const headers: Record<string, string> = { 'accept-encoding': 'br', cookie };
-  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  if (body !== undefined) headers['content-type'] = contentType;
   const zlib = await import('node:zlib');
   return new Promise((done, fail) => {
     const req = httpRequest(new URL(path, base), { method, headers }, (res) => {
@@ -62,7 +71,17 @@ test('every route fits the page-weight budget @budget', async ({ request }, info
       const fields = new URLSearchParams();
       fields.append('csrf_token', await csrfToken(request));
       for (const [name, value] of Object.entries(await formFields(request, route, path))) for (const v of [value].flat()) fields.append(name, v);
-      page = await onTheWire(request, 'POST', formPath(route, path), fields.toString());
+      if (route.files) {
+        // With files, as multipart: the body and its boundary as the platform's FormData makes them.
+        const form = new FormData();
+        for (const [name, value] of fields) form.append(name, value);
+        for (const [name, list] of Object.entries(route.files)) for (const file of list) form.append(name, new Blob([readFileSync(fixture(file))]), file);
+        const encoded = new Request('http://localhost/', { method: 'POST', body: form });
+        const body = Buffer.from(await encoded.arrayBuffer());
+        page = await onTheWire(request, 'POST', formPath(route, path), body, encoded.headers.get('content-type') ?? '');
+      } else {
+        page = await onTheWire(request, 'POST', formPath(route, path), fields.toString());
+      }
     } else {
       page = await onTheWire(request, 'GET', path);
     }
@@ -82,6 +101,12 @@ test('every route fits the page-weight budget @budget', async ({ request }, info
       if (script.encoding !== 'br') problems.push(`${src} not sent with brotli`);
       scriptSizes.set(src, { raw: Buffer.byteLength(script.text), brotli: script.bytes });
       scripts += script.bytes;
+    }
+    for (const [, src] of page.text.matchAll(/<img[^>]*src="(\/previews\/[^"]+)"/g)) {
+      const preview = await onTheWire(request, 'GET', src);
+      if (preview.status !== 200) problems.push(`${src} answers ${preview.status}`);
+      if (preview.bytes > PREVIEW_BUDGET) problems.push(`preview ${src} over ${PREVIEW_BUDGET / 1024} KB`);
+      console.log(`${route.name.padEnd(28)} image preview ${src}: ${preview.bytes} bytes (limit ${PREVIEW_BUDGET / 1024} KB)`);
     }
     if (/<script(?![^>]*\bsrc=)/.test(page.text)) problems.push('inline script');
     if (/<script(?![^>]*\bdefer)[^>]*src=/.test(page.text)) problems.push('a script that is not deferred');

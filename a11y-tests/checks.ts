@@ -157,7 +157,23 @@ export async function csrfToken(api: APIRequestContext): Promise<string> {
 
 /** Sends a form the way a browser does: with the CSRF token, following the redirect (unless
  *  `follow` is false, when the answer is the redirect itself, with its `Location`). */
-export async function postForm(api: APIRequestContext, path: string, fields: Record<string, string | string[]>, follow = true) {
+export async function postForm(
+  api: APIRequestContext,
+  path: string,
+  fields: Record<string, string | string[]>,
+  follow = true,
+  files: Record<string, string[]> = {},
+) {
+  if (Object.keys(files).length > 0) {
+    // A form with a file field, as a browser sends it.
+    const form = new FormData();
+    form.append('csrf_token', await csrfToken(api));
+    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) form.append(name, v);
+    for (const [name, list] of Object.entries(files)) {
+      for (const file of list) form.append(name, new Blob([readFileSync(fixture(file))]), file);
+    }
+    return api.post(path, { multipart: form, ...(follow ? {} : { maxRedirects: 0 }) });
+  }
   const body = new URLSearchParams({ csrf_token: await csrfToken(api) });
   for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
   return api.post(path, {
@@ -222,6 +238,11 @@ export function htmlText(html: string): string {
     .trim();
 }
 
+/** The path of a file in `fixtures/`, for file fields. */
+export function fixture(name: string): string {
+  return join(__dirname, 'fixtures', name);
+}
+
 /** Comments of a few hundred characters with some markdown, each different, for `{sample}`. */
 const SAMPLES: string[] = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'comments.json'), 'utf8'));
 
@@ -270,7 +291,7 @@ async function runStep(api: APIRequestContext, step: Step): Promise<string | und
     }
     const address = fields.email ?? fields.addresses;
     email = typeof address === 'string' ? address : email;
-    const answer = await postForm(api, path, fields, false);
+    const answer = await postForm(api, path, fields, false, step.files);
     if (step.repeat && answer.status() >= 400) throw new Error(`before step ${path} ({n} = ${n}) was answered ${answer.status()}`);
     for (const [name, pattern] of Object.entries(step.capture ?? {})) {
       const location = answer.headers().location ?? '';
@@ -331,6 +352,9 @@ export async function openState(page: Page, route: Route): Promise<number> {
   const form = route.form ? page.locator(`main form[action="${withPlaceholders(route.form)}"]`) : page.locator('main form').first();
   const fields = answers(route);
   await fillForm(form, fields);
+  for (const [name, list] of Object.entries(route.files ?? {})) {
+    await form.locator(`input[type="file"][name="${name}"]`).setInputFiles(list.map(fixture));
+  }
   // An answer that names one of the form's submit buttons (such as intent=preview) is sent by
   // pressing that button, as a person would; otherwise the first button sends the form.
   const buttons = form.locator('button[type="submit"]');
@@ -382,7 +406,7 @@ export async function formFields(api: APIRequestContext, route: Route, path: str
 export async function servedHtml(request: APIRequestContext, route: Route): Promise<{ status: number; html: string }> {
   const path = await prepare(request, route);
   const response = route.submit
-    ? await postForm(request, formPath(route, path), await formFields(request, route, path))
+    ? await postForm(request, formPath(route, path), await formFields(request, route, path), true, route.files)
     : await request.get(path, { maxRedirects: 0 });
   return { status: response.status(), html: await response.text() };
 }

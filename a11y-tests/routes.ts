@@ -13,6 +13,9 @@ export interface Step {
    *  hundred characters of markdown each), so that a page of them weighs what varied writing
    *  weighs when compressed. */
   fields?: Record<string, string | string[]>;
+  /** Files to send with the form (which is then sent as `multipart/form-data`, as a form with a
+   *  file field is): each field's list of files from `fixtures/`, by name. */
+  files?: Record<string, string[]>;
   /** Post the same form this many times (1 when absent), `{n}` counting up from `first`; for
    *  states that need many of something, such as a thread with 200 comments. */
   repeat?: number;
@@ -56,6 +59,9 @@ export interface Route {
    *  email address each time. A name and value that belong to one of the form's submit buttons
    *  (such as `"intent": "preview"`) press that button instead of the first. */
   submit?: Record<string, string | string[]>;
+  /** Files to choose in the form's file fields before sending it (with `submit`): each field's
+   *  list of files from `fixtures/`, by name. */
+  files?: Record<string, string[]>;
   /** True when the state shows form errors, so its title must start with "Error: ". */
   errorTitle?: boolean;
   /** The action of the form to fill, when the page has several (defaults to the first form

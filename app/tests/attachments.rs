@@ -515,7 +515,14 @@ async fn a_full_group_says_how_much_room_is_left() {
         )
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
-    let page = bob.get(&thread).await;
+    // The form of its own says the room left; the one under every thread page, the quota.
+    let under = bob.get(&thread).await;
+    assert!(
+        under
+            .body
+            .contains("A group\u{2019}s files may take up to 1 MB in all.")
+    );
+    let page = bob.get(&format!("{thread}/comments/new")).await;
     assert!(
         page.body
             .contains("This group has 340 KB of 1 MB left for files."),
@@ -871,9 +878,9 @@ async fn a_comment_edited_keeps_its_files_unless_unticked() {
         .unwrap()
         .to_string();
     let mut fields = support::browser::fields_as_sent(&form.body, &edit).unwrap();
-    fields.retain(|(name, value)| {
-        !(name == "attachment" && value == &text_id) && !name.starts_with("alt-")
-    });
+    // Untick the text file, and give the photo new words.
+    let unticked = |name: &str, value: &str| name == "attachment" && value == text_id;
+    fields.retain(|(name, value)| !(unticked(name, value) || name.starts_with("alt-")));
     fields.push((format!("alt-{photo_id}"), "Three ducks on the pond".into()));
     fields.push(("body".into(), "Two papers, edited.".into()));
     let (content_type, body) = support::browser::multipart_body(&fields, &[]);

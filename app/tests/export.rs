@@ -233,7 +233,7 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
     // The JSON holds each kind of data.
     let json: Value = serde_json::from_slice(&files[0].1).expect("the JSON parses");
     assert_eq!(json["format"], "quorum-personal-export");
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], 3);
     assert!(json["exported_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(json["profile"]["email"], ZEB);
     assert_eq!(json["profile"]["name"], ZEB_NAME);

@@ -165,6 +165,16 @@ pub async fn backup(settings: Settings, args: BackupArgs) -> anyhow::Result<()> 
             println!("removed {removed} older backup(s), keeping the newest {keep}");
         }
     }
+    // Attached files are written once and never changed, so they are copied as they come (an
+    // rsync or rclone of the folder, a bucket's versioning) rather than again into every
+    // backup; the database keeps each one's SHA-256 to check a copy against.
+    let files = match crate::server::file_storage(&settings) {
+        Ok(storage) => storage.described,
+        Err(_) => "the file storage QUORUM_STORAGE_URL names".into(),
+    };
+    println!(
+        "attached files are not in this backup: copy {files} as well (see the README, \"Backups and restores\")"
+    );
     Ok(())
 }
 

@@ -79,7 +79,7 @@ impl Table<'_> {
 }
 
 /// The sections, in order: their ids and headings, for the contents list.
-const SECTIONS: [(&str, &str); 16] = [
+const SECTIONS: [(&str, &str); 17] = [
     ("profile", "Your profile"),
     ("groups", "Your groups"),
     ("threads", "Threads you started"),
@@ -96,6 +96,7 @@ const SECTIONS: [(&str, &str); 16] = [
     ("mail", "Email we sent you"),
     ("notifications", "Notification settings"),
     ("notified", "Notifications you were given"),
+    ("files", "Files you attached"),
 ];
 
 fn heading(out: &mut String, index: usize) {
@@ -138,6 +139,7 @@ pub fn document(data: &PersonalData, instance: &str, now: i64) -> String {
     decisions(&mut out, data);
     activity(&mut out, data);
     notifications(&mut out, data);
+    files(&mut out, data);
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
@@ -207,6 +209,56 @@ fn notifications(out: &mut String, data: &PersonalData) {
         text_columns: &[],
     }
     .write(out, "You have not been given any notifications.");
+}
+
+fn files(out: &mut String, data: &PersonalData) {
+    heading(out, 16);
+    Table {
+        caption: "Files you attached, oldest first; each is in this copy's files folder",
+        headings: &[
+            "File",
+            "Group",
+            "Attached to",
+            "Size in bytes",
+            "Text alternative",
+            "When",
+        ],
+        rows: data
+            .files
+            .iter()
+            .map(|f| {
+                let href: String = f
+                    .path
+                    .split('/')
+                    .map(|part| {
+                        form_urlencoded::byte_serialize(part.as_bytes())
+                            .collect::<String>()
+                            .replace('+', "%20")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                vec![
+                    format!("<a href=\"{}\">{}</a>", escape(&href), escape(&f.name)),
+                    escape(f.group_handle.as_deref().unwrap_or("a deleted group")),
+                    escape(match f.attached_to.as_str() {
+                        "context" => "a thread",
+                        "comment" => "a comment",
+                        "poll" => "a poll",
+                        _ => "an outcome",
+                    }),
+                    f.size.to_string(),
+                    escape(match f.alt.as_deref() {
+                        None => "",
+                        Some("") => "decorative",
+                        Some(alt) => alt,
+                    }),
+                    t(f.created_at),
+                ]
+            })
+            .collect(),
+        text_columns: &[4],
+    }
+    .write(out, "You have not attached any files.");
 }
 
 const WEEKDAYS: [&str; 7] = [

@@ -17,8 +17,8 @@ use crate::store::when;
 /// The JSON's `format`.
 pub const FORMAT: &str = "quorum-personal-export";
 /// The JSON's `version`: 2 since `notification_settings` is an object and `notifications` is
-/// listed.
-pub const VERSION: u32 = 2;
+/// listed; 3 since `files` lists the files the person attached, kept beside it in the zip.
+pub const VERSION: u32 = 3;
 /// The names of the files in the zip.
 pub const JSON_FILE: &str = "quorum-export.json";
 pub const HTML_FILE: &str = "quorum-export.html";
@@ -75,11 +75,20 @@ pub fn html(data: &PersonalData, instance: &str, now: i64) -> String {
     html::document(data, instance, now)
 }
 
-/// The zip: both files, dated `now`.
-pub fn build(data: &PersonalData, instance: &str, now: i64) -> Result<Vec<u8>, BuildError> {
+/// The zip: both files, and the bytes of the files the person attached (each at the `path` its
+/// entry names), dated `now`.
+pub fn build(
+    data: &PersonalData,
+    instance: &str,
+    now: i64,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, BuildError> {
     let mut archive = crate::zip::ZipWriter::new(now);
     archive.add(JSON_FILE, json(data, instance, now)?.as_bytes())?;
     archive.add(HTML_FILE, html(data, instance, now).as_bytes())?;
+    for (path, bytes) in files {
+        archive.add(path, bytes)?;
+    }
     Ok(archive.finish()?)
 }
 
@@ -130,6 +139,7 @@ mod tests {
                 threads: vec![],
             },
             notifications: vec![],
+            files: vec![],
         }
     }
 

@@ -19,15 +19,36 @@ use crate::domain::time::format_utc;
 use crate::store::EXPORT_TABLES;
 use crate::zip::{TooLarge, ZipWriter};
 
-/// The archive of the export `document`, made at `now`.
-pub fn zip(document: &Json, now: i64) -> Result<Vec<u8>, TooLarge> {
+/// The archive of the export `document`, made at `now`, with the bytes of its files (each at
+/// the path its entry in `files` names).
+pub fn zip(document: &Json, now: i64, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, TooLarge> {
     let mut zip = ZipWriter::new(now);
     zip.add("index.html", page(document).as_bytes())?;
     for (name, csv) in csv_files(document) {
         zip.add(&format!("csv/{name}.csv"), csv.as_bytes())?;
     }
+    for (path, bytes) in files {
+        zip.add(path, bytes)?;
+    }
     zip.finish()
 }
+
+/// The columns of the files' list, as the JSON names them.
+const FILE_COLUMNS: [&str; 13] = [
+    "id",
+    "attached_to",
+    "thread_id",
+    "comment_id",
+    "poll_id",
+    "uploader_id",
+    "name",
+    "file_type",
+    "size",
+    "sha256",
+    "alt",
+    "created_at",
+    "path",
+];
 
 /// One CSV file per list of the export: its name and its text.
 fn csv_files(document: &Json) -> Vec<(String, String)> {
@@ -45,6 +66,10 @@ fn csv_files(document: &Json) -> Vec<(String, String)> {
         };
         files.push((table.name.to_string(), csv(&columns, rows)));
     }
+    files.push((
+        "files".to_string(),
+        csv(&FILE_COLUMNS, list(document, "files")),
+    ));
     files
 }
 
@@ -146,7 +171,7 @@ fn page(document: &Json) -> String {
          for spreadsheets, are in the <code>csv</code> folder beside this page.</p>\n\
          <nav aria-label=\"Contents\"><ul><li><a href=\"#about\">About the group</a></li>\
          <li><a href=\"#members\">Members</a></li><li><a href=\"#threads\">Threads</a></li>\
-         <li><a href=\"#audit\">Audit log</a></li></ul></nav>\n",
+         <li><a href=\"#files\">Files</a></li><li><a href=\"#audit\">Audit log</a></li></ul></nav>\n",
         escape(text(group, "handle")),
         document["exported_at"]
             .as_i64()
@@ -173,6 +198,7 @@ fn page(document: &Json) -> String {
     }
     members(&mut out, document, &names);
     threads(&mut out, document, &names);
+    files(&mut out, document, &names);
     audit(&mut out, document, &names);
     out.push_str("</main>\n</body>\n</html>\n");
     out
@@ -315,6 +341,57 @@ fn poll_section(out: &mut String, document: &Json, poll: &Json, names: &Names) {
             render(outcome, 4)
         );
     }
+}
+
+/// The files attached in the group, each a link to its copy in the archive.
+fn files(out: &mut String, document: &Json, names: &Names) {
+    out.push_str("<h2 id=\"files\">Files</h2>\n");
+    let files: Vec<&Json> = list(document, "files").collect();
+    if files.is_empty() {
+        out.push_str("<p>No files are attached in the group.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<table>\n<caption>Files attached to threads, comments, polls and outcomes; each is \
+         in the files folder beside this page</caption>\n<thead><tr><th scope=\"col\">File</th>\
+         <th scope=\"col\">Attached to</th><th scope=\"col\">By</th><th scope=\"col\">Size in \
+         bytes</th><th scope=\"col\">Text alternative</th><th scope=\"col\">When</th></tr>\
+         </thead>\n<tbody>\n",
+    );
+    for file in files {
+        let href: String = text(file, "path")
+            .split('/')
+            .map(|part| {
+                form_urlencoded::byte_serialize(part.as_bytes())
+                    .collect::<String>()
+                    .replace('+', "%20")
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let alt = match file["alt"].as_str() {
+            None => "",
+            Some("") => "decorative",
+            Some(alt) => alt,
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td><a href=\"{}\">{}</a></td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&href),
+            escape(text(file, "name")),
+            escape(text(file, "attached_to")),
+            escape(
+                [&file["comment_id"], &file["poll_id"], &file["thread_id"]]
+                    .into_iter()
+                    .find_map(Json::as_str)
+                    .unwrap_or_default()
+            ),
+            escape(&names.of(&file["uploader_id"])),
+            file["size"].as_i64().unwrap_or(0),
+            escape(alt),
+            when(file, "created_at").unwrap_or_default(),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 fn audit(out: &mut String, document: &Json, names: &Names) {

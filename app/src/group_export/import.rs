@@ -52,6 +52,15 @@ pub async fn import(settings: Settings, args: ImportArgs) -> anyhow::Result<()> 
     for line in report {
         println!("{line}");
     }
+    let files = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|document| document["files"].as_array().map(Vec::len))
+        .unwrap_or(0);
+    if files > 0 {
+        println!(
+            "{files} attached files were not imported: the export's JSON lists them but cannot hold their bytes. They are in the group's ZIP archive, in its files folder; attach them again where they belong."
+        );
+    }
     Ok(())
 }
 

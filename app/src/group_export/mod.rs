@@ -31,6 +31,8 @@ struct References {
     counts: HashMap<&'static str, usize>,
     people: Vec<String>,
     person_refs: HashMap<String, String>,
+    /// Each listed file's path in the archive and its storage name.
+    files: Vec<(String, String)>,
 }
 
 impl References {
@@ -70,7 +72,7 @@ fn plain(value: &Value) -> Json {
 }
 
 /// The whole export of the permit's group (an admin's settings permit), as JSON.
-pub async fn build(store: &Store, permit: &Permit, now: i64) -> Result<Json, StoreError> {
+pub async fn build(store: &Store, permit: &Permit, now: i64) -> Result<Export, StoreError> {
     let mut refs = References::default();
     let mut tables: BTreeMap<&'static str, Vec<Json>> = BTreeMap::new();
     let mut members: HashSet<String> = HashSet::new();
@@ -104,6 +106,29 @@ pub async fn build(store: &Store, permit: &Permit, now: i64) -> Result<Json, Sto
         }
         tables.insert(table.name, out);
     }
+    // Files are listed, not written by an import (the JSON cannot hold their bytes): after
+    // the tables, so each names its thread, comment or poll by the same references.
+    let mut files = Vec::new();
+    for (n, file) in store.group_export_files(permit).await?.iter().enumerate() {
+        let reference = format!("file-{}", n + 1);
+        let path = format!("files/{reference}/{}", file.name);
+        files.push(json!({
+            "id": reference,
+            "attached_to": file.part,
+            "thread_id": file.thread_id.as_deref().map_or(Json::Null, |id| refs.row("thread", id)),
+            "comment_id": file.comment_id.as_deref().map_or(Json::Null, |id| refs.row("comment", id)),
+            "poll_id": file.poll_id.as_deref().map_or(Json::Null, |id| refs.row("poll", id)),
+            "uploader_id": file.uploader_id.as_deref().map_or(Json::Null, |id| refs.person(id)),
+            "name": file.name,
+            "file_type": file.file_type,
+            "size": file.size,
+            "sha256": file.sha256,
+            "alt": file.alt,
+            "created_at": file.created_at,
+            "path": path,
+        }));
+        refs.files.push((path, file.id.clone()));
+    }
     let mut people = Vec::with_capacity(refs.people.len());
     for (n, id) in refs.people.iter().enumerate() {
         let found = store.export_person(id).await?;
@@ -130,7 +155,18 @@ pub async fn build(store: &Store, permit: &Permit, now: i64) -> Result<Json, Sto
         let rows = tables.remove(table.name).unwrap_or_default();
         document.insert(table.name.into(), Json::Array(rows));
     }
-    Ok(Json::Object(document))
+    document.insert("files".into(), Json::Array(files));
+    Ok(Export {
+        document: Json::Object(document),
+        files: refs.files,
+    })
+}
+
+/// A group export: the document, and where each listed file's bytes are kept (its path in the
+/// archive, and its storage name), for the zip.
+pub struct Export {
+    pub document: Json,
+    pub files: Vec<(String, String)>,
 }
 
 /// The export as the file people download: pretty-printed, with `format`, `version`,

@@ -44,17 +44,18 @@ pub struct Attaching {
     pub room: Room,
 }
 
-/// How much room a group has for files.
+/// How much room a group has for files: `used` is `None` where it is not worth a query (the
+/// comment form under every thread page), and the hint then says the quota alone.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Room {
-    pub used: i64,
+    pub used: Option<i64>,
     pub limits: Option<Limits>,
 }
 
 impl Room {
     pub async fn of(state: &AppState, group_id: &str) -> Result<Self, AppError> {
         Ok(Self {
-            used: state.store.group_files_usage(group_id).await?,
+            used: Some(state.store.group_files_usage(group_id).await?),
             limits: Some(state.config.file_limits),
         })
     }
@@ -67,6 +68,18 @@ impl Attaching {
             room: Room::of(state, group_id).await?,
             ..Self::default()
         })
+    }
+
+    /// Nothing attached yet, with the limits but not the room left: for the comment form under
+    /// every thread page, which is read far more often than it is used.
+    pub fn blank(state: &AppState) -> Self {
+        Self {
+            room: Room {
+                used: None,
+                limits: Some(state.config.file_limits),
+            },
+            ..Self::default()
+        }
     }
 
     /// A post's own files, as its edit form first shows them.
@@ -113,7 +126,8 @@ impl Attaching {
             .iter()
             .filter_map(|id| posted.iter().chain(&pending).find(|f| &f.id == id).cloned())
             .collect();
-        let mut room = Room::of(state, group_id).await?;
+        let room = Room::of(state, group_id).await?;
+        let mut used = room.used.unwrap_or(0);
         let mut alts: HashMap<String, String> = files
             .iter()
             .map(|f| {
@@ -188,14 +202,14 @@ impl Attaching {
                 }
             };
             let weight = stored.weight();
-            if room.used + weight > limits.group_bytes {
+            if used + weight > limits.group_bytes {
                 errors.add_another(
                     "files",
                     format!(
                         "This group has no room for \u{201c}{name}\u{201d} ({}): its files may take {} and {} is left. Ask an admin of the group to make room",
                         size_words(weight),
                         size_words(limits.group_bytes),
-                        size_words((limits.group_bytes - room.used).max(0))
+                        size_words((limits.group_bytes - used).max(0))
                     ),
                 );
                 continue;
@@ -231,7 +245,7 @@ impl Attaching {
                     now: unix_now(),
                 })
                 .await?;
-            room.used += weight;
+            used += weight;
             if stored.image.is_some() && !first_alt_used {
                 first_alt_used = true;
                 alts.insert(id.clone(), form.text("alt").to_string());
@@ -261,7 +275,10 @@ impl Attaching {
             files,
             alts,
             decorative,
-            room,
+            room: Room {
+                used: Some(used),
+                ..room
+            },
         };
         attaching.check_alts(errors);
         Ok(attaching)
@@ -422,14 +439,22 @@ fn url_segment(name: &str) -> String {
 #[component]
 pub fn AttachFields(attaching: Attaching, errors: FormErrors) -> impl IntoView {
     let limits = attaching.room.limits.unwrap_or_default();
-    let left = (limits.group_bytes - attaching.room.used).max(0);
+    let room = match attaching.room.used {
+        Some(used) => format!(
+            "This group has {} of {} left for files.",
+            size_words((limits.group_bytes - used).max(0)),
+            size_words(limits.group_bytes)
+        ),
+        None => format!(
+            "A group\u{2019}s files may take up to {} in all.",
+            size_words(limits.group_bytes)
+        ),
+    };
     let hint = format!(
-        "Up to {} files, each up to {}. You can attach {}. Images are encoded again, which removes their location and camera details; people see a small preview with a link to the full size. This group has {} of {} left for files.",
+        "Up to {} files, each up to {}. You can attach {}. Images are encoded again, which removes their location and camera details; people see a small preview with a link to the full size. {room}",
         limits.per_post,
         size_words(limits.file_bytes),
         files::ALLOWED_WORDS,
-        size_words(left),
-        size_words(limits.group_bytes),
     );
     let error = errors.all_for_field("files");
     let has_error = error.is_some();

@@ -301,6 +301,28 @@ impl Store {
         })
     }
 
+    /// Every posted file of a group and its subgroups, for the group export: only with the
+    /// permit of an admin of the group (`EditSettings`).
+    pub async fn group_export_files(
+        &self,
+        permit: &crate::domain::permissions::Permit,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        if !permit.is_for(crate::domain::permissions::Action::EditSettings) {
+            return Err(StoreError::NotPermitted);
+        }
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM attachments WHERE part <> 'pending' AND removed_at IS NULL \
+                 AND thread_id IN (SELECT id FROM threads WHERE group_id IN \
+                     (SELECT id FROM groups WHERE id = $1 OR parent_id = $1)) \
+                 ORDER BY created_at, id"
+            )))
+            .bind(permit.group_id())
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// The bytes a group's files take, pending ones included.
     pub async fn group_files_usage(&self, group_id: &str) -> Result<i64, StoreError> {
         on_engine!(self, |pool| {

@@ -306,6 +306,28 @@ pub struct ThreadVolume {
     pub volume: String,
 }
 
+/// A file the person attached, with its bytes beside the JSON in the zip at `path`.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct FileAttached {
+    pub id: String,
+    /// `null` when its group has since been deleted.
+    pub group_handle: Option<String>,
+    /// `context`, `comment`, `poll` or `outcome`.
+    pub attached_to: String,
+    pub thread_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub poll_id: Option<String>,
+    pub name: String,
+    pub file_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// An image's text alternative: "" when marked decorative, `null` for other files.
+    pub alt: Option<String>,
+    #[serde(serialize_with = "when::at")]
+    pub created_at: i64,
+    pub path: String,
+}
+
 /// One notification the person was given.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NotificationGiven {
@@ -353,6 +375,7 @@ pub struct PersonalData {
     pub emails: Vec<EmailSent>,
     pub notification_settings: NotificationSettings,
     pub notifications: Vec<NotificationGiven>,
+    pub files: Vec<FileAttached>,
 }
 
 const PROFILE: &str = "SELECT id, email, display_name AS name, handle, time_zone, \
@@ -432,6 +455,12 @@ const THREAD_VOLUMES: &str = "SELECT v.thread_id, t.title AS thread_title, v.vol
 const NOTIFICATIONS: &str = "SELECT n.kind, g.handle AS group_handle, n.thread_id, n.poll_id, \
     n.comment_id, n.in_app, n.email, n.created_at, n.read_at FROM notifications n \
     JOIN groups g ON g.id = n.group_id WHERE n.account_id = $1 ORDER BY n.created_at, n.id";
+const FILES: &str = "SELECT a.id, g.handle AS group_handle, a.part AS attached_to, a.thread_id, \
+    a.comment_id, a.poll_id, a.name, a.file_type, a.size, a.sha256, a.alt, a.created_at, \
+    'files/' || a.id || '/' || a.name AS path FROM attachments a \
+    LEFT JOIN groups g ON g.id = a.group_id \
+    WHERE a.uploader_id = $1 AND a.part <> 'pending' AND a.removed_at IS NULL \
+    ORDER BY a.created_at, a.id";
 const KEPT_ANSWERS: &str = "SELECT action AS form_action, fields, kept_at FROM kept_answers \
     WHERE account_id = $1 ORDER BY kept_at, id";
 const EMAILS: &str = "SELECT subject, created_at AS queued_at, sent_at FROM outbox \
@@ -554,6 +583,7 @@ impl Store {
             Ok(Some(PersonalData {
                 notification_settings,
                 notifications: all!(NOTIFICATIONS),
+                files: all!(FILES),
                 memberships: all!(MEMBERSHIPS),
                 join_requests: all!(JOIN_REQUESTS),
                 invitations,

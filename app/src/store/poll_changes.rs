@@ -180,6 +180,7 @@ impl Store {
     /// `expected_version`. New options and counting (`edit.setup`) are kept only while nobody
     /// has voted. Returns the new version. `StoreError::NotPermitted` when the permit does not
     /// reach the poll.
+    #[expect(clippy::too_many_arguments, reason = "one edit, each part named")]
     pub async fn edit_poll(
         &self,
         permit: &Permit,
@@ -187,6 +188,7 @@ impl Store {
         editor_id: &str,
         expected_version: i64,
         edit: &PollEdit,
+        attachments: &[super::Claim],
         now: i64,
     ) -> Result<Result<i64, ChangeProblem>, StoreError> {
         on_engine!(self, |pool| {
@@ -256,6 +258,23 @@ impl Store {
                         .await?;
                     }
                 }
+                let thread_id: String =
+                    sqlx::query_scalar("SELECT thread_id FROM polls WHERE id = $1")
+                        .bind(poll_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                super::attachments::claim_in(
+                    Conn::from(&mut *tx),
+                    permit.group_id(),
+                    editor_id,
+                    super::Owner::Poll {
+                        thread: &thread_id,
+                        poll: poll_id,
+                    },
+                    attachments,
+                    Some(now),
+                )
+                .await?;
                 let options = option_labels(Conn::from(&mut *tx), poll_id).await?;
                 record_version(
                     Conn::from(&mut *tx),

@@ -353,6 +353,7 @@ impl Store {
 
     /// Starts a poll in an open thread of the permit's group. Returns the handles in
     /// `spec.voters` that are not members of the group, and stores nothing, when there are any.
+    #[expect(clippy::too_many_arguments, reason = "one new poll, each part named")]
     pub async fn create_poll(
         &self,
         permit: &Permit,
@@ -964,6 +965,7 @@ impl Store {
 
     /// Writes (or rewrites) the outcome of a closed poll: the author's or an admin's. The group
     /// is told in the same transaction, the first time only.
+    #[expect(clippy::too_many_arguments, reason = "one outcome, each part named")]
     pub async fn set_outcome(
         &self,
         permit: &Permit,

@@ -120,8 +120,17 @@ async fn build(state: &AppState, job: &ExportJob) -> anyhow::Result<()> {
         return Ok(());
     };
     let instance = state.config.public_url.clone();
+    // Each attached file's bytes go in beside the JSON; one gone from storage meanwhile (its
+    // post deleted) is left out, as the next copy would not list it either.
+    let mut files = Vec::new();
+    for file in &data.files {
+        if let Some(bytes) = state.config.files.get(&file.id).await? {
+            files.push((file.path.clone(), bytes));
+        }
+    }
     let zip =
-        tokio::task::spawn_blocking(move || crate::export::build(&data, &instance, now)).await??;
+        tokio::task::spawn_blocking(move || crate::export::build(&data, &instance, now, &files))
+            .await??;
     tokio::fs::create_dir_all(&state.config.exports_dir).await?;
     let path = file_of(state, &job.id);
     let part = path.with_extension("zip.part");

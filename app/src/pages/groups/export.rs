@@ -8,7 +8,6 @@
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value as Json;
 
 use super::GroupAccess;
 use crate::AppState;
@@ -24,8 +23,8 @@ pub async fn json(
     ctx: Ctx,
     Path(handle): Path<String>,
 ) -> Result<Response, AppError> {
-    let (group, document) = load(&state, ip, &ctx, &handle, "JSON").await?;
-    let body = crate::group_export::to_file(&document);
+    let (group, export) = load(&state, ip, &ctx, &handle, "JSON").await?;
+    let body = crate::group_export::to_file(&export.document);
     Ok(download(
         "application/json",
         &format!("{group}-export.json"),
@@ -40,9 +39,23 @@ pub async fn zip(
     ctx: Ctx,
     Path(handle): Path<String>,
 ) -> Result<Response, AppError> {
-    let (group, document) = load(&state, ip, &ctx, &handle, "CSV and HTML archive").await?;
-    let body =
-        crate::group_export::archive::zip(&document, unix_now()).map_err(anyhow::Error::from)?;
+    let (group, export) = load(&state, ip, &ctx, &handle, "CSV and HTML archive").await?;
+    // The files' bytes go in beside the lists, each at the path its entry names; one deleted
+    // from storage meanwhile (its post deleted as the export was made) is left out.
+    let mut files = Vec::new();
+    for (path, key) in &export.files {
+        if let Some(bytes) = state
+            .config
+            .files
+            .get(key)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+        {
+            files.push((path.clone(), bytes));
+        }
+    }
+    let body = crate::group_export::archive::zip(&export.document, unix_now(), &files)
+        .map_err(anyhow::Error::from)?;
     Ok(download(
         "application/zip",
         &format!("{group}-export.zip"),
@@ -58,7 +71,7 @@ async fn load(
     ctx: &Ctx,
     handle: &str,
     kind: &str,
-) -> Result<(String, Json), AppError> {
+) -> Result<(String, crate::group_export::Export), AppError> {
     // Every refusal is "not found", even the one that would ask a signed-out person to sign in.
     let access = GroupAccess::load(state, ctx, handle)
         .await

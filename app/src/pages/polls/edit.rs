@@ -19,7 +19,9 @@ use crate::domain::polls::setup::{PollAnswers, TIMES_MAX, check_edit};
 use crate::domain::polls::{NONE_OF_THE_ABOVE, PollKind};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
+use crate::pages::attachments::{AttachFields, Attaching};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
+use crate::store::Owner;
 use crate::store::{ChangeProblem, StoreError, unix_now};
 use crate::ui::{Button, ErrorSummary, Form, NavArea, Page, PageHeading, render_document};
 
@@ -47,6 +49,14 @@ pub async fn show(
     let voted = voted(&state, &access).await?;
     let answers = answers_of(&access);
     let version = access.poll.version;
+    let posted = state
+        .store
+        .post_attachments(Owner::Poll {
+            thread: &access.poll.thread_id,
+            poll: &access.poll.id,
+        })
+        .await?;
+    let attaching = Attaching::of_post(&state, &access.thread.group.group.id, posted).await?;
     Ok(render(
         &ctx,
         &access,
@@ -55,6 +65,7 @@ pub async fn show(
         version,
         FormErrors::new(),
         false,
+        attaching,
     ))
 }
 
@@ -81,11 +92,30 @@ pub async fn submit(
     };
     let expected = form.text(VERSION_FIELD).parse::<i64>().unwrap_or(0);
     let voted = voted(&state, &access).await?;
+    // The files are taken first, so that whatever else is wrong, the ones sent are kept.
+    let mut file_errors = FormErrors::new();
+    let posted = state
+        .store
+        .post_attachments(Owner::Poll {
+            thread: &poll.thread_id,
+            poll: &poll.id,
+        })
+        .await?;
+    let attaching = Attaching::take(
+        &state,
+        &ctx,
+        &access.thread.group.group.id,
+        Some(&poll.thread_id),
+        &posted,
+        &form,
+        &mut file_errors,
+    )
+    .await?;
     if options_fixed(poll.kind, voted) && !form.text(SETUP_FIELD).is_empty() {
         let mut errors = FormErrors::new();
         errors.add("options-fixed", VOTED);
         return Ok(render(
-            &ctx, &access, voted, answers, expected, errors, false,
+            &ctx, &access, voted, answers, expected, errors, false, attaching,
         ));
     }
     let edit = match check_edit(
@@ -94,13 +124,18 @@ pub async fn submit(
         options_fixed(poll.kind, voted),
         unix_now(),
     ) {
-        Ok(edit) => edit,
-        Err(errors) => {
+        Ok(edit) if file_errors.is_empty() => edit,
+        checked => {
+            let mut errors = checked.err().unwrap_or_default();
+            for error in file_errors.iter() {
+                errors.add(error.field.clone(), error.message.clone());
+            }
             return Ok(render(
-                &ctx, &access, voted, answers, expected, errors, false,
+                &ctx, &access, voted, answers, expected, errors, false, attaching,
             ));
         }
     };
+    let claims = attaching.claims();
     let saved = state
         .store
         .edit_poll(
@@ -109,6 +144,7 @@ pub async fn submit(
             &viewer.account_id,
             expected,
             &edit,
+            &claims,
             unix_now(),
         )
         .await;
@@ -124,7 +160,9 @@ pub async fn submit(
             let current = now.poll.version;
             let voted = self::voted(&state, &now).await?;
             errors.add(VERSION_FIELD, STALE);
-            return Ok(render(&ctx, &now, voted, answers, current, errors, true));
+            return Ok(render(
+                &ctx, &now, voted, answers, current, errors, true, attaching,
+            ));
         }
         Ok(Err(ChangeProblem::Voted)) => errors.add("options-fixed", VOTED),
         Ok(Err(ChangeProblem::Closed | ChangeProblem::Open)) => errors.add(VERSION_FIELD, CLOSED),
@@ -141,6 +179,7 @@ pub async fn submit(
         expected,
         errors,
         show_current,
+        attaching,
     ))
 }
 
@@ -209,6 +248,10 @@ fn answers_of(access: &PollAccess) -> PollAnswers {
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the parts of one form, each kept as sent"
+)]
 fn render(
     ctx: &Ctx,
     access: &PollAccess,
@@ -217,6 +260,7 @@ fn render(
     version: i64,
     errors: FormErrors,
     show_current: bool,
+    attaching: Attaching,
 ) -> Response {
     let poll = &access.poll;
     let kind = poll.kind;
@@ -241,10 +285,11 @@ fn render(
                     <PageHeading text=heading.clone() caption=caption
                         lead="Your changes are saved as a new version, and anyone who can read the poll can see earlier versions. The kind of poll, the voting settings and who can vote stay as they are."/>
                     {current}
-                    <Form action=action>
+                    <Form action=action files=true>
                         <input type="hidden" name=VERSION_FIELD value=version.to_string()/>
                         {setup_shown}
-                        <PollFields kind=kind answers=answers errors=errors setup=!fixed voting=false/>
+                        <PollFields kind=kind answers=answers errors=errors.clone() setup=!fixed voting=false/>
+                        <AttachFields attaching=attaching.clone() errors=errors.clone()/>
                         {fixed_note}
                         <Button text="Save changes"/>
                     </Form>

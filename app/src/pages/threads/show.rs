@@ -234,11 +234,7 @@ pub async fn show(
             _ => {}
         }
     }
-    let attaching = if powers.participate {
-        Some(Attaching::empty(&state, &access.group.group.id).await?)
-    } else {
-        None
-    };
+    let attaching = powers.participate.then(|| Attaching::blank(&state));
     let polls = state.store.thread_polls(&permit, &id).await?;
     let can_start_poll = access.group.can(Action::StartPoll) && !access.thread.is_closed();
     let data = ThreadPage {
