@@ -8,6 +8,19 @@ use std::io::Write;
 use flate2::Crc;
 use flate2::write::DeflateEncoder;
 
+/// The address, relative to a page inside the archive, of the entry at `path` (such as
+/// `files/<id>/Minutes March.pdf`): each part percent-encoded, for a link that works unzipped.
+pub fn relative_href(path: &str) -> String {
+    path.split('/')
+        .map(|part| {
+            form_urlencoded::byte_serialize(part.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Method 8: deflate.
 const DEFLATED: u16 = 8;
 /// Version needed to extract: 2.0 (deflate).

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use support::browser::Browser;
-use support::journey::{signed_in_browser_named, start_with_mail_and};
+use support::journey::{create_group, signed_in_browser_named, start_with_mail_and};
 use support::smtp::SmtpSink;
 use support::{TestApp, TestAppBuilder, attribute_values, count};
 
@@ -137,21 +137,8 @@ async fn setup(builder: TestAppBuilder) -> (TestApp, SmtpSink, [Browser; 3], Str
     let ann = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
     let bob = signed_in_browser_named(&app, &sink, "bob@example.org", "Bob Roe").await;
     let cat = signed_in_browser_named(&app, &sink, "cat@example.org", "Cat Poe").await;
-    for (browser, name, handle) in [(&ann, "Tea Club", "tea"), (&cat, "Chess Club", "chess")] {
-        let created = browser
-            .submit(
-                "/groups/new",
-                "/groups/new",
-                &[
-                    ("name", name),
-                    ("handle", handle),
-                    ("privacy", "open"),
-                    ("join_mode", "open"),
-                ],
-            )
-            .await;
-        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
-    }
+    create_group(&ann, "Tea Club", "tea", "open").await;
+    create_group(&cat, "Chess Club", "chess", "open").await;
     let joined = bob.submit("/g/tea", "/g/tea/join", &[]).await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
     let started = ann
@@ -166,13 +153,7 @@ async fn setup(builder: TestAppBuilder) -> (TestApp, SmtpSink, [Browser; 3], Str
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-    let thread = started
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let thread = path_of(&started);
     (app, sink, [ann, bob, cat], thread)
 }
 
@@ -664,6 +645,27 @@ async fn an_images_words_are_found_by_search() {
     assert!(found.body.contains("Spring meeting"), "{}", found.body);
 }
 
+/// Where a redirect goes, without its query.
+fn path_of(reply: &support::browser::Reply) -> String {
+    let location = reply.location().unwrap_or_default();
+    location.split('?').next().unwrap_or_default().to_string()
+}
+
+/// Sends exactly `fields` (no files) as the multipart form posting to `action`.
+async fn post_fields(
+    browser: &Browser,
+    action: &str,
+    fields: &[(String, String)],
+) -> support::browser::Reply {
+    let (content_type, body) = support::browser::multipart_body(fields, &[]);
+    let request = browser
+        .request(reqwest::Method::POST, action)
+        .header("content-type", content_type)
+        .header("origin", browser.origin())
+        .body(body);
+    browser.send_and_read(request).await
+}
+
 fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -699,13 +701,7 @@ async fn threads_polls_and_outcomes_take_files_and_an_edit_can_take_one_off() {
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-    let thread = started
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let thread = path_of(&started);
     let page = bob.get(&thread).await;
     assert!(
         page.body.contains("budget.csv, CSV, 16 bytes"),
@@ -740,15 +736,7 @@ async fn threads_polls_and_outcomes_take_files_and_an_edit_can_take_one_off() {
     fields.push(("attachment".into(), pdf_id));
     fields.push(("title".into(), "Budget".into()));
     fields.push(("context".into(), "The draft, again.".into()));
-    let (content_type, body) = support::browser::multipart_body(&fields, &[]);
-    let saved = ann
-        .send_and_read(
-            ann.request(reqwest::Method::POST, &edit)
-                .header("content-type", content_type)
-                .header("origin", ann.origin())
-                .body(body),
-        )
-        .await;
+    let saved = post_fields(&ann, &edit, &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let page = bob.get(&thread).await;
     assert!(!page.body.contains("budget.csv"));
@@ -775,13 +763,7 @@ async fn threads_polls_and_outcomes_take_files_and_an_edit_can_take_one_off() {
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-    let poll = started
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let poll = path_of(&started);
     let page = bob.get(&poll).await;
     assert!(
         page.body.contains("A bar chart: tea 40%, rent 60%"),
@@ -883,15 +865,7 @@ async fn a_comment_edited_keeps_its_files_unless_unticked() {
     fields.retain(|(name, value)| !(unticked(name, value) || name.starts_with("alt-")));
     fields.push((format!("alt-{photo_id}"), "Three ducks on the pond".into()));
     fields.push(("body".into(), "Two papers, edited.".into()));
-    let (content_type, body) = support::browser::multipart_body(&fields, &[]);
-    let saved = bob
-        .send_and_read(
-            bob.request(reqwest::Method::POST, &edit)
-                .header("content-type", content_type)
-                .header("origin", bob.origin())
-                .body(body),
-        )
-        .await;
+    let saved = post_fields(&bob, &edit, &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let page = ann.get(&thread).await;
     assert!(!page.body.contains("a.txt, text"));
@@ -910,4 +884,97 @@ fn png(width: u32, height: u32) -> Vec<u8> {
         )
         .unwrap();
     bytes
+}
+
+#[tokio::test]
+async fn both_exports_carry_the_files_and_their_words() {
+    for storage in Storage::all().await {
+        let (_app, sink, [ann, bob, _cat], thread) =
+            setup(storage.configure(TestApp::builder())).await;
+        let photo = photo_with_location(80, 60);
+        let posted = bob
+            .submit_with_files(
+                &thread,
+                &format!("{thread}/comments"),
+                &[("body", "For the record."), ("alt", "The hall's new sign")],
+                &[
+                    ("files", "agenda.txt", b"1. Tea\n"),
+                    ("files", "sign.jpg", &photo),
+                ],
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+
+        // Bob's own copy: the JSON lists both files, and their bytes are in the zip.
+        let asked = bob.submit("/account", "/account/export", &[]).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+        let mail = sink
+            .wait_for_mail_about("bob@example.org", "Your copy of your Quorum data", 1)
+            .await;
+        let (status, _, zip) = fetch(&bob, &mail.link_path("/account/export/")).await;
+        assert_eq!(status, StatusCode::OK);
+        let entries = support::zip::unzip(&zip);
+        let json: serde_json::Value = serde_json::from_slice(
+            &entries
+                .iter()
+                .find(|(name, _)| name == "quorum-export.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let listed = json["files"].as_array().unwrap();
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        let sign = listed.iter().find(|f| f["name"] == "sign.jpg").unwrap();
+        assert_eq!(sign["alt"], "The hall's new sign");
+        assert_eq!(sign["attached_to"], "comment");
+        let agenda = listed.iter().find(|f| f["name"] == "agenda.txt").unwrap();
+        let bytes = &entries
+            .iter()
+            .find(|(name, _)| Some(name.as_str()) == agenda["path"].as_str())
+            .unwrap()
+            .1;
+        assert_eq!(bytes, b"1. Tea\n");
+        let html = &entries
+            .iter()
+            .find(|(name, _)| name == "quorum-export.html")
+            .unwrap()
+            .1;
+        assert!(
+            String::from_utf8_lossy(html).contains("The hall&#39;s new sign")
+                || String::from_utf8_lossy(html).contains("The hall's new sign")
+        );
+
+        // The group's archive, for its admin: the list, and the bytes.
+        let archive = ann
+            .send(ann.request(reqwest::Method::GET, "/g/tea/export.zip"))
+            .await;
+        assert_eq!(archive.status(), StatusCode::OK);
+        let entries = support::zip::unzip(&archive.bytes().await.unwrap());
+        let csv = &entries
+            .iter()
+            .find(|(name, _)| name == "csv/files.csv")
+            .unwrap()
+            .1;
+        assert!(String::from_utf8_lossy(csv).contains("agenda.txt"));
+        let stored = entries
+            .iter()
+            .find(|(name, _)| name.starts_with("files/") && name.ends_with("/sign.jpg"))
+            .unwrap();
+        assert!(image::load_from_memory(&stored.1).is_ok(), "{storage:?}");
+        let document: serde_json::Value = serde_json::from_slice(
+            &ann.send(ann.request(reqwest::Method::GET, "/g/tea/export.json"))
+                .await
+                .bytes()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(document["files"].as_array().unwrap().len(), 2);
+        assert!(
+            document["files"][0]["comment_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("comment-")
+        );
+    }
 }

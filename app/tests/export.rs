@@ -16,8 +16,6 @@
 
 mod support;
 
-use std::io::Read;
-
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::TestApp;
@@ -63,36 +61,6 @@ async fn fetch(browser: &Browser, path: &str) -> (StatusCode, reqwest::header::H
     let headers = response.headers().clone();
     let body = response.bytes().await.unwrap();
     (status, headers, body.to_vec())
-}
-
-/// The files of a zip, read through its local headers (stored or deflated entries).
-fn unzip(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let u16_at = |i: usize| usize::from(u16::from_le_bytes([zip[i], zip[i + 1]]));
-    let u32_at = |i: usize| u32::from_le_bytes(zip[i..i + 4].try_into().unwrap()) as usize;
-    let mut files = Vec::new();
-    let mut at = 0;
-    while u32_at(at) == 0x0403_4b50 {
-        let (method, compressed, size) = (u16_at(at + 8), u32_at(at + 18), u32_at(at + 22));
-        let (name_len, extra) = (u16_at(at + 26), u16_at(at + 28));
-        let name = String::from_utf8(zip[at + 30..at + 30 + name_len].to_vec()).unwrap();
-        let data = &zip[at + 30 + name_len + extra..][..compressed];
-        let contents = match method {
-            0 => data.to_vec(),
-            8 => {
-                let mut out = Vec::new();
-                flate2::read::DeflateDecoder::new(data)
-                    .read_to_end(&mut out)
-                    .unwrap();
-                out
-            }
-            other => panic!("{name}: compression method {other}"),
-        };
-        assert_eq!(contents.len(), size, "{name}");
-        files.push((name, contents));
-        at += 30 + name_len + extra + compressed;
-    }
-    assert_eq!(u32_at(at), 0x0201_4b50, "the central directory follows");
-    files
 }
 
 fn strings(list: &Value, field: &str) -> Vec<String> {
@@ -226,7 +194,7 @@ async fn a_person_gets_everything_quorum_holds_about_them_once_by_a_link_only_th
             && disposition.ends_with(".zip\""),
         "{disposition}"
     );
-    let files = unzip(&zip);
+    let files = support::zip::unzip(&zip);
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, ["quorum-export.json", "quorum-export.html"]);
 
@@ -386,7 +354,7 @@ async fn an_export_link_answers_404_after_24_hours() {
     let mail = ask_for_a_copy(&zeb, &sink, before + 2).await;
     let (status, _, zip) = fetch(&zeb, &mail.link_path(LINK)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(unzip(&zip).len(), 2);
+    assert_eq!(support::zip::unzip(&zip).len(), 2);
 }
 
 #[tokio::test]

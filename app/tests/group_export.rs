@@ -219,26 +219,12 @@ fn content(document: &Json) -> Json {
     strip(document)
 }
 
-/// The files of a ZIP archive, read through their local headers, each as text.
+/// The files of a ZIP archive, each as text.
 fn unzip(zip: &[u8]) -> Vec<(String, String)> {
-    use std::io::Read;
-    let u16_at = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
-    let u32_at =
-        |at: usize| u32::from_le_bytes([zip[at], zip[at + 1], zip[at + 2], zip[at + 3]]) as usize;
-    let mut files = Vec::new();
-    let mut at = 0;
-    while u32_at(at) == 0x0403_4b50 {
-        let (packed, name_len, extra) = (u32_at(at + 18), u16_at(at + 26), u16_at(at + 28));
-        let name = String::from_utf8(zip[at + 30..at + 30 + name_len].to_vec()).unwrap();
-        let data = at + 30 + name_len + extra;
-        let mut text = String::new();
-        flate2::read::DeflateDecoder::new(&zip[data..data + packed])
-            .read_to_string(&mut text)
-            .unwrap();
-        assert_eq!(text.len(), u32_at(at + 22), "{name}");
-        files.push((name, text));
-        at = data + packed;
-    }
+    let files: Vec<(String, String)> = support::zip::unzip(zip)
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect();
     assert!(!files.is_empty(), "a ZIP archive");
     files
 }

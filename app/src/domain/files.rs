@@ -51,9 +51,49 @@ pub enum FileType {
     Markdown,
     /// HTML, SVG or XML: anything a browser might run. Kept, but only ever downloaded.
     Markup,
-    /// A word-processor, spreadsheet or presentation file (Office Open XML or OpenDocument).
+    /// A word-processor, spreadsheet or presentation file (Office Open XML or OpenDocument), by
+    /// its extension in `DOCUMENTS`.
     Document(&'static str),
     Zip,
+}
+
+/// Office and OpenDocument files, all ZIP containers, told apart by their extension: the
+/// extension, the kind in words, and the media type they are served with.
+const DOCUMENTS: [(&str, &str, &str); 6] = [
+    (
+        "docx",
+        "Word document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "Excel spreadsheet",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "pptx",
+        "PowerPoint presentation",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    (
+        "odt",
+        "OpenDocument text",
+        "application/vnd.oasis.opendocument.text",
+    ),
+    (
+        "ods",
+        "OpenDocument spreadsheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    ),
+    (
+        "odp",
+        "OpenDocument presentation",
+        "application/vnd.oasis.opendocument.presentation",
+    ),
+];
+
+fn document(extension: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    DOCUMENTS.iter().find(|d| d.0 == extension)
 }
 
 /// The types a person may attach, as the form's hint says them.
@@ -75,15 +115,7 @@ impl FileType {
         } else if bytes.starts_with(b"%PDF-") {
             Self::Pdf
         } else if bytes.starts_with(b"PK\x03\x04") {
-            match extension.as_str() {
-                "docx" => Self::Document("Word document"),
-                "xlsx" => Self::Document("Excel spreadsheet"),
-                "pptx" => Self::Document("PowerPoint presentation"),
-                "odt" => Self::Document("OpenDocument text"),
-                "ods" => Self::Document("OpenDocument spreadsheet"),
-                "odp" => Self::Document("OpenDocument presentation"),
-                _ => Self::Zip,
-            }
+            document(&extension).map_or(Self::Zip, |d| Self::Document(d.0))
         } else if is_text(bytes) {
             if looks_like_markup(bytes) {
                 Self::Markup
@@ -117,23 +149,8 @@ impl FileType {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Markdown => "text/markdown; charset=utf-8",
             Self::Markup => "application/octet-stream",
-            Self::Document("Word document") => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-            Self::Document("Excel spreadsheet") => {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-            Self::Document("PowerPoint presentation") => {
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-            }
-            Self::Document("OpenDocument text") => "application/vnd.oasis.opendocument.text",
-            Self::Document("OpenDocument spreadsheet") => {
-                "application/vnd.oasis.opendocument.spreadsheet"
-            }
-            Self::Document("OpenDocument presentation") => {
-                "application/vnd.oasis.opendocument.presentation"
-            }
-            Self::Document(_) | Self::Zip => "application/zip",
+            Self::Document(extension) => document(extension).map_or("application/zip", |d| d.2),
+            Self::Zip => "application/zip",
         }
     }
 
@@ -149,7 +166,7 @@ impl FileType {
             Self::Csv => "CSV",
             Self::Markdown => "Markdown text",
             Self::Markup => "web page or SVG, download only",
-            Self::Document(words) => words,
+            Self::Document(extension) => document(extension).map_or("document", |d| d.1),
             Self::Zip => "ZIP archive",
         }
     }
@@ -166,12 +183,7 @@ impl FileType {
             Self::Csv => "csv",
             Self::Markdown => "markdown",
             Self::Markup => "markup",
-            Self::Document("Word document") => "docx",
-            Self::Document("Excel spreadsheet") => "xlsx",
-            Self::Document("PowerPoint presentation") => "pptx",
-            Self::Document("OpenDocument text") => "odt",
-            Self::Document("OpenDocument spreadsheet") => "ods",
-            Self::Document(_) => "odp",
+            Self::Document(extension) => extension,
             Self::Zip => "zip",
         }
     }
@@ -187,14 +199,8 @@ impl FileType {
             "csv" => Self::Csv,
             "markdown" => Self::Markdown,
             "markup" => Self::Markup,
-            "docx" => Self::Document("Word document"),
-            "xlsx" => Self::Document("Excel spreadsheet"),
-            "pptx" => Self::Document("PowerPoint presentation"),
-            "odt" => Self::Document("OpenDocument text"),
-            "ods" => Self::Document("OpenDocument spreadsheet"),
-            "odp" => Self::Document("OpenDocument presentation"),
             "zip" => Self::Zip,
-            _ => return None,
+            other => Self::Document(document(other)?.0),
         })
     }
 
@@ -497,7 +503,7 @@ mod tests {
         assert_eq!(FileType::sniff(b"", "empty.txt"), None);
         assert_eq!(
             FileType::sniff(b"PK\x03\x04rest", "Budget.xlsx"),
-            Some(FileType::Document("Excel spreadsheet"))
+            Some(FileType::Document("xlsx"))
         );
     }
 
@@ -531,12 +537,12 @@ mod tests {
             FileType::Csv,
             FileType::Markdown,
             FileType::Markup,
-            FileType::Document("Word document"),
-            FileType::Document("Excel spreadsheet"),
-            FileType::Document("PowerPoint presentation"),
-            FileType::Document("OpenDocument text"),
-            FileType::Document("OpenDocument spreadsheet"),
-            FileType::Document("OpenDocument presentation"),
+            FileType::Document("docx"),
+            FileType::Document("xlsx"),
+            FileType::Document("pptx"),
+            FileType::Document("odt"),
+            FileType::Document("ods"),
+            FileType::Document("odp"),
             FileType::Zip,
         ] {
             assert_eq!(FileType::from_tag(file_type.tag()), Some(file_type));

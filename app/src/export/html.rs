@@ -227,16 +227,7 @@ fn files(out: &mut String, data: &PersonalData) {
             .files
             .iter()
             .map(|f| {
-                let href: String = f
-                    .path
-                    .split('/')
-                    .map(|part| {
-                        form_urlencoded::byte_serialize(part.as_bytes())
-                            .collect::<String>()
-                            .replace('+', "%20")
-                    })
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let href = crate::zip::relative_href(&f.path);
                 vec![
                     format!("<a href=\"{}\">{}</a>", escape(&href), escape(&f.name)),
                     escape(f.group_handle.as_deref().unwrap_or("a deleted group")),

@@ -359,15 +359,7 @@ fn files(out: &mut String, document: &Json, names: &Names) {
          </thead>\n<tbody>\n",
     );
     for file in files {
-        let href: String = text(file, "path")
-            .split('/')
-            .map(|part| {
-                form_urlencoded::byte_serialize(part.as_bytes())
-                    .collect::<String>()
-                    .replace('+', "%20")
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        let href = crate::zip::relative_href(text(file, "path"));
         let alt = match file["alt"].as_str() {
             None => "",
             Some("") => "decorative",

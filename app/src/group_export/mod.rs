@@ -183,7 +183,8 @@ pub fn to_file(document: &Json) -> Vec<u8> {
     ];
     let keys = head
         .into_iter()
-        .chain(EXPORT_TABLES.iter().skip(1).map(|table| table.name));
+        .chain(EXPORT_TABLES.iter().skip(1).map(|table| table.name))
+        .chain(["files"]);
     let fields: Vec<String> = keys
         .filter_map(|key| {
             let value = document.get(key)?;

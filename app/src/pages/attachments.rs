@@ -28,7 +28,7 @@ use crate::AppState;
 use crate::domain::files::{self, FileType, ImageProblem, Limits, size_words};
 use crate::domain::permissions::Action;
 use crate::domain::validation::FormErrors;
-use crate::store::{Attachment, Claim, ImageSizes, NewAttachment, random_id, unix_now};
+use crate::store::{Attachment, Claim, ImageSizes, NewAttachment, Owner, random_id, unix_now};
 
 /// The most characters of an image's text alternative.
 pub const ALT_MAX: usize = 1000;
@@ -42,6 +42,14 @@ pub struct Attaching {
     decorative: Vec<String>,
     /// What the group's files take, and its quota, for the hint.
     pub room: Room,
+}
+
+/// What a form's files are for: a post not yet written (in a thread, or a new thread), or one
+/// being edited, whose own files the form shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    New { thread: Option<&'a str> },
+    Edit(Owner<'a>),
 }
 
 /// How much room a group has for files: `used` is `None` where it is not worth a query (the
@@ -86,8 +94,9 @@ impl Attaching {
     pub async fn of_post(
         state: &AppState,
         group_id: &str,
-        posted: Vec<Attachment>,
+        owner: Owner<'_>,
     ) -> Result<Self, AppError> {
+        let posted = state.store.post_attachments(owner).await?;
         Ok(Self {
             alts: posted
                 .iter()
@@ -103,18 +112,24 @@ impl Attaching {
         })
     }
 
-    /// The files kept in the form (the post's own, `posted`, and those sent in earlier
-    /// attempts) and the files just sent, each checked; problems go in `errors`, and files that
-    /// pass are stored and kept pending.
+    /// The files kept in the form (the post's own, when `target` is a post being edited, and
+    /// those sent in earlier attempts) and the files just sent, each checked; problems go in
+    /// `errors`, and files that pass are stored and kept pending.
     pub async fn take(
         state: &AppState,
         ctx: &Ctx,
         group_id: &str,
-        thread_id: Option<&str>,
-        posted: &[Attachment],
+        target: Target<'_>,
         form: &FormData,
         errors: &mut FormErrors,
     ) -> Result<Self, AppError> {
+        let (thread_id, posted) = match target {
+            Target::New { thread } => (thread, Vec::new()),
+            Target::Edit(owner) => (
+                Some(owner.thread()),
+                state.store.post_attachments(owner).await?,
+            ),
+        };
         let viewer = ctx.require_viewer()?;
         let limits = state.config.file_limits;
         let kept_ids = form.all("attachment");

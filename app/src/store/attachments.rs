@@ -88,7 +88,17 @@ pub enum Owner<'a> {
     Outcome { thread: &'a str, poll: &'a str },
 }
 
-impl Owner<'_> {
+impl<'a> Owner<'a> {
+    /// The thread the post is in.
+    pub fn thread(&self) -> &'a str {
+        match *self {
+            Self::Context { thread }
+            | Self::Comment { thread, .. }
+            | Self::Poll { thread, .. }
+            | Self::Outcome { thread, .. } => thread,
+        }
+    }
+
     fn columns(&self) -> (&'static str, &str, Option<&str>, Option<&str>) {
         match *self {
             Self::Context { thread } => ("context", thread, None, None),

@@ -32,6 +32,7 @@ pub mod edge;
 pub mod inbox;
 pub mod journey;
 pub mod smtp;
+pub mod zip;
 
 /// How long a debug build may take to start, or to stop after SIGTERM.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);

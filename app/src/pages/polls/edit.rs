@@ -19,7 +19,7 @@ use crate::domain::polls::setup::{PollAnswers, TIMES_MAX, check_edit};
 use crate::domain::polls::{NONE_OF_THE_ABOVE, PollKind};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching};
+use crate::pages::attachments::{AttachFields, Attaching, Target};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::Owner;
 use crate::store::{ChangeProblem, StoreError, unix_now};
@@ -49,14 +49,15 @@ pub async fn show(
     let voted = voted(&state, &access).await?;
     let answers = answers_of(&access);
     let version = access.poll.version;
-    let posted = state
-        .store
-        .post_attachments(Owner::Poll {
+    let attaching = Attaching::of_post(
+        &state,
+        &access.thread.group.group.id,
+        Owner::Poll {
             thread: &access.poll.thread_id,
             poll: &access.poll.id,
-        })
-        .await?;
-    let attaching = Attaching::of_post(&state, &access.thread.group.group.id, posted).await?;
+        },
+    )
+    .await?;
     Ok(render(
         &ctx,
         &access,
@@ -94,19 +95,14 @@ pub async fn submit(
     let voted = voted(&state, &access).await?;
     // The files are taken first, so that whatever else is wrong, the ones sent are kept.
     let mut file_errors = FormErrors::new();
-    let posted = state
-        .store
-        .post_attachments(Owner::Poll {
-            thread: &poll.thread_id,
-            poll: &poll.id,
-        })
-        .await?;
     let attaching = Attaching::take(
         &state,
         &ctx,
         &access.thread.group.group.id,
-        Some(&poll.thread_id),
-        &posted,
+        Target::Edit(Owner::Poll {
+            thread: &access.poll.thread_id,
+            poll: &access.poll.id,
+        }),
         &form,
         &mut file_errors,
     )

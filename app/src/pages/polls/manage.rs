@@ -13,7 +13,7 @@ use crate::domain::polls::PollKind;
 use crate::domain::polls::setup::{OUTCOME_MAX, check_outcome};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching};
+use crate::pages::attachments::{AttachFields, Attaching, Target};
 use crate::pages::threads::MARKDOWN_HINT;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::Owner;
@@ -96,14 +96,15 @@ pub async fn show_outcome(
         .as_ref()
         .map(|o| (o.statement.clone(), o.option.map(|n| n.to_string())))
         .unwrap_or_default();
-    let posted = state
-        .store
-        .post_attachments(Owner::Outcome {
+    let attaching = Attaching::of_post(
+        &state,
+        &access.thread.group.group.id,
+        Owner::Outcome {
             thread: &access.poll.thread_id,
             poll: &access.poll.id,
-        })
-        .await?;
-    let attaching = Attaching::of_post(&state, &access.thread.group.group.id, posted).await?;
+        },
+    )
+    .await?;
     Ok(render_outcome(
         &ctx,
         &access,
@@ -132,19 +133,14 @@ pub async fn submit_outcome(
     let poll = &access.poll;
     let checked = check_outcome(poll.kind, &statement, chosen.as_deref(), poll.options.len());
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
-    let posted = state
-        .store
-        .post_attachments(Owner::Outcome {
-            thread: &poll.thread_id,
-            poll: &poll.id,
-        })
-        .await?;
     let attaching = Attaching::take(
         &state,
         &ctx,
         &access.thread.group.group.id,
-        Some(&poll.thread_id),
-        &posted,
+        Target::Edit(Owner::Outcome {
+            thread: &access.poll.thread_id,
+            poll: &access.poll.id,
+        }),
         &form,
         &mut errors,
     )

@@ -15,7 +15,7 @@ use crate::domain::polls::setup::{
 use crate::domain::polls::{HideResults, PollKind, RankedMethod, ReasonMode, Template};
 use crate::domain::time::zones;
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching};
+use crate::pages::attachments::{AttachFields, Attaching, Target};
 use crate::pages::threads::{MARKDOWN_HINT, ThreadAccess};
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{new_content_id, unix_now};
@@ -85,8 +85,7 @@ pub async fn submit(
         &state,
         &ctx,
         &access.group.group.id,
-        Some(&id),
-        &[],
+        Target::New { thread: Some(&id) },
         &form,
         &mut errors,
     )

@@ -14,7 +14,7 @@ use crate::domain::markdown;
 use crate::domain::permissions::{Action, Permit};
 use crate::domain::threads::{COMMENT_MAX, Reaction, check_comment};
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList, Target};
 use crate::pages::sign_in::audit_group_with;
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{Comment, Owner, unix_now};
@@ -86,14 +86,15 @@ pub async fn show_edit(
     let (access, comment) = load(&state, &ctx, &id, &comment_id).await?;
     edit_permit(&ctx, &access, &comment)?;
     let body = comment.body.clone();
-    let posted = state
-        .store
-        .post_attachments(Owner::Comment {
+    let attaching = Attaching::of_post(
+        &state,
+        &access.group.group.id,
+        Owner::Comment {
             thread: &id,
             comment: &comment_id,
-        })
-        .await?;
-    let attaching = Attaching::of_post(&state, &access.group.group.id, posted).await?;
+        },
+    )
+    .await?;
     Ok(render_edit(
         &ctx,
         &access,
@@ -126,19 +127,14 @@ pub async fn edit(
     let viewer = ctx.require_viewer()?;
     let body = form.text("body").to_string();
     let mut errors = check_comment(&body);
-    let posted = state
-        .store
-        .post_attachments(Owner::Comment {
-            thread: &id,
-            comment: &comment_id,
-        })
-        .await?;
     let attaching = Attaching::take(
         &state,
         &ctx,
         &access.group.group.id,
-        Some(&id),
-        &posted,
+        Target::Edit(Owner::Comment {
+            thread: &id,
+            comment: &comment_id,
+        }),
         &form,
         &mut errors,
     )
@@ -151,9 +147,16 @@ pub async fn edit(
     }
     let claims = attaching.claims();
     let files_changed = claims
-        != Attaching::of_post(&state, &access.group.group.id, posted)
-            .await?
-            .claims();
+        != Attaching::of_post(
+            &state,
+            &access.group.group.id,
+            Owner::Comment {
+                thread: &id,
+                comment: &comment_id,
+            },
+        )
+        .await?
+        .claims();
     if body.trim_end() != comment.body || files_changed {
         state
             .store

@@ -13,7 +13,7 @@ use crate::domain::markdown;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{COMMENT_MAX, COMMENTS_PER_PAGE, check_comment, mentions};
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList, Target};
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{Comment, CommentProblem, NewComment, new_content_id, unix_now};
 use crate::ui::{
@@ -87,8 +87,7 @@ pub async fn submit(
         &state,
         &ctx,
         &access.group.group.id,
-        Some(&id),
-        &[],
+        Target::New { thread: Some(&id) },
         &form,
         &mut errors,
     )

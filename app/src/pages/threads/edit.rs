@@ -13,7 +13,7 @@ use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList, Target};
 use crate::pages::{AppError, ClientIp, Ctx, FormData, html, see_other};
 use crate::store::{Owner, ThreadEdit, unix_now};
 use crate::ui::{
@@ -43,11 +43,12 @@ pub async fn show(
         }
         .into(),
     };
-    let posted = state
-        .store
-        .post_attachments(Owner::Context { thread: &id })
-        .await?;
-    let attaching = Attaching::of_post(&state, &access.group.group.id, posted).await?;
+    let attaching = Attaching::of_post(
+        &state,
+        &access.group.group.id,
+        Owner::Context { thread: &id },
+    )
+    .await?;
     Ok(render(
         &ctx,
         &access,
@@ -72,16 +73,11 @@ pub async fn submit(
     let answers = answers_from(&form);
     let open = access.group.group.privacy() == Privacy::Open && access.group.can(Action::Moderate);
     let mut errors = check_thread(&answers, open);
-    let posted = state
-        .store
-        .post_attachments(Owner::Context { thread: &id })
-        .await?;
     let attaching = Attaching::take(
         &state,
         &ctx,
         &access.group.group.id,
-        Some(&id),
-        &posted,
+        Target::Edit(Owner::Context { thread: &id }),
         &form,
         &mut errors,
     )

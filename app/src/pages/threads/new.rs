@@ -12,7 +12,7 @@ use crate::domain::groups::Privacy;
 use crate::domain::permissions::Action;
 use crate::domain::threads::{CONTEXT_MAX, TITLE_MAX, ThreadAnswers, check_thread};
 use crate::domain::validation::FormErrors;
-use crate::pages::attachments::{AttachFields, Attaching, AttachmentList};
+use crate::pages::attachments::{AttachFields, Attaching, AttachmentList, Target};
 use crate::pages::groups::GroupAccess;
 use crate::pages::{AppError, Ctx, FormData, html, see_other};
 use crate::store::{NewThread, new_content_id, unix_now};
@@ -63,8 +63,7 @@ pub async fn submit(
         &state,
         &ctx,
         &access.group.id,
-        None,
-        &[],
+        Target::New { thread: None },
         &form,
         &mut errors,
     )
