@@ -105,7 +105,12 @@ export default async function globalSetup() {
   const edge = await startEdge(sink.port);
   process.env.QUORUM_EDGE_URL = edge.url;
   let log = '';
-  server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  server.stdout.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    log += text;
+    // A state that fails with "Sorry, there is a problem" is explained here, in the run's output.
+    for (const line of text.split('\n')) if (/\bERROR\b/.test(line)) process.stderr.write(`quorum: ${line}\n`);
+  });
 
   return async () => {
     await edge.stop();

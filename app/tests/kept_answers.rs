@@ -47,6 +47,12 @@ async fn send_after_session_ended(
     fields: &[(&str, &str)],
 ) -> String {
     let sent = browser.submit_from(page, action, fields).await;
+    kept_after_session_ended(browser, sent).await
+}
+
+/// Where a form sent after the session ended was kept (`/answers/<id>`), once the answer
+/// `sent` to it has been checked: a redirect to sign in, with the browser's kept cookie.
+async fn kept_after_session_ended(browser: &Browser, sent: Reply) -> String {
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let location = sent.location().unwrap().to_string();
     let kept = location
@@ -258,4 +264,33 @@ async fn kept_answers_need_the_same_browser_and_last_a_day_and_passwords_are_nev
         .await
         .unwrap();
     assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn the_words_of_a_form_with_files_are_kept_too() {
+    let (app, sink) = start_with_mail().await;
+    let laptop = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    let phone = signed_in_browser_named(&app, &sink, "ann@example.org", "Ann Lee").await;
+    create_group(&laptop, "Tenants", "tenants", "closed").await;
+    let thread = start_thread(&laptop, "tenants", "Heating", "The boiler failed.").await;
+    let page = laptop.get(&thread).await.body;
+    end_other_sessions(&phone).await;
+
+    let action = format!("{thread}/comments");
+    let sent = laptop
+        .submit_files_from(
+            &page,
+            &action,
+            &[("body", "The quote for the boiler is attached.")],
+            &[("files", "quote.txt", b"Boiler: 900\n")],
+        )
+        .await;
+    let kept = kept_after_session_ended(&laptop, sent).await;
+    sign_in_again(&laptop, &sink, "ann@example.org", &kept).await;
+    let answers = laptop.get(&kept).await;
+    assert_eq!(answers.status, StatusCode::OK, "{}", answers.body);
+    assert!(text(&answers).contains("The quote for the boiler is attached."));
+    let posted = laptop.submit_from(&answers.body, &action, &[]).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    assert!(text(&phone.get(&thread).await).contains("The quote for the boiler is attached."));
 }

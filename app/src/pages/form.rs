@@ -78,6 +78,15 @@ impl FormData {
         )
     }
 
+    /// Reads a `multipart/form-data` body already read whole.
+    pub async fn read_multipart(
+        bytes: Bytes,
+        boundary: String,
+        limit: usize,
+    ) -> Result<Self, AppError> {
+        Self::multipart(axum::body::Body::from(bytes), boundary, limit).await
+    }
+
     /// Reads a `multipart/form-data` body of at most `limit` bytes.
     async fn multipart(
         body: axum::body::Body,

@@ -28,16 +28,28 @@ use crate::store::{KEPT_FOR, NewKeptAnswers, unix_now};
 use crate::ui::PageContext;
 
 pub async fn keep(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
-    if request.method() != Method::POST || !is_form {
+        .unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A form with files: its words are kept as any form's are (its files are not, but those
+    // the form already held are named in its fields, and so kept with them).
+    let boundary = content_type
+        .starts_with("multipart/form-data")
+        .then(|| multer::parse_boundary(content_type).ok())
+        .flatten();
+    if request.method() != Method::POST || !(is_form || boundary.is_some()) {
         return next.run(request).await;
     }
+    let limit = if boundary.is_some() {
+        super::upload_limit(&state).0
+    } else {
+        super::BODY_LIMIT
+    };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, super::BODY_LIMIT).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return AppError::PayloadTooLarge.into_response();
     };
     let action = parts
@@ -59,7 +71,13 @@ pub async fn keep(State(state): State<AppState>, request: Request, next: Next) -
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
-    let fields = FormData::parse(&bytes).into_pairs();
+    let fields = match boundary {
+        Some(boundary) => FormData::read_multipart(bytes, boundary, limit)
+            .await
+            .unwrap_or_default()
+            .into_pairs(),
+        None => FormData::parse(&bytes).into_pairs(),
+    };
     if response.extensions().get::<Busy>().is_some() {
         return busy_page(Some(KeptForm {
             action,

@@ -118,7 +118,7 @@ pub fn app(state: AppState) -> Router {
 
 /// The largest form with files: as many files as a post may carry, each as large as a file may
 /// be, and room for the words.
-fn upload_limit(state: &AppState) -> pages::UploadLimit {
+pub(crate) fn upload_limit(state: &AppState) -> pages::UploadLimit {
     let limits = state.config.file_limits;
     let files = usize::try_from(limits.file_bytes)
         .unwrap_or(usize::MAX)
