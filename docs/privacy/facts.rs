@@ -32,6 +32,11 @@ pub const PROCESSORS: &[Processor] = &[
         receives: "replies to notification emails: the sender's address and what they wrote, which Quorum reads once and keeps only as the comment it posts",
         when: "when QUORUM_INBOUND_SMTP_ADDR or QUORUM_INBOUND_SECRET is set; the operator's own mail server, or a mail service that forwards to Quorum",
     },
+    Processor {
+        name: "S3-compatible object store (QUORUM_STORAGE_URL), when used instead of the files folder",
+        receives: "the bytes of every attached file (images as Quorum encoded them again, without their metadata), under random names; not who attached them, nor their names or words, which stay in the database",
+        when: "when QUORUM_STORAGE_URL names a bucket, for example a cloud provider's",
+    },
 ];
 
 /// Every table that holds personal data, in the order the migrations make them.

@@ -65,7 +65,7 @@ export function markdown(data) {
   lines.push('# Quorum: security self-assessment against OWASP ASVS 5.0', '');
   lines.push(`<!-- Written by \`scripts/asvs write\` from docs/security/asvs.json: edit that file, not this one. -->`, '');
   lines.push(`Standard: ${data.standard}, Levels 1 and 2. Source: ${data.source}. Assessed: ${data.assessed}.`, '');
-  lines.push('Chapters: ' + data.chapters.join('; ') + '. The other chapters (API and web services, file handling, self-contained tokens, OAuth and OIDC, secure communication, configuration, secure coding and architecture, WebRTC) are not assessed here: most concern what Quorum does not have (files, OAuth, WebRTC, an API) or how it is deployed (TLS in front of it).', '');
+  lines.push('Chapters: ' + data.chapters.join('; ') + '. The other chapters (API and web services, self-contained tokens, OAuth and OIDC, secure communication, configuration, secure coding and architecture, WebRTC) are not assessed here: most concern what Quorum does not have (OAuth, WebRTC, an API) or how it is deployed (TLS in front of it).', '');
   lines.push('Each requirement has one status:', '');
   for (const [status, meaning] of Object.entries(data.statuses)) lines.push(`- **${status}**: ${meaning}`);
   lines.push('', 'A cited test is `file::name`, a Rust test run by `cargo test` in `scripts/test`; `scripts/asvs check` (run first in `scripts/test`) fails when one no longer exists.', '');
