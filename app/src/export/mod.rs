@@ -147,7 +147,7 @@ mod tests {
     fn the_json_is_versioned_with_times_in_utc() {
         let text = json(&someone("Ann"), "https://q.example", 1_800_000_000).unwrap();
         assert!(
-            text.starts_with("{\n  \"format\": \"quorum-personal-export\",\n  \"version\": 2,")
+            text.starts_with("{\n  \"format\": \"quorum-personal-export\",\n  \"version\": 3,")
         );
         assert!(
             text.contains("\"exported_at\": \"2027-01-15T08:00:00Z\""),
