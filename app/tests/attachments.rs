@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use support::browser::Browser;
-use support::journey::{create_group, signed_in_browser_named, start_with_mail_and};
+use support::journey::{account_id, create_group, signed_in_browser_named, start_with_mail_and};
 use support::smtp::SmtpSink;
 use support::{TestApp, TestAppBuilder, attribute_values, count};
 
@@ -670,15 +670,6 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-async fn account_id(app: &TestApp, email: &str) -> String {
-    let db = app.database().await;
-    sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
-        .bind(email)
-        .fetch_one(&db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

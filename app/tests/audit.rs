@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::StatusCode;
 use support::TestApp;
 use support::browser::{Browser, Reply, strip_tags, unescape};
-use support::journey::{signed_in_browser_named, start_with_mail};
+use support::journey::{account_id, signed_in_browser_named, start_with_mail};
 
 /// The permissions a new group starts with, as the settings form's ticked boxes.
 const DEFAULT_PERMISSIONS: [&str; 4] = [
@@ -75,15 +75,6 @@ async fn join(browser: &Browser, handle: &str) {
     let page = format!("/g/{handle}");
     let joined = browser.submit(&page, &format!("{page}/join"), &[]).await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
-}
-
-async fn account_id(app: &TestApp, email: &str) -> String {
-    let db = app.database().await;
-    sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
-        .bind(email)
-        .fetch_one(&db)
-        .await
-        .unwrap()
 }
 
 async fn group_id(app: &TestApp, handle: &str) -> String {

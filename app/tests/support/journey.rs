@@ -262,3 +262,13 @@ pub fn comment_id(reply: &Reply) -> String {
         .unwrap_or_else(|| panic!("no comment in the redirect: {location:?}"))
         .to_string()
 }
+
+/// The id of the account with this email address, read from the server's database.
+pub async fn account_id(app: &TestApp, email: &str) -> String {
+    let db = app.database().await;
+    sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+        .bind(email)
+        .fetch_one(&db)
+        .await
+        .expect("the account exists")
+}
