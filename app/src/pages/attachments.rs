@@ -42,6 +42,8 @@ pub struct Attaching {
     decorative: Vec<String>,
     /// What the group's files take, and its quota, for the hint.
     pub room: Room,
+    /// The post's files as it has them now, when it is being edited.
+    posted: Vec<Claim>,
 }
 
 /// What a form's files are for: a post not yet written (in a thread, or a new thread), or one
@@ -107,6 +109,7 @@ impl Attaching {
                 .filter(|f| f.alt.as_deref() == Some(""))
                 .map(|f| f.id.clone())
                 .collect(),
+            posted: as_posted(&posted),
             files: posted,
             room: Room::of(state, group_id).await?,
         })
@@ -245,7 +248,7 @@ impl Attaching {
                     .await
                     .map_err(internal)?;
             }
-            state
+            let record = state
                 .store
                 .add_pending_attachment(&NewAttachment {
                     id: &id,
@@ -268,14 +271,7 @@ impl Attaching {
                     decorative.push(id.clone());
                 }
             }
-            if let Some(found) = state
-                .store
-                .pending_attachments(group_id, &viewer.account_id, std::slice::from_ref(&id))
-                .await?
-                .pop()
-            {
-                files.push(found);
-            }
+            files.push(record);
         }
         if too_many {
             errors.add_another(
@@ -294,6 +290,7 @@ impl Attaching {
                 used: Some(used),
                 ..room
             },
+            posted: as_posted(&posted),
         };
         attaching.check_alts(errors);
         Ok(attaching)
@@ -333,6 +330,11 @@ impl Attaching {
         self.decorative.iter().any(|d| d == id)
     }
 
+    /// Whether the post would take other files, or other words for them, than it has now.
+    pub fn changes_post(&self) -> bool {
+        self.claims() != self.posted
+    }
+
     /// What the post takes: each file with its text alternative (empty for decorative).
     pub fn claims(&self) -> Vec<Claim> {
         self.files
@@ -349,6 +351,17 @@ impl Attaching {
             })
             .collect()
     }
+}
+
+/// A post's files as they are stored, in the form `Attaching::claims` gives them.
+fn as_posted(posted: &[Attachment]) -> Vec<Claim> {
+    posted
+        .iter()
+        .map(|f| Claim {
+            id: f.id.clone(),
+            alt: f.is_image().then(|| f.alt.clone().unwrap_or_default()),
+        })
+        .collect()
 }
 
 fn internal(error: crate::storage::StorageError) -> AppError {

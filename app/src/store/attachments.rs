@@ -213,8 +213,11 @@ pub(super) async fn alt_words_in(
 }
 
 impl Store {
-    /// Records a file just stored, pending until a post takes it.
-    pub async fn add_pending_attachment(&self, new: &NewAttachment<'_>) -> Result<(), StoreError> {
+    /// Records a file just stored, pending until a post takes it; returns the record written.
+    pub async fn add_pending_attachment(
+        &self,
+        new: &NewAttachment<'_>,
+    ) -> Result<Attachment, StoreError> {
         let image = new.image;
         on_engine!(self, |pool| {
             sqlx::query(
@@ -239,7 +242,27 @@ impl Store {
             .bind(new.now)
             .execute(pool)
             .await?;
-            Ok(())
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(Attachment {
+            id: new.id.to_string(),
+            group_id: new.group_id.to_string(),
+            uploader_id: Some(new.uploader_id.to_string()),
+            part: "pending".into(),
+            thread_id: new.thread_id.map(str::to_string),
+            comment_id: None,
+            poll_id: None,
+            name: new.name.to_string(),
+            file_type: new.file_type.to_string(),
+            size: new.size,
+            sha256: new.sha256.to_string(),
+            width: image.map(|i| i.width),
+            height: image.map(|i| i.height),
+            preview_size: image.map(|i| i.preview_size),
+            preview_width: image.map(|i| i.preview_width),
+            preview_height: image.map(|i| i.preview_height),
+            alt: None,
+            created_at: new.now,
         })
     }
 

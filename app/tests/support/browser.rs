@@ -255,6 +255,12 @@ impl Browser {
     /// form's hidden fields (its CSRF token among them) plus `fields`, which replace hidden
     /// fields of the same name.
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let loaded = self.form_page(page).await;
+        self.submit_from(&loaded.body, action, fields).await
+    }
+
+    /// Loads `page`, whose form is about to be sent: it must answer with the form.
+    async fn form_page(&self, page: &str) -> Reply {
         let loaded = self.get(page).await;
         assert!(
             loaded.status.is_success() || loaded.status == StatusCode::UNPROCESSABLE_ENTITY,
@@ -262,7 +268,7 @@ impl Browser {
             loaded.status,
             loaded.body
         );
-        self.submit_from(&loaded.body, action, fields).await
+        loaded
     }
 
     /// Submits the form of an already loaded `html` page that posts to `action`.
@@ -299,13 +305,7 @@ impl Browser {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Reply {
-        let loaded = self.get(page).await;
-        assert!(
-            loaded.status.is_success() || loaded.status == StatusCode::UNPROCESSABLE_ENTITY,
-            "GET {page} answered {} before its form could be sent:\n{}",
-            loaded.status,
-            loaded.body
-        );
+        let loaded = self.form_page(page).await;
         self.submit_files_from(&loaded.body, action, fields, files)
             .await
     }

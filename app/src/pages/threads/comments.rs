@@ -146,18 +146,7 @@ pub async fn edit(
         ));
     }
     let claims = attaching.claims();
-    let files_changed = claims
-        != Attaching::of_post(
-            &state,
-            &access.group.group.id,
-            Owner::Comment {
-                thread: &id,
-                comment: &comment_id,
-            },
-        )
-        .await?
-        .claims();
-    if body.trim_end() != comment.body || files_changed {
+    if body.trim_end() != comment.body || attaching.changes_post() {
         state
             .store
             .edit_comment(
