@@ -36,7 +36,7 @@ impl HashedAsset {
         Self {
             path: format!("/assets/quorum-{hash}.{extension}"),
             content_type,
-            brotli: brotli_of(body.as_bytes()),
+            brotli: brotli_of(body.as_bytes(), 11),
             gzip: gzip_of(body.as_bytes()),
             body,
         }
@@ -70,11 +70,11 @@ pub fn hashed_asset(path: &str) -> Option<&'static HashedAsset> {
         .find(|asset| asset.path == path)
 }
 
-/// `bytes` compressed with brotli at quality 11, the smallest it makes.
-fn brotli_of(bytes: &[u8]) -> Vec<u8> {
+/// `bytes` compressed with brotli at `quality` (11 makes the smallest).
+pub(crate) fn brotli_of(bytes: &[u8], quality: i32) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
+        quality,
         ..Default::default()
     };
     // Writing into memory cannot fail.

@@ -39,6 +39,8 @@ pub struct AppState {
     pub limits: Limits,
     /// What `/metrics` reports: counted by requests, the mail sender and the timed jobs.
     pub metrics: Arc<metrics::Metrics>,
+    /// Renderings of pages anyone may read, kept until what they show changes.
+    pub stored: Arc<server::stored::StoredPages>,
 }
 
 /// Settings worked out at start-up.

@@ -1,6 +1,7 @@
 //! Several servers on one database are one Quorum: a limit counted on one counts on the other,
 //! every queued email goes out exactly once whichever server sends it, and someone signed in
-//! through one is signed in on the other.
+//! through one is signed in on the other; and a page one stored is never stale after a change
+//! through the other.
 //!
 //! Strategy: two real server processes on one database (one PostgreSQL database, or one SQLite
 //! file in a shared data folder), one SMTP sink, and requests spread over both.
@@ -12,7 +13,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use support::browser::Browser;
-use support::journey::sign_in_as;
+use support::journey::{
+    create_group, post_comment, sign_in_as, signed_in_browser_named, start_poll, start_thread,
+};
 use support::smtp::SmtpSink;
 use support::{TestApp, TestAppBuilder, new_postgres_database, on_postgres};
 
@@ -133,4 +136,139 @@ async fn fifty_queued_emails_are_each_delivered_once_and_a_session_works_on_both
     let account = other.get("/account").await;
     assert_eq!(account.status, StatusCode::OK, "{}", account.body);
     assert!(account.body.contains("carol@example.org"));
+}
+
+/// A page anyone may read, as a browser not signed in asks for it (with brotli): its status,
+/// `Content-Encoding` and text.
+async fn read_signed_out(app: &TestApp, path: &str) -> (StatusCode, Option<String>, String) {
+    let response = app
+        .client()
+        .get(app.url(path))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string());
+    let bytes = response.bytes().await.unwrap();
+    let text = if encoding.as_deref() == Some("br") {
+        let mut plain = Vec::new();
+        brotli::BrotliDecompress(&mut &bytes[..], &mut plain).unwrap();
+        String::from_utf8(plain).unwrap()
+    } else {
+        String::from_utf8(bytes.to_vec()).unwrap()
+    };
+    (status, encoding, text)
+}
+
+/// Pages anyone may read are stored by the server that rendered them and sent again while what
+/// they show is unchanged. A change made through another server, or straight into the database,
+/// shows on the next request, and a poll whose closing time passes shows closed with nothing
+/// written: a stored page is never stale, and never shows what has become private.
+#[tokio::test]
+async fn a_public_page_stored_on_one_server_shows_a_change_made_anywhere_at_once() {
+    let temp = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start().await;
+    let (a, b) = two_on_one_database(&temp);
+    let a = a.env("QUORUM_SMTP_URL", sink.url()).start();
+    let b = b.env("QUORUM_SMTP_URL", sink.url()).start();
+    let ann = signed_in_browser_named(&b, &sink, "ann@example.org", "Ann Archer").await;
+    create_group(&ann, "Garden", "garden", "open").await;
+    let thread = start_thread(&ann, "garden", "Compost bins", "Where shall they go?").await;
+    post_comment(&ann, &thread, "By the shed.", None).await;
+
+    // Read on A twice: the same page, compressed once, each time.
+    let (status, encoding, first) = read_signed_out(&a, &thread).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(encoding.as_deref(), Some("br"));
+    assert!(
+        first.contains("By the shed.") && first.contains("Ann Archer"),
+        "{first}"
+    );
+    let (_, _, again) = read_signed_out(&a, &thread).await;
+    assert_eq!(again, first);
+    let (_, plain_encoding, plain) = {
+        let response = a.get(&thread).await;
+        (
+            response.status(),
+            response.headers().get("content-encoding").cloned(),
+            response.text().await.unwrap(),
+        )
+    };
+    assert_eq!(
+        (plain_encoding, plain),
+        (None, first.clone()),
+        "asked for no compression"
+    );
+    let (_, _, group_page) = read_signed_out(&a, "/g/garden").await;
+    assert!(group_page.contains("Compost bins"), "{group_page}");
+
+    // A comment through B shows on A at once, on the thread and on the group's page.
+    let posted = post_comment(&ann, &thread, "Or behind the greenhouse.", None).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let (_, _, after_comment) = read_signed_out(&a, &thread).await;
+    assert!(
+        after_comment.contains("Or behind the greenhouse."),
+        "{after_comment}"
+    );
+    assert!(after_comment.contains("2 comments."), "{after_comment}");
+
+    // So does a new name, which pages of every group show.
+    let renamed = ann
+        .submit("/account", "/account/name", &[("name", "Ann Baker")])
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let (_, _, after_name) = read_signed_out(&a, &thread).await;
+    assert!(
+        after_name.contains("Ann Baker") && !after_name.contains("Ann Archer"),
+        "{after_name}"
+    );
+
+    // A poll shown open is shown closed once its closing time passes, though nothing is written
+    // then (the job that records it has not run). Its closing time is set straight in the
+    // database, as an operator might: that change shows at once too.
+    let poll = start_poll(&ann, &thread, "proposal", &[("template", "consensus")]).await;
+    let db = a.database().await;
+    let closes = unix_now() + 3;
+    sqlx::query("UPDATE polls SET closes_at = $1 WHERE id = $2")
+        .bind(closes)
+        .bind(poll.trim_start_matches("/p/"))
+        .execute(&db)
+        .await
+        .unwrap();
+    let (_, _, open) = read_signed_out(&a, &poll).await;
+    assert!(open.contains("Closes "), "{open}");
+    let (_, _, open_again) = read_signed_out(&a, &poll).await;
+    assert_eq!(open_again, open);
+    while unix_now() <= closes {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, _, closed) = read_signed_out(&a, &poll).await;
+    assert!(
+        closed.contains("Closed ") && !closed.contains("Closes "),
+        "{closed}"
+    );
+
+    // A group made secret straight in the database is gone from A's pages at once.
+    sqlx::query(
+        "UPDATE groups SET privacy = 'secret', join_mode = 'invitation' WHERE handle = 'garden'",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    for path in [thread.as_str(), "/g/garden", poll.as_str()] {
+        let (status, _, page) = read_signed_out(&a, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {page}");
+        assert!(!page.contains("Compost bins"), "{path}: {page}");
+    }
+}
+
+fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(now.as_secs()).unwrap()
 }

@@ -450,4 +450,5 @@ pub const OTHER_TABLES: &[(&str, &str)] = &[
     ("former_handles", "A renamed group's old addresses, reserved so that nobody else takes them."),
     ("notices", "Notices an operator sent to everyone with an account (quorum notify-all), such as a breach notice: the record of what was sent, and what lets a run stopped half-way carry on without sending anyone a second copy."),
     ("imports", "Which group export files were loaded with quorum import, known by the SHA-256 of the file, so that loading the same file again changes nothing."),
+    ("content_versions", "How many times each group family's public content has changed, so that a stored rendering of a public page is used only while nothing it shows has changed."),
 ];

@@ -52,6 +52,7 @@ pub fn app(store: &Store, mail_dir: &Path) -> Result<(Router, MailerHandle)> {
         }),
         limits: Limits::new(store.clone(), "benchmark".into(), 1),
         metrics,
+        stored: Arc::default(),
     });
     Ok((app, sender))
 }

@@ -70,7 +70,7 @@ async fn hashed(Path(file): Path<String>, headers: HeaderMap) -> Response {
 }
 
 /// Whether `Accept-Encoding` allows `coding` (named, or `*`, with a quality above zero).
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+pub(crate) fn accepts(headers: &HeaderMap, coding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()

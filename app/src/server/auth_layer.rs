@@ -83,6 +83,18 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     } else {
         None
     };
+    // The same page for everyone: sent as stored while what it shows is unchanged.
+    let stored = match shared {
+        Some(_) => {
+            let (method, uri) = (request.method().clone(), request.uri().clone());
+            state.stored.look_up(&state.store, &method, &uri).await
+        }
+        None => super::stored::Lookup::Pass,
+    };
+    if let super::stored::Lookup::Hit(page) = &stored {
+        return super::stored::answer(page, request.headers());
+    }
+    let accept = stored_accept(&stored, request.headers());
     request.extensions_mut().insert(RequestAuth {
         viewer,
         csrf: csrf.clone(),
@@ -96,6 +108,12 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         && super::caching::may_share(&response)
     {
         super::caching::share(&mut response, policy);
+        if let super::stored::Lookup::Miss(pending) = stored {
+            return state
+                .stored
+                .keep(&state.store, pending, response, &accept)
+                .await;
+        }
         return response;
     }
     let headers = response.headers_mut();
@@ -114,6 +132,17 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         append_cookie(headers, cookies.remove(SESSION_COOKIE));
     }
     response
+}
+
+/// The request's `Accept-Encoding`, kept when its page is to be stored, to answer in kind.
+fn stored_accept(stored: &super::stored::Lookup, headers: &HeaderMap) -> HeaderMap {
+    let mut accept = HeaderMap::new();
+    if let (super::stored::Lookup::Miss(_), Some(value)) =
+        (stored, headers.get(axum::http::header::ACCEPT_ENCODING))
+    {
+        accept.insert(axum::http::header::ACCEPT_ENCODING, value.clone());
+    }
+    accept
 }
 
 fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {

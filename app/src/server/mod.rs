@@ -9,6 +9,7 @@ mod jobs;
 mod kept_answers;
 pub mod metrics;
 mod moved_groups;
+pub mod stored;
 
 use std::time::Duration;
 
@@ -358,6 +359,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         mailer,
         limits,
         metrics,
+        stored: Arc::default(),
     };
     // The SMTP listener stops with the server, finishing the messages it is handling.
     let (stopping, stopped) = tokio::sync::watch::channel(false);

@@ -1,0 +1,124 @@
+//! The versions that stored renderings of pages anyone may read are kept under (migration
+//! 0023). The database raises them itself, in the transaction of any change to what a public
+//! page shows, so nothing that writes can forget to.
+
+use super::{Store, StoreError};
+
+/// What a page anyone may read is about, found from its address.
+#[derive(Debug, Clone, Copy)]
+pub enum PageSubject<'a> {
+    /// `/t/<id>…`
+    Thread(&'a str),
+    /// `/p/<id>`
+    Poll(&'a str),
+    /// `/g/<handle>…`
+    Group(&'a str),
+    /// A page that shows no group's content (the home and information pages).
+    Nothing,
+}
+
+/// The state of what a page shows: its family's version and the version of everything (names).
+/// Two readings are equal only when nothing the page shows has changed between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentVersion {
+    pub family: i64,
+    pub everywhere: i64,
+}
+
+/// A page's subject, found, with the version of what it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageVersion {
+    /// The top-level group whose family the page shows; `None` for a page of no group.
+    pub family: Option<String>,
+    pub version: ContentVersion,
+}
+
+/// The family of the row found, its version, and the version of everything.
+const VERSIONS: &str = "SELECT COALESCE(g.parent_id, g.id), COALESCE(f.version, 0), \
+     COALESCE((SELECT e.version FROM content_versions e WHERE e.family = ''), 0) ";
+const FAMILY: &str = "JOIN groups g ON g.id = t.group_id \
+     LEFT JOIN content_versions f ON f.family = COALESCE(g.parent_id, g.id) ";
+
+impl Store {
+    /// The version of what a page about `subject` shows, or `None` when there is no such
+    /// thread, poll or group (the page then answers for itself).
+    pub async fn page_version(
+        &self,
+        subject: PageSubject<'_>,
+    ) -> Result<Option<PageVersion>, StoreError> {
+        let (sql, key) = match subject {
+            PageSubject::Thread(id) => (
+                format!("{VERSIONS} FROM threads t {FAMILY} WHERE t.id = $1"),
+                id,
+            ),
+            PageSubject::Poll(id) => (
+                format!(
+                    "{VERSIONS} FROM polls p JOIN threads t ON t.id = p.thread_id {FAMILY} \
+                     WHERE p.id = $1"
+                ),
+                id,
+            ),
+            PageSubject::Group(handle) => (
+                format!(
+                    "{VERSIONS} FROM groups g \
+                     LEFT JOIN content_versions f ON f.family = COALESCE(g.parent_id, g.id) \
+                     WHERE g.handle = $1"
+                ),
+                handle,
+            ),
+            PageSubject::Nothing => {
+                let everywhere = on_engine!(self, |pool| {
+                    let version: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM content_versions WHERE family = ''",
+                    )
+                    .fetch_optional(pool)
+                    .await?;
+                    Ok::<_, StoreError>(version.unwrap_or(0))
+                })?;
+                return Ok(Some(PageVersion {
+                    family: None,
+                    version: ContentVersion {
+                        family: 0,
+                        everywhere,
+                    },
+                }));
+            }
+        };
+        let row: Option<(String, i64, i64)> = on_engine!(self, |pool| {
+            Ok::<_, StoreError>(
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })?;
+        Ok(row.map(|(family, version, everywhere)| PageVersion {
+            family: Some(family),
+            version: ContentVersion {
+                family: version,
+                everywhere,
+            },
+        }))
+    }
+
+    /// When the next open poll of `family` closes after `now`: a page of the family may show
+    /// that poll as open until then, and closed after, with nothing written in between.
+    pub async fn next_poll_closing(
+        &self,
+        family: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT MIN(p.closes_at) FROM polls p \
+                 JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id \
+                 WHERE p.closed_at IS NULL AND p.closes_at > $2 \
+                 AND (g.id = $1 OR g.parent_id = $1)",
+            )
+            .bind(family)
+            .bind(now)
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+}
