@@ -6,6 +6,8 @@
 //! Strategy: two real server processes on one database (one PostgreSQL database, or one SQLite
 //! file in a shared data folder), one SMTP sink, and requests spread over both.
 
+#![expect(clippy::unwrap_used, reason = "tests stop at the first surprise")]
+
 mod support;
 
 use std::collections::BTreeMap;

@@ -408,6 +408,10 @@ const CONTENT_VISIBLE: &str = "(e.thread_id IS NULL OR (? AND t.deleted_at IS NU
     AND (NOT t.private OR EXISTS (SELECT 1 FROM memberships rm WHERE rm.group_id = t.group_id AND rm.account_id = ?)) \
     AND (e.comment_id IS NULL OR c.deleted_at IS NULL)))";
 
+/// How many groups' lines [`Store::activity_for`] reads in one statement (SQLite takes at most
+/// 500 parts of a compound statement).
+pub const GROUPS_A_READ: usize = 50;
+
 /// The lines older than a cursor (its time bound to the first two `?`, its id to the third).
 const OLDER_THAN: &str = "(e.at < ? OR (e.at = ? AND e.id < ?))";
 
@@ -1394,7 +1398,9 @@ impl Store {
     /// Each group's lines are read on their own, newest first along the group's index, at most
     /// `limit + 1` of them, and the newest of all are kept: one query over all the groups
     /// would read every line of every group to sort them, which grows with the groups' whole
-    /// history, while this reads the same few lines a group however old it is.
+    /// history, while this reads the same few lines a group however old it is. The groups' reads
+    /// are one statement (a `UNION ALL` of one read a group, for up to [`GROUPS_A_READ`] groups),
+    /// so a person in many groups costs one round trip to the database, not one a group.
     pub async fn activity_for(
         &self,
         account_id: &str,
@@ -1407,13 +1413,37 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
+        let newest = ActivityCursor::newest();
+        let cursor = cursor.unwrap_or(&newest);
         let mut rows: Vec<Activity> = Vec::new();
-        for group_id in &groups {
+        for chunk in groups.chunks(GROUPS_A_READ) {
             // A member reads the group's content.
-            rows.extend(
-                self.group_lines(group_id, account_id, true, cursor, limit + 1)
-                    .await?,
-            );
+            let reads: Vec<String> = (0..chunk.len())
+                .map(|n| {
+                    format!(
+                        "SELECT * FROM ({ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} \
+                         AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
+                         ORDER BY e.at DESC, e.id DESC LIMIT ?) AS lines_{n}"
+                    )
+                })
+                .collect();
+            let statement = reads.join(" UNION ALL ");
+            let found: Vec<Activity> = on_engine!(self, |pool| {
+                let mut query = sqlx::query_as(sql!("{statement}"));
+                for group_id in chunk {
+                    query = query
+                        .bind(group_id)
+                        .bind(account_id)
+                        .bind(true)
+                        .bind(account_id)
+                        .bind(cursor.at)
+                        .bind(cursor.at)
+                        .bind(&cursor.id)
+                        .bind(limit + 1);
+                }
+                query.fetch_all(pool).await?
+            });
+            rows.extend(found);
         }
         rows.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
         rows.truncate(usize::try_from(limit + 1).unwrap_or(0));

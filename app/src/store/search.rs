@@ -57,17 +57,31 @@ const HIT_COLUMNS: &str = "s.thread_id, s.comment_id, t.title AS thread_title, \
     COALESCE(c.created_at, t.created_at) AS at";
 
 /// How each engine matches, ranks and cuts excerpts; `?1` binds the words.
+///
+/// Ranking reads every row it ranks, so a common word would cost as much as it has matches.
+/// Only the newest [`COUNTED_RESULTS`] readable matches are ranked (`found`, read newest first
+/// along the index, so reading them stops there), and the page of them is then read again with
+/// its excerpts, which cost most: a search costs about the same at any size of data.
 struct FullText {
     matches: &'static str,
     excerpt: &'static str,
     best_first: &'static str,
+    /// The columns `found` names a match by, with its rank as `score`.
+    found: &'static str,
+    newest_first: &'static str,
+    /// The rows of the page: those of `found` at `?4` from `?5`, best first.
+    in_page: &'static str,
 }
 
-/// SQLite's FTS5: every word quoted, so nothing typed is read as search syntax.
+/// SQLite's FTS5: every word quoted, so nothing typed is read as search syntax. An FTS5 table
+/// gives its matches in rowid order (the order they were indexed in) at no cost.
 const FTS5: FullText = FullText {
     matches: "search_text MATCH ?1",
     excerpt: "snippet(search_text, -1, char(2), char(3), '\u{2026}', 24)",
-    best_first: "rank",
+    best_first: "rank, s.rowid",
+    found: "s.rowid AS hit, rank AS score",
+    newest_first: "s.rowid DESC",
+    in_page: "s.rowid IN (SELECT hit FROM found ORDER BY score, hit LIMIT ?4 OFFSET ?5)",
 };
 
 /// PostgreSQL's `tsvector` (see the migration): `plainto_tsquery` reads the words as plain
@@ -76,7 +90,12 @@ const TSVECTOR: FullText = FullText {
     matches: "s.document @@ plainto_tsquery('simple', ?1)",
     excerpt: "ts_headline('simple', concat_ws(' ', s.title, s.body), plainto_tsquery('simple', ?1), \
         'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12')",
-    best_first: "ts_rank(s.document, plainto_tsquery('simple', ?1)) DESC",
+    best_first: "ts_rank(s.document, plainto_tsquery('simple', ?1)) DESC, s.thread_id, s.comment_id",
+    found: "s.thread_id AS hit_thread, s.comment_id AS hit_comment, \
+        ts_rank(s.document, plainto_tsquery('simple', ?1)) AS score",
+    newest_first: "COALESCE(c.created_at, t.created_at) DESC, s.thread_id, s.comment_id",
+    in_page: "(s.thread_id, s.comment_id) IN (SELECT hit_thread, hit_comment FROM found \
+        ORDER BY score DESC, hit_thread, hit_comment LIMIT ?4 OFFSET ?5)",
 };
 
 /// How many results a search counts at most: past it, the page says there are more, and
@@ -85,8 +104,8 @@ pub const COUNTED_RESULTS: i64 = 1_000;
 
 impl Store {
     /// The threads and comments matching every one of `words` that the searcher may read,
-    /// best first, `limit` from `offset`; and how many there are in all, counted up to one
-    /// more than [`COUNTED_RESULTS`].
+    /// the best of the newest [`COUNTED_RESULTS`] first, `limit` from `offset`; and how many
+    /// there are in all, counted up to one more than [`COUNTED_RESULTS`].
     pub async fn search(
         &self,
         scope: SearchScope<'_>,
@@ -113,19 +132,24 @@ impl Store {
                 matches,
                 excerpt,
                 best_first,
+                found,
+                newest_first,
+                in_page,
             } = full_text;
             let reader = scope.reader.unwrap_or_default();
             let group = scope.group_handle.unwrap_or_default();
             let hits = sqlx::query_as(sql!(
-                "SELECT {HIT_COLUMNS}, {excerpt} AS excerpt \
-             {SEARCH_JOINS} WHERE {matches} AND {SEARCH_READABLE} \
-             ORDER BY {best_first} LIMIT ?4 OFFSET ?5"
+                "WITH found AS (SELECT {found} {SEARCH_JOINS} \
+                 WHERE {matches} AND {SEARCH_READABLE} ORDER BY {newest_first} LIMIT ?6) \
+                 SELECT {HIT_COLUMNS}, {excerpt} AS excerpt {SEARCH_JOINS} \
+                 WHERE {matches} AND {in_page} ORDER BY {best_first}"
             ))
             .bind(&query)
             .bind(reader)
             .bind(group)
             .bind(limit)
             .bind(offset)
+            .bind(COUNTED_RESULTS + 1)
             .fetch_all(pool)
             .await?;
             // Counted up to one past the cap: a common word's every match need not be read

@@ -130,7 +130,38 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let access = ThreadAccess::load(&state, &ctx, &id).await?;
     let permit = access.read_permit(&ctx)?;
-    let totals = state.store.comment_total(&permit, &id).await?;
+    let page = page_number(query.page.as_deref());
+    let viewer_id = ctx.viewer.as_ref().map(|v| v.account_id.clone());
+    let store = &state.store;
+    // What the page shows does not depend on itself: asked for at once, so that the database
+    // answers them side by side (PostgreSQL's round trips overlap, SQLite's connections each
+    // work on their own thread). A page past the last is refused once the count is known.
+    let participant = viewer_id
+        .as_deref()
+        .filter(|_| access.group.can(Action::Participate));
+    let (totals, comments, ranges, thread_files, polls, viewer_handle) = tokio::try_join!(
+        store.comment_total(&permit, &id),
+        store.comments_page(
+            &permit,
+            &id,
+            (page - 1).saturating_mul(COMMENTS_PER_PAGE),
+            COMMENTS_PER_PAGE
+        ),
+        async {
+            match &viewer_id {
+                Some(viewer) => store.read_ranges(&permit, &id, viewer).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        store.thread_attachments(&id),
+        store.thread_polls(&permit, &id),
+        async {
+            match participant {
+                Some(viewer) => store.mention_handle(viewer).await,
+                None => Ok(None),
+            }
+        },
+    )?;
     let (places, total) = (totals.places, totals.comments);
     let context_length = i64::try_from(access.thread.context.chars().count()).unwrap_or(i64::MAX);
     let print_kb = crate::domain::threads::print_size_kb(
@@ -138,47 +169,43 @@ pub async fn show(
         totals.places,
     );
     let pages = crate::ui::page_count(places, COMMENTS_PER_PAGE);
-    let page = page_number(query.page.as_deref());
     if page > pages {
         return Err(AppError::NotFound);
     }
-    let comments = state
-        .store
-        .comments_page(
-            &permit,
-            &id,
-            (page - 1) * COMMENTS_PER_PAGE,
-            COMMENTS_PER_PAGE,
-        )
-        .await?;
-    let viewer_id = ctx.viewer.as_ref().map(|v| v.account_id.clone());
     let ids: Vec<String> = comments.iter().map(|c| c.id.clone()).collect();
+    let first_unread = async {
+        let Some(ranges) = ranges.as_ref().filter(|r| !r.is_empty()) else {
+            return Ok(None);
+        };
+        let seq = access.thread.comment_seq;
+        let Some(first) = store.first_unread(&permit, &id, seq, ranges).await? else {
+            return Ok(None);
+        };
+        let (count, href) = tokio::try_join!(
+            async {
+                store
+                    .unread_count(&permit, &id, seq, ranges)
+                    .await
+                    .map_err(AppError::from)
+            },
+            super::compose::comment_href(&state, &access, &first, ""),
+        )?;
+        Ok::<_, AppError>(Some((href, count)))
+    };
+    let (given, unread) = tokio::try_join!(
+        async {
+            store
+                .reactions(&permit, &ids, viewer_id.as_deref())
+                .await
+                .map_err(AppError::from)
+        },
+        first_unread,
+    )?;
     let mut reactions: HashMap<String, Vec<ReactionCount>> = HashMap::new();
-    for r in state
-        .store
-        .reactions(&permit, &ids, viewer_id.as_deref())
-        .await?
-    {
+    for r in given {
         reactions.entry(r.comment_id.clone()).or_default().push(r);
     }
-    let mut unread = None;
-    let mut viewer_handle = None;
-    if let Some(viewer) = &viewer_id {
-        let ranges = state.store.read_ranges(&permit, &id, viewer).await?;
-        if !ranges.is_empty() {
-            let first = state
-                .store
-                .first_unread(&permit, &id, access.thread.comment_seq, &ranges)
-                .await?;
-            if let Some(first) = first {
-                let count = state
-                    .store
-                    .unread_count(&permit, &id, access.thread.comment_seq, &ranges)
-                    .await?;
-                let href = super::compose::comment_href(&state, &access, &first, "").await?;
-                unread = Some((href, count));
-            }
-        }
+    if let (Some(viewer), Some(ranges)) = (&viewer_id, &ranges) {
         // Only what is new to the reader is written: a page read again costs no write.
         let seen: Vec<i64> = comments
             .iter()
@@ -189,8 +216,7 @@ pub async fn show(
         if !seen.is_empty() && !access.group.support {
             // The page is what the reader came for: a read mark the busy database cannot take
             // now is left for their next visit rather than failing the page.
-            let marked = state
-                .store
+            let marked = store
                 .mark_read(&permit, &id, viewer, &seen, unix_now())
                 .await;
             match marked {
@@ -207,8 +233,7 @@ pub async fn show(
             .as_ref()
             .is_some_and(|v| v.unread_notifications > 0);
         if unread_notices && !access.group.support {
-            let marked = state
-                .store
+            let marked = store
                 .mark_thread_notifications_read(viewer, &id, unix_now())
                 .await;
             match marked {
@@ -218,14 +243,11 @@ pub async fn show(
                 other => other?,
             }
         }
-        if access.group.can(Action::Participate) {
-            viewer_handle = state.store.mention_handle(viewer).await?;
-        }
     }
     let powers = CommentPowers::of(&access);
     let mut files: HashMap<String, Vec<Attachment>> = HashMap::new();
     let mut context_files = Vec::new();
-    for file in state.store.thread_attachments(&id).await? {
+    for file in thread_files {
         match (file.part.as_str(), &file.comment_id) {
             ("context", _) => context_files.push(file),
             ("comment", Some(comment)) if ids.contains(comment) => {
@@ -235,7 +257,6 @@ pub async fn show(
         }
     }
     let attaching = powers.participate.then(|| Attaching::blank(&state));
-    let polls = state.store.thread_polls(&permit, &id).await?;
     let can_start_poll = access.group.can(Action::StartPoll) && !access.thread.is_closed();
     let data = ThreadPage {
         print_kb,
