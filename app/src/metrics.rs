@@ -105,7 +105,13 @@ pub struct Metrics {
     jobs: [JobCounts; Job::ALL.len()],
     /// Inbound replies by how they were handled, in the order of `INBOUND_OUTCOMES`.
     inbound: [AtomicU64; INBOUND_OUTCOMES.len()],
+    /// Public pages sent as stored, and renderings stored (`server::stored`).
+    stored: [AtomicU64; STORED_OUTCOMES.len()],
 }
+
+/// What happened to a public page's request that could be answered from storage: `sent` from
+/// storage, or rendered and `stored`.
+const STORED_OUTCOMES: [&str; 2] = ["sent", "stored"];
 
 /// How an inbound reply can be handled (`inbound::Handled::outcome`).
 const INBOUND_OUTCOMES: [&str; 4] = ["posted", "refused", "dropped", "duplicate"];
@@ -180,7 +186,8 @@ impl Metrics {
             .write_http(&mut out)
             .and_then(|()| write_gauges(&mut out, gauges))
             .and_then(|()| self.write_jobs(&mut out))
-            .and_then(|()| self.write_inbound(&mut out));
+            .and_then(|()| self.write_inbound(&mut out))
+            .and_then(|()| self.write_stored(&mut out));
         debug_assert!(written.is_ok(), "writing to a String cannot fail");
         out
     }
@@ -244,6 +251,29 @@ impl Metrics {
             "Replies by email received, by how they were handled.",
         )?;
         for (outcome, count) in INBOUND_OUTCOMES.iter().zip(&self.inbound) {
+            let count = count.load(Ordering::Relaxed);
+            sample(out, NAME, &[("outcome", outcome)], count)?;
+        }
+        Ok(())
+    }
+
+    /// Counts a public page sent from storage (`sent`) or rendered and stored (`stored`).
+    pub fn record_stored(&self, outcome: &str) {
+        let at = STORED_OUTCOMES.iter().position(|known| *known == outcome);
+        if let Some(count) = at.and_then(|at| self.stored.get(at)) {
+            count.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn write_stored(&self, out: &mut String) -> fmt::Result {
+        const NAME: &str = "quorum_stored_pages_total";
+        family(
+            out,
+            NAME,
+            "counter",
+            "Pages anyone may read sent as stored (sent), and renderings stored (stored).",
+        )?;
+        for (outcome, count) in STORED_OUTCOMES.iter().zip(&self.stored) {
             let count = count.load(Ordering::Relaxed);
             sample(out, NAME, &[("outcome", outcome)], count)?;
         }
@@ -482,6 +512,7 @@ mod tests {
             ("quorum_db_connections_max", "gauge"),
             ("quorum_job_runs_total", "counter"),
             ("quorum_job_failures_total", "counter"),
+            ("quorum_stored_pages_total", "counter"),
         ] {
             assert_eq!(
                 page.matches(&format!("# TYPE {name} {kind}\n")).count(),

@@ -140,6 +140,28 @@ async fn fifty_queued_emails_are_each_delivered_once_and_a_session_works_on_both
     assert!(account.body.contains("carol@example.org"));
 }
 
+const METRICS_TOKEN: &str = "metrics-5e0c2b7a9d41f638";
+
+/// `quorum_stored_pages_total` for `outcome`, from the server's metrics.
+async fn stored_pages(app: &TestApp, outcome: &str) -> u64 {
+    let page = app
+        .client()
+        .get(app.url("/metrics"))
+        .header("authorization", format!("Bearer {METRICS_TOKEN}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let name = format!("quorum_stored_pages_total{{outcome=\"{outcome}\"}} ");
+    page.lines()
+        .find_map(|line| line.strip_prefix(&name))
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        .parse()
+        .unwrap()
+}
+
 /// A page anyone may read, as a browser not signed in asks for it (with brotli): its status,
 /// `Content-Encoding` and text.
 async fn read_signed_out(app: &TestApp, path: &str) -> (StatusCode, Option<String>, String) {
@@ -175,7 +197,10 @@ async fn a_public_page_stored_on_one_server_shows_a_change_made_anywhere_at_once
     let temp = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start().await;
     let (a, b) = two_on_one_database(&temp);
-    let a = a.env("QUORUM_SMTP_URL", sink.url()).start();
+    let a = a
+        .env("QUORUM_SMTP_URL", sink.url())
+        .env("QUORUM_METRICS_TOKEN", METRICS_TOKEN)
+        .start();
     let b = b.env("QUORUM_SMTP_URL", sink.url()).start();
     let ann = signed_in_browser_named(&b, &sink, "ann@example.org", "Ann Archer").await;
     create_group(&ann, "Garden", "garden", "open").await;
@@ -192,6 +217,14 @@ async fn a_public_page_stored_on_one_server_shows_a_change_made_anywhere_at_once
     );
     let (_, _, again) = read_signed_out(&a, &thread).await;
     assert_eq!(again, first);
+    // The second was sent as stored: the operator's figures say how often that happens.
+    assert_eq!(
+        (
+            stored_pages(&a, "stored").await,
+            stored_pages(&a, "sent").await
+        ),
+        (1, 1)
+    );
     let (_, plain_encoding, plain) = {
         let response = a.get(&thread).await;
         (

@@ -15,6 +15,25 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     let cookies = state.config.cookies;
     let headers = request.headers();
     let session_cookie = cookies.read(headers, SESSION_COOKIE);
+    // Asked for by someone not signed in, a page anyone may read is the same for everyone: sent
+    // as stored while what it shows is unchanged, before any other work.
+    let shared = if session_cookie.is_none() {
+        super::caching::shared_policy(request.method(), request.uri().path())
+    } else {
+        None
+    };
+    let stored = match shared {
+        Some(_) => {
+            let (method, uri) = (request.method().clone(), request.uri().clone());
+            state.stored.look_up(&state.store, &method, &uri).await
+        }
+        None => super::stored::Lookup::Pass,
+    };
+    if let super::stored::Lookup::Hit(page) = &stored {
+        state.metrics.record_stored("sent");
+        return super::stored::answer(page, request.headers());
+    }
+    let headers = request.headers();
     let mut viewer = None;
     let mut stale_session = false;
     let mut ended_session_of = None;
@@ -77,23 +96,6 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
             }
         },
     };
-    // Asked for by someone not signed in, a page anyone may read is the same for everyone.
-    let shared = if viewer.is_none() && session_cookie.is_none() {
-        super::caching::shared_policy(request.method(), request.uri().path())
-    } else {
-        None
-    };
-    // The same page for everyone: sent as stored while what it shows is unchanged.
-    let stored = match shared {
-        Some(_) => {
-            let (method, uri) = (request.method().clone(), request.uri().clone());
-            state.stored.look_up(&state.store, &method, &uri).await
-        }
-        None => super::stored::Lookup::Pass,
-    };
-    if let super::stored::Lookup::Hit(page) = &stored {
-        return super::stored::answer(page, request.headers());
-    }
     let accept = stored_accept(&stored, request.headers());
     request.extensions_mut().insert(RequestAuth {
         viewer,
@@ -111,7 +113,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         if let super::stored::Lookup::Miss(pending) = stored {
             return state
                 .stored
-                .keep(&state.store, pending, response, &accept)
+                .keep(&state.store, &state.metrics, pending, response, &accept)
                 .await;
         }
         return response;

@@ -11,7 +11,8 @@
 //! it is never newer than its key says.
 //!
 //! Time changes one thing without a write: a poll whose closing time passes is shown closed.
-//! A rendering is kept only until the next open poll of its family closes.
+//! A rendering is kept only until the next open poll it may show closes (of its thread, for a
+//! thread's or a poll's page; of its family, for a group's).
 //!
 //! Only GETs of a page with no query, or only `?page=N`, are stored (anything else is rendered
 //! each time), at most [`STORED_BYTES`] in all, the oldest going first. `/groups` and `/search`
@@ -66,6 +67,8 @@ pub enum Lookup {
 /// A rendering to store: under which address and version, read before the page was.
 pub struct Pending {
     key: String,
+    /// What the page is about (`/t/<id>` is about thread `<id>`), by its address.
+    path: String,
     family: Option<String>,
     version: ContentVersion,
     asked_at: i64,
@@ -162,6 +165,7 @@ impl StoredPages {
         }
         Lookup::Miss(Pending {
             key,
+            path: path.to_string(),
             family: found.family,
             version: found.version,
             asked_at,
@@ -173,6 +177,7 @@ impl StoredPages {
     pub async fn keep(
         &self,
         store: &Store,
+        metrics: &crate::metrics::Metrics,
         pending: Pending,
         response: Response,
         request_headers: &HeaderMap,
@@ -187,8 +192,12 @@ impl StoredPages {
                 );
             }
         };
+        let subject = subject(&pending.path).unwrap_or(PageSubject::Nothing);
         let fresh_until = match &pending.family {
-            Some(family) => match store.next_poll_closing(family, pending.asked_at).await {
+            Some(family) => match store
+                .next_poll_closing(subject, family, pending.asked_at)
+                .await
+            {
                 Ok(until) => until,
                 Err(error) => {
                     tracing::debug!(cause = %error, "when the next poll closes could not be read: the page is not stored");
@@ -209,6 +218,7 @@ impl StoredPages {
         });
         if stored.size() <= LARGEST {
             self.insert(pending.key, stored.clone());
+            metrics.record_stored("stored");
         }
         answer(&stored, request_headers)
     }

@@ -269,8 +269,11 @@ impl Store {
             Some(file) => Some(setup_turn(file).await?),
             None => None,
         };
+        // A connection to a file is not tested before each use, as one to a server is: it cannot
+        // be cut off, and the test is one more trip to the connection's thread for every query.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await

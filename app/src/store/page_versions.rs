@@ -101,24 +101,42 @@ impl Store {
         }))
     }
 
-    /// When the next open poll of `family` closes after `now`: a page of the family may show
-    /// that poll as open until then, and closed after, with nothing written in between.
+    /// When the next open poll that a page about `subject` may show closes after `now`: the
+    /// page may show it as open until then, and closed after, with nothing written in between.
+    /// A thread's pages (and a poll's) show the thread's polls; a group's pages, any of its
+    /// family's.
     pub async fn next_poll_closing(
         &self,
+        subject: PageSubject<'_>,
         family: &str,
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
-        on_engine!(self, |pool| {
-            Ok(sqlx::query_scalar(
+        let (sql, key) = match subject {
+            PageSubject::Nothing => return Ok(None),
+            PageSubject::Thread(id) => (
+                "SELECT MIN(p.closes_at) FROM polls p \
+                 WHERE p.thread_id = $1 AND p.closed_at IS NULL AND p.closes_at > $2",
+                id,
+            ),
+            PageSubject::Poll(id) => (
+                "SELECT MIN(o.closes_at) FROM polls p JOIN polls o ON o.thread_id = p.thread_id \
+                 WHERE p.id = $1 AND o.closed_at IS NULL AND o.closes_at > $2",
+                id,
+            ),
+            PageSubject::Group(_) => (
                 "SELECT MIN(p.closes_at) FROM polls p \
                  JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id \
                  WHERE p.closed_at IS NULL AND p.closes_at > $2 \
                  AND (g.id = $1 OR g.parent_id = $1)",
-            )
-            .bind(family)
-            .bind(now)
-            .fetch_one(pool)
-            .await?)
+                family,
+            ),
+        };
+        on_engine!(self, |pool| {
+            Ok(sqlx::query_scalar(sql)
+                .bind(key)
+                .bind(now)
+                .fetch_one(pool)
+                .await?)
         })
     }
 }

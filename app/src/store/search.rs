@@ -66,7 +66,7 @@ struct FullText {
     matches: &'static str,
     excerpt: &'static str,
     best_first: &'static str,
-    /// The columns `found` names a match by, with its rank as `score`.
+    /// The columns `found` names a match by (and its rank as `score`, where ranking is cheap).
     found: &'static str,
     newest_first: &'static str,
     /// The rows of the page: those of `found` at `?4` from `?5`, best first.
@@ -91,11 +91,13 @@ const TSVECTOR: FullText = FullText {
     excerpt: "ts_headline('simple', concat_ws(' ', s.title, s.body), plainto_tsquery('simple', ?1), \
         'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12')",
     best_first: "ts_rank(s.document, plainto_tsquery('simple', ?1)) DESC, s.thread_id, s.comment_id",
-    found: "s.thread_id AS hit_thread, s.comment_id AS hit_comment, \
-        ts_rank(s.document, plainto_tsquery('simple', ?1)) AS score",
+    // Ranked once cut to the newest: PostgreSQL computes what a query selects before it sorts.
+    found: "s.thread_id AS hit_thread, s.comment_id AS hit_comment",
     newest_first: "COALESCE(c.created_at, t.created_at) DESC, s.thread_id, s.comment_id",
-    in_page: "(s.thread_id, s.comment_id) IN (SELECT hit_thread, hit_comment FROM found \
-        ORDER BY score DESC, hit_thread, hit_comment LIMIT ?4 OFFSET ?5)",
+    in_page: "(s.thread_id, s.comment_id) IN (SELECT f.hit_thread, f.hit_comment FROM found f \
+        JOIN search_text r ON r.thread_id = f.hit_thread AND r.comment_id = f.hit_comment \
+        ORDER BY ts_rank(r.document, plainto_tsquery('simple', ?1)) DESC, f.hit_thread, \
+        f.hit_comment LIMIT ?4 OFFSET ?5)",
 };
 
 /// How many results a search counts at most: past it, the page says there are more, and
