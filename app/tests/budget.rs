@@ -16,13 +16,7 @@ const BUDGET_BYTES: usize = 14 * 1024;
 
 /// The number of bytes `path` takes on the wire with brotli.
 async fn brotli_size(app: &TestApp, path: &str) -> usize {
-    let response = app
-        .client()
-        .get(app.url(path))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_brotli(path).await;
     assert_eq!(response.headers()["content-encoding"], "br", "{path}");
     response.bytes().await.unwrap().len()
 }

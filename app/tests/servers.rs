@@ -165,13 +165,7 @@ async fn stored_pages(app: &TestApp, outcome: &str) -> u64 {
 /// A page anyone may read, as a browser not signed in asks for it (with brotli): its status,
 /// `Content-Encoding` and text.
 async fn read_signed_out(app: &TestApp, path: &str) -> (StatusCode, Option<String>, String) {
-    let response = app
-        .client()
-        .get(app.url(path))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_brotli(path).await;
     let status = response.status();
     let encoding = response
         .headers()

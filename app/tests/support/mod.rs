@@ -141,6 +141,16 @@ impl TestApp {
             .expect("the server answers a GET")
     }
 
+    /// GETs `path` as a browser asks for a page, with brotli.
+    pub async fn get_brotli(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .expect("the server answers a GET")
+    }
+
     /// GETs `path` and returns the status and the body as text.
     pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
         let response = self.get(path).await;
