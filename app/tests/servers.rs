@@ -261,7 +261,7 @@ async fn a_public_page_stored_on_one_server_shows_a_change_made_anywhere_at_once
     // database, as an operator might: that change shows at once too.
     let poll = start_poll(&ann, &thread, "proposal", &[("template", "consensus")]).await;
     let db = a.database().await;
-    let closes = unix_now() + 3;
+    let closes = unix_now() + 5;
     sqlx::query("UPDATE polls SET closes_at = $1 WHERE id = $2")
         .bind(closes)
         .bind(poll.trim_start_matches("/p/"))
