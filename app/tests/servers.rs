@@ -281,14 +281,46 @@ async fn a_public_page_stored_on_one_server_shows_a_change_made_anywhere_at_once
         "{closed}"
     );
 
-    // A group made secret straight in the database is gone from A's pages at once.
-    sqlx::query(
-        "UPDATE groups SET privacy = 'secret', join_mode = 'invitation' WHERE handle = 'garden'",
+    // A thread moved to another group belongs to another family: it shows its new group at
+    // once, even when that family's version is by chance the number the page was stored at.
+    create_group(&ann, "Orchard", "orchard", "open").await;
+    let (_, _, in_garden) = read_signed_out(&a, &thread).await;
+    assert!(in_garden.contains("Garden"), "{in_garden}");
+    let stored_at: i64 = sqlx::query_scalar(
+        "SELECT version FROM content_versions \
+         WHERE family = (SELECT id FROM groups WHERE handle = 'garden')",
     )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE threads SET group_id = (SELECT id FROM groups WHERE handle = 'orchard') \
+         WHERE id = $1",
+    )
+    .bind(thread.trim_start_matches("/t/"))
     .execute(&db)
     .await
     .unwrap();
-    for path in [thread.as_str(), "/g/garden", poll.as_str()] {
+    sqlx::query(
+        "UPDATE content_versions SET version = $1 \
+         WHERE family = (SELECT id FROM groups WHERE handle = 'orchard')",
+    )
+    .bind(stored_at)
+    .execute(&db)
+    .await
+    .unwrap();
+    let (_, _, moved) = read_signed_out(&a, &thread).await;
+    assert!(
+        moved.contains("Orchard") && !moved.contains("Garden"),
+        "{moved}"
+    );
+
+    // Groups made secret straight in the database are gone from A's pages at once.
+    sqlx::query("UPDATE groups SET privacy = 'secret', join_mode = 'invitation'")
+        .execute(&db)
+        .await
+        .unwrap();
+    for path in [thread.as_str(), "/g/garden", "/g/orchard", poll.as_str()] {
         let (status, _, page) = read_signed_out(&a, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {page}");
         assert!(!page.contains("Compost bins"), "{path}: {page}");

@@ -41,6 +41,9 @@ pub const STORED_BROTLI_QUALITY: i32 = 5;
 
 /// A stored rendering.
 pub struct Stored {
+    /// The family whose version it was rendered at: a thread moved to another group is of
+    /// another family, whose version may by chance be the same number.
+    family: Option<String>,
     version: ContentVersion,
     /// The rendering is stale from this time (a poll it shows as open closes then).
     fresh_until: Option<i64>,
@@ -158,6 +161,7 @@ impl StoredPages {
         };
         let key = uri.to_string();
         if let Some(stored) = self.kept().map.get(&key)
+            && stored.family == found.family
             && stored.version == found.version
             && stored.fresh_until.is_none_or(|until| asked_at < until)
         {
@@ -210,6 +214,7 @@ impl StoredPages {
         let mut headers = parts.headers;
         headers.remove(header::CONTENT_LENGTH);
         let stored = Arc::new(Stored {
+            family: pending.family,
             version: pending.version,
             fresh_until,
             headers,
@@ -306,6 +311,7 @@ mod tests {
 
     fn stored(size: usize) -> Arc<Stored> {
         Arc::new(Stored {
+            family: None,
             version: ContentVersion {
                 family: 1,
                 everywhere: 0,
