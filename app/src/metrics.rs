@@ -236,48 +236,32 @@ impl Metrics {
 
     /// Counts one inbound reply handled with `outcome` (one of [`INBOUND_OUTCOMES`]).
     pub fn record_inbound(&self, outcome: &str) {
-        let at = INBOUND_OUTCOMES.iter().position(|known| *known == outcome);
-        if let Some(count) = at.and_then(|at| self.inbound.get(at)) {
-            count.fetch_add(1, Ordering::Relaxed);
-        }
+        count_outcome(&INBOUND_OUTCOMES, &self.inbound, outcome);
     }
 
     fn write_inbound(&self, out: &mut String) -> fmt::Result {
-        const NAME: &str = "quorum_inbound_mail_total";
-        family(
+        write_outcomes(
             out,
-            NAME,
-            "counter",
+            "quorum_inbound_mail_total",
             "Replies by email received, by how they were handled.",
-        )?;
-        for (outcome, count) in INBOUND_OUTCOMES.iter().zip(&self.inbound) {
-            let count = count.load(Ordering::Relaxed);
-            sample(out, NAME, &[("outcome", outcome)], count)?;
-        }
-        Ok(())
+            &INBOUND_OUTCOMES,
+            &self.inbound,
+        )
     }
 
     /// Counts a public page sent from storage (`sent`) or rendered and stored (`stored`).
     pub fn record_stored(&self, outcome: &str) {
-        let at = STORED_OUTCOMES.iter().position(|known| *known == outcome);
-        if let Some(count) = at.and_then(|at| self.stored.get(at)) {
-            count.fetch_add(1, Ordering::Relaxed);
-        }
+        count_outcome(&STORED_OUTCOMES, &self.stored, outcome);
     }
 
     fn write_stored(&self, out: &mut String) -> fmt::Result {
-        const NAME: &str = "quorum_stored_pages_total";
-        family(
+        write_outcomes(
             out,
-            NAME,
-            "counter",
+            "quorum_stored_pages_total",
             "Pages anyone may read sent as stored (sent), and renderings stored (stored).",
-        )?;
-        for (outcome, count) in STORED_OUTCOMES.iter().zip(&self.stored) {
-            let count = count.load(Ordering::Relaxed);
-            sample(out, NAME, &[("outcome", outcome)], count)?;
-        }
-        Ok(())
+            &STORED_OUTCOMES,
+            &self.stored,
+        )
     }
 
     fn write_jobs(&self, out: &mut String) -> fmt::Result {
@@ -382,6 +366,31 @@ impl Histogram {
         sample(out, &format!("{NAME}_sum"), &route, self.sum_seconds)?;
         sample(out, &format!("{NAME}_count"), &route, cumulative)
     }
+}
+
+/// Adds one to the count of `outcome`, one of `outcomes` (counted in `counts`, in that order);
+/// an outcome not in the list is not counted.
+fn count_outcome(outcomes: &[&str], counts: &[AtomicU64], outcome: &str) {
+    let at = outcomes.iter().position(|known| *known == outcome);
+    if let Some(count) = at.and_then(|at| counts.get(at)) {
+        count.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A counter family with one sample per outcome.
+fn write_outcomes(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    outcomes: &[&str],
+    counts: &[AtomicU64],
+) -> fmt::Result {
+    family(out, name, "counter", help)?;
+    for (outcome, count) in outcomes.iter().zip(counts) {
+        let count = count.load(Ordering::Relaxed);
+        sample(out, name, &[("outcome", outcome)], count)?;
+    }
+    Ok(())
 }
 
 /// The `# HELP` and `# TYPE` lines that open a metric family.
