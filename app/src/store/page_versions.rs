@@ -33,11 +33,20 @@ pub struct PageVersion {
     pub version: ContentVersion,
 }
 
-/// The family of the row found, its version, and the version of everything.
-const VERSIONS: &str = "SELECT COALESCE(g.parent_id, g.id), COALESCE(f.version, 0), \
-     COALESCE((SELECT e.version FROM content_versions e WHERE e.family = ''), 0) ";
-const FAMILY: &str = "JOIN groups g ON g.id = t.group_id \
-     LEFT JOIN content_versions f ON f.family = COALESCE(g.parent_id, g.id) ";
+/// The statement reading, for the one row `$from … $where` finds, its family, the family's
+/// version and the version of everything: `$from` names the row's group `g`. Written out whole
+/// at compile time, as it is read on every request for a page anyone may read.
+macro_rules! versions_of {
+    ($from:literal, $where:literal) => {
+        concat!(
+            "SELECT COALESCE(g.parent_id, g.id), COALESCE(f.version, 0), \
+             COALESCE((SELECT e.version FROM content_versions e WHERE e.family = ''), 0) ",
+            $from,
+            " LEFT JOIN content_versions f ON f.family = COALESCE(g.parent_id, g.id) ",
+            $where
+        )
+    };
+}
 
 impl Store {
     /// The version of what a page about `subject` shows, or `None` when there is no such
@@ -48,24 +57,23 @@ impl Store {
     ) -> Result<Option<PageVersion>, StoreError> {
         let (sql, key) = match subject {
             PageSubject::Thread(id) => (
-                format!("{VERSIONS} FROM threads t {FAMILY} WHERE t.id = $1"),
+                versions_of!(
+                    "FROM threads t JOIN groups g ON g.id = t.group_id",
+                    "WHERE t.id = $1"
+                ),
                 id,
             ),
             PageSubject::Poll(id) => (
-                format!(
-                    "{VERSIONS} FROM polls p JOIN threads t ON t.id = p.thread_id {FAMILY} \
-                     WHERE p.id = $1"
+                versions_of!(
+                    "FROM polls p JOIN threads t ON t.id = p.thread_id \
+                     JOIN groups g ON g.id = t.group_id",
+                    "WHERE p.id = $1"
                 ),
                 id,
             ),
-            PageSubject::Group(handle) => (
-                format!(
-                    "{VERSIONS} FROM groups g \
-                     LEFT JOIN content_versions f ON f.family = COALESCE(g.parent_id, g.id) \
-                     WHERE g.handle = $1"
-                ),
-                handle,
-            ),
+            PageSubject::Group(handle) => {
+                (versions_of!("FROM groups g", "WHERE g.handle = $1"), handle)
+            }
             PageSubject::Nothing => {
                 let everywhere = on_engine!(self, |pool| {
                     let version: Option<i64> = sqlx::query_scalar(
@@ -85,12 +93,7 @@ impl Store {
             }
         };
         let row: Option<(String, i64, i64)> = on_engine!(self, |pool| {
-            Ok::<_, StoreError>(
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                    .bind(key)
-                    .fetch_optional(pool)
-                    .await?,
-            )
+            Ok::<_, StoreError>(sqlx::query_as(sql).bind(key).fetch_optional(pool).await?)
         })?;
         Ok(row.map(|(family, version, everywhere)| PageVersion {
             family: Some(family),
