@@ -1344,16 +1344,17 @@ impl Store {
     ) -> Result<ActivityPage, StoreError> {
         let group_id = group_of(permit, Action::ViewMembers)?;
         let rows = self
-            .group_lines(group_id, viewer, content, cursor, limit + 1)
+            .lines_of(&[group_id], viewer, content, cursor, limit + 1)
             .await?;
         Ok(ActivityPage::from_rows(rows, limit))
     }
 
-    /// Up to `limit` of a group's lines older than `cursor` (the newest when `None`), newest
-    /// first along the group's index, as `viewer` may see them (see [`Store::group_activity`]).
-    async fn group_lines(
+    /// Up to `limit` of each group's lines older than `cursor` (the newest when `None`), newest
+    /// first along the group's index, as `viewer` may see them (see [`Store::group_activity`]):
+    /// one statement, a `UNION ALL` of one read a group.
+    async fn lines_of(
         &self,
-        group_id: &str,
+        groups: &[&str],
         viewer: &str,
         content: bool,
         cursor: Option<&ActivityCursor>,
@@ -1361,21 +1362,30 @@ impl Store {
     ) -> Result<Vec<Activity>, StoreError> {
         let newest = ActivityCursor::newest();
         let cursor = cursor.unwrap_or(&newest);
+        let statement = (0..groups.len())
+            .map(|n| {
+                format!(
+                    "SELECT * FROM ({ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} \
+                     AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
+                     ORDER BY e.at DESC, e.id DESC LIMIT ?) AS lines_{n}"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         on_engine!(self, |pool| {
-            Ok(sqlx::query_as(sql!(
-                "{ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
-                 ORDER BY e.at DESC, e.id DESC LIMIT ?"
-            ))
-            .bind(group_id)
-            .bind(viewer)
-            .bind(content)
-            .bind(viewer)
-            .bind(cursor.at)
-            .bind(cursor.at)
-            .bind(&cursor.id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?)
+            let mut query = sqlx::query_as(sql!("{statement}"));
+            for group_id in groups {
+                query = query
+                    .bind(*group_id)
+                    .bind(viewer)
+                    .bind(content)
+                    .bind(viewer)
+                    .bind(cursor.at)
+                    .bind(cursor.at)
+                    .bind(&cursor.id)
+                    .bind(limit);
+            }
+            Ok(query.fetch_all(pool).await?)
         })
     }
 
@@ -1413,37 +1423,14 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let newest = ActivityCursor::newest();
-        let cursor = cursor.unwrap_or(&newest);
         let mut rows: Vec<Activity> = Vec::new();
         for chunk in groups.chunks(GROUPS_A_READ) {
+            let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
             // A member reads the group's content.
-            let reads: Vec<String> = (0..chunk.len())
-                .map(|n| {
-                    format!(
-                        "SELECT * FROM ({ACTIVITY} WHERE e.group_id = ? AND {SUBJECT_VISIBLE} \
-                         AND {CONTENT_VISIBLE} AND {OLDER_THAN} \
-                         ORDER BY e.at DESC, e.id DESC LIMIT ?) AS lines_{n}"
-                    )
-                })
-                .collect();
-            let statement = reads.join(" UNION ALL ");
-            let found: Vec<Activity> = on_engine!(self, |pool| {
-                let mut query = sqlx::query_as(sql!("{statement}"));
-                for group_id in chunk {
-                    query = query
-                        .bind(group_id)
-                        .bind(account_id)
-                        .bind(true)
-                        .bind(account_id)
-                        .bind(cursor.at)
-                        .bind(cursor.at)
-                        .bind(&cursor.id)
-                        .bind(limit + 1);
-                }
-                query.fetch_all(pool).await?
-            });
-            rows.extend(found);
+            rows.extend(
+                self.lines_of(&chunk, account_id, true, cursor, limit + 1)
+                    .await?,
+            );
         }
         rows.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
         rows.truncate(usize::try_from(limit + 1).unwrap_or(0));
